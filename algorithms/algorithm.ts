@@ -1,0 +1,123 @@
+/**
+ * The one interface every algorithm implements. An algorithm is per-node code: what a node
+ * computes from its gradient, what it sends, and how it folds in the weighted mix of what it
+ * received. Engines (sequential, actors) own the communication; algorithms never see the
+ * network, so the same code runs in one thread or in a Worker per node.
+ *
+ * @module
+ */
+import type { LayerSpec } from "../problems/problem.ts";
+
+/** A named set of vectors: what a node sends on one exchange (its typed channel's message). */
+export type Payload = Record<string, Float64Array>;
+
+/** What a node knows about itself when its state is created. */
+export interface NodeContext {
+  /** This node's index, 0-based. */
+  readonly id: number;
+  /** Number of nodes in the run. */
+  readonly nodes: number;
+  /** Number of model parameters d. */
+  readonly dim: number;
+  /** The model's layers as slices of the flat parameter vector. */
+  readonly layers: readonly LayerSpec[];
+}
+
+/**
+ * Decentralized per-node code. One iteration t (1-based) of node i is, in the engine:
+ * 1. g ← gradient of f_i at {@linkcode DecentralizedAlgorithm.gradientPoint};
+ * 2. {@linkcode DecentralizedAlgorithm.localStep}(state, g, t);
+ * 3. for r in 0 … exchanges − 1: send {@linkcode DecentralizedAlgorithm.outgoing}(state, r) to
+ *    every neighbour, then {@linkcode DecentralizedAlgorithm.mix}(state, r, mixed) with
+ *    mixed[name] = Σ_j W_ij payload_j[name] (j = i included, ascending j).
+ *
+ * @typeParam S the node's state: plain data (numbers and Float64Arrays) so it can cross a
+ * Worker boundary by structured clone.
+ */
+export interface DecentralizedAlgorithm<S = unknown> {
+  /** Discriminant. */
+  readonly kind: "decentralized";
+  /** Registry name, e.g. `"decentralized-amsgrad"`. */
+  readonly name: string;
+  /** The vector names of every message, e.g. `["x", "u"]`: the channel's message type. */
+  readonly channels: readonly string[];
+  /** Number of neighbour exchanges per iteration (τ for iCDSGD, 1 otherwise). */
+  readonly exchanges: number;
+  /** A node's initial state, starting from `x0` (copied). */
+  init(context: NodeContext, x0: Float64Array): S;
+  /** Where the node's gradient is evaluated at this iteration (usually its x). */
+  gradientPoint(state: S): Float64Array;
+  /** The gradient-driven part of iteration `t` (1-based), before any exchange. */
+  localStep(state: S, gradient: Float64Array, t: number): void;
+  /** The message for exchange `round`; the engine copies the vectors before sending. */
+  outgoing(state: S, round: number): Payload;
+  /** Folds in the weighted mix of the neighbourhood's messages for exchange `round`. */
+  mix(state: S, round: number, mixed: Payload): void;
+  /** The node's current model x_i. */
+  params(state: S): Float64Array;
+  /** The node's adaptive rate u_i (adaptive methods only), for the disagreement metric. */
+  adaptiveRate?(state: S): Float64Array;
+}
+
+/**
+ * Federated client and server code. One round, in the engine: the server's
+ * {@linkcode FederatedAlgorithm.broadcast} goes to the round's sampled clients; each runs
+ * {@linkcode FederatedAlgorithm.initClient} then T times (gradient at
+ * {@linkcode FederatedAlgorithm.gradientPoint}, {@linkcode FederatedAlgorithm.localStep}),
+ * then {@linkcode FederatedAlgorithm.upload}; the server calls
+ * {@linkcode FederatedAlgorithm.aggregate} with the uploads and their weights (summing to 1).
+ *
+ * @typeParam C a client's state (plain data)
+ * @typeParam S the server's state (plain data)
+ */
+export interface FederatedAlgorithm<C = unknown, S = unknown> {
+  /** Discriminant. */
+  readonly kind: "federated";
+  /** Registry name, e.g. `"fed-lamb"`. */
+  readonly name: string;
+  /** Vector names of the server's broadcast, e.g. `["theta", "vhat"]`. */
+  readonly broadcastChannels: readonly string[];
+  /** Vector names of a client's upload, e.g. `["theta", "v"]`. */
+  readonly uploadChannels: readonly string[];
+  /** The server's initial state from the common starting point `x0` (copied). */
+  initServer(context: NodeContext, x0: Float64Array): S;
+  /** What the server sends to every participating client at the start of a round. */
+  broadcast(server: S): Payload;
+  /** A client's state at the start of a round, from the server's broadcast (copied). */
+  initClient(context: NodeContext, global: Payload): C;
+  /** Where the client's gradient is evaluated. */
+  gradientPoint(client: C): Float64Array;
+  /** Local step `t` (1-based within the round). */
+  localStep(client: C, gradient: Float64Array, t: number): void;
+  /** What the client sends back at the end of the round. */
+  upload(client: C): Payload;
+  /** Folds the round's uploads into the server state; `weights` sum to 1. */
+  aggregate(server: S, uploads: readonly Payload[], weights: readonly number[]): void;
+  /** The global model θ̄. */
+  params(server: S): Float64Array;
+}
+
+/** Either kind of algorithm. */
+export type Algorithm = DecentralizedAlgorithm | FederatedAlgorithm;
+
+/** Copies a vector (a fresh buffer, never a view). */
+export function copyVector(x: Float64Array): Float64Array {
+  return new Float64Array(x);
+}
+
+/**
+ * Writes Σ_i weights[i] · vectors[i] into `out`, summing in the order given. Both engines mix
+ * through this one function, so equal inputs in equal order give bit-identical results.
+ */
+export function weightedSumInto(
+  out: Float64Array,
+  vectors: readonly Float64Array[],
+  weights: readonly number[],
+): Float64Array {
+  out.fill(0);
+  for (let i = 0; i < vectors.length; i++) {
+    const vector = vectors[i], w = weights[i];
+    for (let k = 0; k < out.length; k++) out[k] += w * vector[k];
+  }
+  return out;
+}

@@ -1,0 +1,213 @@
+/**
+ * Seed 000's decentralized adaptive methods: the Algorithm-2 framework that turns any
+ * second-moment rule r_t into a decentralized method with average tracking of v̂
+ * (decentralized AMSGrad is the framework with the AMSGrad rule), and the known-divergent
+ * DADAM baseline (ALGORITHMS.md §2.2–2.4).
+ *
+ * @module
+ */
+import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
+
+/**
+ * A second-moment rule v̂_t = r_t(g_1, …, g_t), the only thing that differs between adaptive
+ * methods in the framework. `update` receives v̂_{t−1} in `vhat` and overwrites it with v̂_t;
+ * `memory` is the rule's own accumulator (zeros at the start), e.g. the EMA v_t.
+ */
+export interface SecondMomentRule {
+  /** A short name, e.g. `"amsgrad"`. */
+  readonly name: string;
+  /** Writes v̂_t into `vhat` (which holds v̂_{t−1}) from the gradient g_t of step t (1-based). */
+  update(vhat: Float64Array, memory: Float64Array, gradient: Float64Array, t: number): void;
+}
+
+/** AMSGrad: v_t = β2 v_{t−1} + (1−β2) g², v̂_t = max(v̂_{t−1}, v_t). */
+export function amsgradRule(beta2: number): SecondMomentRule {
+  return {
+    name: "amsgrad",
+    update(vhat, v, g) {
+      for (let k = 0; k < g.length; k++) {
+        v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
+        if (v[k] > vhat[k]) vhat[k] = v[k];
+      }
+    },
+  };
+}
+
+/**
+ * AdaGrad: v̂_t = (1/t) Σ_{s≤t} g_s² (normalised, the default), or the plain sum
+ * (**Choice** `normalized: false`).
+ */
+export function adagradRule(normalized: boolean): SecondMomentRule {
+  return {
+    name: "adagrad",
+    update(vhat, sum, g, t) {
+      const scale = normalized ? 1 / t : 1;
+      for (let k = 0; k < g.length; k++) {
+        sum[k] += g[k] * g[k];
+        vhat[k] = sum[k] * scale;
+      }
+    },
+  };
+}
+
+/**
+ * Adam-style: v̂_t = v_t with v_t = β2 v_{t−1} + (1−β2) g², optionally bias-corrected by
+ * 1/(1−β2^t). Not covered by the paper's convergence theorem. RMSProp is the same rule
+ * with its own decay and no bias correction.
+ */
+export function exponentialMovingRule(
+  name: string,
+  beta2: number,
+  biasCorrection: boolean,
+): SecondMomentRule {
+  return {
+    name,
+    update(vhat, v, g, t) {
+      const scale = biasCorrection ? 1 / (1 - Math.pow(beta2, t)) : 1;
+      for (let k = 0; k < g.length; k++) {
+        v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
+        vhat[k] = v[k] * scale;
+      }
+    },
+  };
+}
+
+/** Options of the Algorithm-2 framework. */
+export interface AdaptiveOptions {
+  /** Step size α. */
+  readonly alpha: number;
+  /** First-moment decay β1 ∈ [0, 1). */
+  readonly beta1: number;
+  /** ε > 0: v̂_0 = ε·1 and the floor of the adaptive rate, u = max(ũ, ε). */
+  readonly epsilon: number;
+}
+
+/** Per-node state of the framework. */
+export interface AdaptiveState {
+  /** The local model x_i. */
+  x: Float64Array;
+  /** First moment m_i. */
+  m: Float64Array;
+  /** The rule's accumulator (e.g. v_i). */
+  memory: Float64Array;
+  /** v̂_{t,i}. */
+  vhat: Float64Array;
+  /** v̂_{t−1,i}. */
+  vhatPrevious: Float64Array;
+  /** The tracking variable ũ_i (holds ũ_{t−½} between iterations). */
+  utilde: Float64Array;
+  /** The adaptive rate u_i = max(ũ_i, ε) last used. */
+  u: Float64Array;
+}
+
+/**
+ * Converts an adaptive method, given by its second-moment rule, to its decentralized
+ * counterpart (seed 000, Algorithm 2): neighbours exchange x and ũ; ũ tracks the network
+ * average of v̂ by ũ_{t+½} = ũ_t − v̂_{t−1} + v̂_t.
+ *
+ * @example Decentralized AdaGrad in one call
+ * ```ts
+ * import { adagradRule, decentralize } from "./decentralized_adaptive.ts";
+ * const algorithm = decentralize("my-adagrad", adagradRule(true), {
+ *   alpha: 0.01, beta1: 0.9, epsilon: 1e-6,
+ * });
+ * if (algorithm.channels.join() !== "x,u") throw new Error("x and ũ travel together");
+ * ```
+ *
+ * @param name the registry name the algorithm reports
+ * @param rule the second-moment rule r_t
+ * @param options α, β1, ε
+ * @returns per-node algorithm code
+ */
+export function decentralize(
+  name: string,
+  rule: SecondMomentRule,
+  options: AdaptiveOptions,
+): DecentralizedAlgorithm<AdaptiveState> {
+  const { alpha, beta1, epsilon } = options;
+  return {
+    kind: "decentralized",
+    name,
+    channels: ["x", "u"],
+    exchanges: 1,
+    init: (context, x0) => initAdaptive(context, x0, epsilon),
+    gradientPoint: (state) => state.x,
+    localStep(state, g, t) {
+      const { m, vhat, vhatPrevious } = state;
+      for (let k = 0; k < g.length; k++) m[k] = beta1 * m[k] + (1 - beta1) * g[k];
+      vhatPrevious.set(vhat);
+      rule.update(vhat, state.memory, g, t);
+    },
+    outgoing: (state): Payload => ({ x: state.x, u: state.utilde }),
+    mix(state, _round, mixed) {
+      const { x, m, u, utilde, vhat, vhatPrevious } = state;
+      const mixedX = mixed.x, mixedU = mixed.u;
+      for (let k = 0; k < x.length; k++) {
+        u[k] = Math.max(mixedU[k], epsilon);
+        x[k] = mixedX[k] - alpha * m[k] / Math.sqrt(u[k]);
+        utilde[k] = mixedU[k] - vhatPrevious[k] + vhat[k];
+      }
+    },
+    params: (state) => state.x,
+    adaptiveRate: (state) => state.u,
+  };
+}
+
+function initAdaptive(context: NodeContext, x0: Float64Array, epsilon: number): AdaptiveState {
+  const d = context.dim;
+  return {
+    x: new Float64Array(x0),
+    m: new Float64Array(d),
+    memory: new Float64Array(d),
+    vhat: new Float64Array(d).fill(epsilon),
+    vhatPrevious: new Float64Array(d).fill(epsilon),
+    utilde: new Float64Array(d).fill(epsilon),
+    u: new Float64Array(d).fill(epsilon),
+  };
+}
+
+/** Options of DADAM. */
+export interface DadamOptions extends AdaptiveOptions {
+  /** Second-moment decay β2 ∈ [0, 1). */
+  readonly beta2: number;
+  /** Decay β3 ∈ [0, 1) of the max-smoothed v̂. */
+  readonly beta3: number;
+}
+
+/**
+ * DADAM (seed 000, Algorithm 1): every node keeps its own v̂, with no consensus on adaptive
+ * rates; it converges to a stationary point of a *weighted* loss (Theorem 1).
+ * **Choice**: v_0 = 0, v̂_0 = ε·1.
+ *
+ * @param name the registry name the algorithm reports
+ * @param options α, β1, β2, β3, ε
+ * @returns per-node algorithm code
+ */
+export function dadam(name: string, options: DadamOptions): DecentralizedAlgorithm<AdaptiveState> {
+  const { alpha, beta1, beta2, beta3, epsilon } = options;
+  return {
+    kind: "decentralized",
+    name,
+    channels: ["x"],
+    exchanges: 1,
+    init: (context, x0) => initAdaptive(context, x0, epsilon),
+    gradientPoint: (state) => state.x,
+    localStep(state, g) {
+      const { m, memory: v, vhat, u } = state;
+      for (let k = 0; k < g.length; k++) {
+        m[k] = beta1 * m[k] + (1 - beta1) * g[k];
+        v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
+        vhat[k] = beta3 * vhat[k] + (1 - beta3) * Math.max(vhat[k], v[k]);
+        u[k] = vhat[k];
+      }
+    },
+    outgoing: (state): Payload => ({ x: state.x }),
+    mix(state, _round, mixed) {
+      const { x, m, vhat } = state;
+      const mixedX = mixed.x;
+      for (let k = 0; k < x.length; k++) x[k] = mixedX[k] - alpha * m[k] / Math.sqrt(vhat[k]);
+    },
+    params: (state) => state.x,
+    adaptiveRate: (state) => state.u,
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * Seed 003's federated methods (ALGORITHMS.md §4): FedAvg / Fed-SGD (local SGD, the server
+ * averages models), Fed-AMS / Local AMSGrad and FED-LAMB. Fed-AMS and FED-LAMB share every
+ * line but the model update: `θ ← θ − α p` against the layer-wise trust-ratio step.
+ *
+ * @module
+ */
+import { type FederatedAlgorithm, type Payload, weightedSumInto } from "./algorithm.ts";
+import type { LayerSpec } from "../problems/problem.ts";
+
+/** Options of FedAvg. */
+export interface FedAvgOptions {
+  /** Local step size α. */
+  readonly alpha: number;
+}
+
+/** FedAvg client state. */
+export interface FedAvgClient {
+  /** The local model θ_i. */
+  theta: Float64Array;
+}
+
+/** FedAvg server state. */
+export interface FedAvgServer {
+  /** The global model θ̄. */
+  theta: Float64Array;
+}
+
+/** Writes Σ_i w_i · uploads[i][name] into `out`. */
+function weightedSum(
+  out: Float64Array,
+  uploads: readonly Payload[],
+  weights: readonly number[],
+  name: string,
+): void {
+  weightedSumInto(out, uploads.map((upload) => upload[name]), weights);
+}
+
+/**
+ * FedAvg / Fed-SGD (McMahan et al. 2017): T local SGD steps, the server averages the models.
+ *
+ * @param name the registry name the algorithm reports
+ * @param options the local step size
+ * @returns client and server code
+ */
+export function fedAvg(
+  name: string,
+  options: FedAvgOptions,
+): FederatedAlgorithm<FedAvgClient, FedAvgServer> {
+  const { alpha } = options;
+  return {
+    kind: "federated",
+    name,
+    broadcastChannels: ["theta"],
+    uploadChannels: ["theta"],
+    initServer: (_context, x0) => ({ theta: new Float64Array(x0) }),
+    broadcast: (server) => ({ theta: server.theta }),
+    initClient: (_context, global) => ({ theta: new Float64Array(global.theta) }),
+    gradientPoint: (client) => client.theta,
+    localStep(client, g) {
+      const theta = client.theta;
+      for (let k = 0; k < theta.length; k++) theta[k] -= alpha * g[k];
+    },
+    upload: (client) => ({ theta: client.theta }),
+    aggregate(server, uploads, weights) {
+      weightedSum(server.theta, uploads, weights, "theta");
+    },
+    params: (server) => server.theta,
+  };
+}
+
+/** Which v̂ a client divides by inside a round. */
+export type LocalVhat = "max" | "frozen";
+
+/** Options shared by Fed-AMS and FED-LAMB. */
+export interface LocalAmsOptions {
+  /** Local step size α. */
+  readonly alpha: number;
+  /** First-moment decay β1. */
+  readonly beta1: number;
+  /** Second-moment decay β2. */
+  readonly beta2: number;
+  /** ε added to √v̂ in the denominator. */
+  readonly epsilon: number;
+  /** The server's initial v̂_0 (every coordinate). */
+  readonly v0: number;
+  /**
+   * **Choice**: `"max"` (default) divides by max(v̂_global, v̂_loc), keeping AMSGrad's max
+   * locally; `"frozen"` divides by the round's global v̂.
+   */
+  readonly localVhat: LocalVhat;
+}
+
+/** Options of FED-LAMB. */
+export interface FedLambOptions extends LocalAmsOptions {
+  /** Weight decay λ ≥ 0 inside the trust ratio. */
+  readonly lambda: number;
+  /** Lower clip φ_min of φ(z) = clip(z, φ_min, φ_max). 0 with φ_max null is the identity. */
+  readonly phiMin: number;
+  /** Upper clip φ_max; `null` for no upper bound. */
+  readonly phiMax: number | null;
+}
+
+/** Fed-AMS / FED-LAMB client state. */
+export interface LocalAmsClient {
+  /** The local model θ_i. */
+  theta: Float64Array;
+  /** First moment m. */
+  m: Float64Array;
+  /** Second-moment EMA v (starts at the global v̂). */
+  v: Float64Array;
+  /** The v̂ the client divides by (global v̂, maxed with the local bias-corrected v). */
+  vhat: Float64Array;
+  /** The round's direction p = m̂ / (√v̂ + ε). */
+  p: Float64Array;
+  /** The model's layers (FED-LAMB's trust ratios are per layer). */
+  layers: readonly LayerSpec[];
+}
+
+/** Fed-AMS / FED-LAMB server state. */
+export interface LocalAmsServer {
+  /** The global model θ̄. */
+  theta: Float64Array;
+  /** The global second moment v̂. */
+  vhat: Float64Array;
+  /** Scratch for mean_i v_i. */
+  meanV: Float64Array;
+}
+
+type ModelUpdate = (client: LocalAmsClient) => void;
+
+function localAms(
+  name: string,
+  options: LocalAmsOptions,
+  update: ModelUpdate,
+): FederatedAlgorithm<LocalAmsClient, LocalAmsServer> {
+  const { beta1, beta2, epsilon, v0, localVhat } = options;
+  return {
+    kind: "federated",
+    name,
+    broadcastChannels: ["theta", "vhat"],
+    uploadChannels: ["theta", "v"],
+    initServer(context, x0) {
+      const d = context.dim;
+      return {
+        theta: new Float64Array(x0),
+        vhat: new Float64Array(d).fill(v0),
+        meanV: new Float64Array(d),
+      };
+    },
+    broadcast: (server) => ({ theta: server.theta, vhat: server.vhat }),
+    initClient(context, global) {
+      return {
+        theta: new Float64Array(global.theta),
+        m: new Float64Array(context.dim),
+        v: new Float64Array(global.vhat),
+        vhat: new Float64Array(global.vhat),
+        p: new Float64Array(context.dim),
+        layers: context.layers,
+      };
+    },
+    gradientPoint: (client) => client.theta,
+    localStep(client, g, t) {
+      const { m, v, vhat, p } = client;
+      const correct1 = 1 / (1 - Math.pow(beta1, t)), correct2 = 1 / (1 - Math.pow(beta2, t));
+      for (let k = 0; k < g.length; k++) {
+        m[k] = beta1 * m[k] + (1 - beta1) * g[k];
+        v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
+        const local = v[k] * correct2;
+        if (localVhat === "max" && local > vhat[k]) vhat[k] = local;
+        p[k] = m[k] * correct1 / (Math.sqrt(vhat[k]) + epsilon);
+      }
+      update(client);
+    },
+    upload: (client) => ({ theta: client.theta, v: client.v }),
+    aggregate(server, uploads, weights) {
+      weightedSum(server.theta, uploads, weights, "theta");
+      weightedSum(server.meanV, uploads, weights, "v");
+      const { vhat, meanV } = server;
+      for (let k = 0; k < vhat.length; k++) if (meanV[k] > vhat[k]) vhat[k] = meanV[k];
+    },
+    params: (server) => server.theta,
+  };
+}
+
+/**
+ * Fed-AMS / Local AMSGrad (Chen et al. 2020): local AMSGrad steps θ ← θ − α p with the global
+ * v̂; the server averages θ and sets v̂ ← max(v̂, mean_i v_i).
+ *
+ * @param name the registry name the algorithm reports
+ * @param options α, β1, β2, ε, v̂_0, the local-v̂ choice
+ * @returns client and server code
+ */
+export function fedAms(
+  name: string,
+  options: LocalAmsOptions,
+): FederatedAlgorithm<LocalAmsClient, LocalAmsServer> {
+  const alpha = options.alpha;
+  return localAms(name, options, (client) => {
+    const { theta, p } = client;
+    for (let k = 0; k < theta.length; k++) theta[k] -= alpha * p[k];
+  });
+}
+
+/**
+ * FED-LAMB (seed 003, Algorithm 1): Fed-AMS with the layer-wise step
+ * θ^ℓ ← θ^ℓ − α φ(‖θ^ℓ‖) (p^ℓ + λθ^ℓ) / ‖p^ℓ + λθ^ℓ‖. Where ‖θ^ℓ‖ = 0 or
+ * ‖p^ℓ + λθ^ℓ‖ = 0 the trust ratio is 1 (as LAMB does), so zero-initialised biases move.
+ *
+ * @param name the registry name the algorithm reports
+ * @param options Fed-AMS's options plus λ and the clip of φ
+ * @returns client and server code
+ */
+export function fedLamb(
+  name: string,
+  options: FedLambOptions,
+): FederatedAlgorithm<LocalAmsClient, LocalAmsServer> {
+  const { alpha, lambda, phiMin, phiMax } = options;
+  const phi = (z: number) => Math.min(Math.max(z, phiMin), phiMax ?? Infinity);
+  return localAms(name, options, (client) => {
+    const { theta, p } = client;
+    for (const { offset, size } of client.layers) {
+      let thetaNorm2 = 0, directionNorm2 = 0;
+      for (let k = offset; k < offset + size; k++) {
+        const direction = p[k] + lambda * theta[k];
+        thetaNorm2 += theta[k] * theta[k];
+        directionNorm2 += direction * direction;
+      }
+      const thetaNorm = Math.sqrt(thetaNorm2), directionNorm = Math.sqrt(directionNorm2);
+      const ratio = thetaNorm > 0 && directionNorm > 0 ? phi(thetaNorm) / directionNorm : 1;
+      for (let k = offset; k < offset + size; k++) {
+        theta[k] -= alpha * ratio * (p[k] + lambda * theta[k]);
+      }
+    }
+  });
+}

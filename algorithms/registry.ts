@@ -1,0 +1,277 @@
+/**
+ * The algorithm registry: names → documented hyper-parameters (zod schemas with the papers'
+ * defaults) → per-node code. Hyper-parameters are plain data, so a Worker rebuilds the very
+ * same algorithm from `(name, parameters)`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Algorithm } from "./algorithm.ts";
+import { consensusSgd } from "./consensus_sgd.ts";
+import {
+  adagradRule,
+  amsgradRule,
+  dadam,
+  decentralize,
+  exponentialMovingRule,
+} from "./decentralized_adaptive.ts";
+import { fedAms, fedAvg, fedLamb } from "./federated.ts";
+
+/** Hyper-parameters as plain data. */
+export type Hyperparameters = Record<string, unknown>;
+
+/** A registered algorithm: its documentation, its parameter schema and its factory. */
+export interface AlgorithmDefinition {
+  /** The registry name, e.g. `"decentralized-amsgrad"`. */
+  readonly name: string;
+  /** Decentralized (neighbour mixing) or federated (client/server rounds). */
+  readonly kind: "decentralized" | "federated";
+  /** The paper the update rule comes from. */
+  readonly paper: string;
+  /** One line on what it does. */
+  readonly description: string;
+  /** The hyper-parameters with their defaults; unknown keys are rejected. */
+  readonly parameters: z.ZodType<Hyperparameters>;
+  /**
+   * A module that registers this algorithm when imported; Workers of the actor engine import
+   * it, so user-registered algorithms run there too. Built-ins leave it unset.
+   */
+  readonly module?: string;
+  /** Builds the per-node code from validated hyper-parameters. */
+  create(parameters: Hyperparameters): Algorithm;
+}
+
+const positive = (fallback: number, what: string) =>
+  z.number().positive().finite().default(fallback).describe(what);
+const decay = (fallback: number, what: string) =>
+  z.number().min(0).lt(1).default(fallback).describe(what);
+
+const consensusShape = {
+  alpha: positive(0.01, "step size α (seed 004: 0.01)"),
+  tau: z.number().int().min(1).max(100).default(1).describe("consensus exchanges per step τ"),
+  omega: z.number().gt(0).max(1).nullable().default(null)
+    .describe("gCDSGD weight ω of the local update; null = plain consensus"),
+  momentum: decay(0, "momentum μ (0 = none)"),
+  momentumForm: z.enum(["nesterov", "heavy-ball", "lookahead"]).default("nesterov")
+    .describe("how momentum enters: the authors' Nesterov code form (default), heavy ball, or look-ahead"),
+};
+
+function consensusDefinition(
+  name: string,
+  description: string,
+  defaults: Partial<Record<keyof typeof consensusShape, number | null>>,
+  paper = "Jameel et al. / seed 004: consensus–optimality trade-offs",
+): AlgorithmDefinition {
+  const shape: Record<string, z.ZodType> = { ...consensusShape };
+  for (const [key, value] of Object.entries(defaults)) {
+    const base = consensusShape[key as keyof typeof consensusShape];
+    shape[key] = (base as z.ZodDefault<z.ZodType>).unwrap().default(value);
+  }
+  return {
+    name,
+    kind: "decentralized",
+    paper,
+    description,
+    parameters: z.strictObject(shape) as unknown as z.ZodType<Hyperparameters>,
+    create: (p) => consensusSgd(name, p as never),
+  };
+}
+
+const adaptiveShape = {
+  alpha: positive(0.001, "step size α"),
+  beta1: decay(0.9, "first-moment decay β1"),
+  epsilon: positive(1e-6, "ε: v̂_0 = ε·1 and the floor u = max(ũ, ε)"),
+};
+
+function frameworkDefinition(
+  name: string,
+  description: string,
+  extra: Record<string, z.ZodType>,
+  rule: (p: Hyperparameters) => Parameters<typeof decentralize>[1],
+): AlgorithmDefinition {
+  return {
+    name,
+    kind: "decentralized",
+    paper: "seed 000: Convergent adaptive gradient methods in decentralized optimization (Alg. 2)",
+    description,
+    parameters: z.strictObject({ ...adaptiveShape, ...extra }) as unknown as z.ZodType<
+      Hyperparameters
+    >,
+    create: (p) => decentralize(name, rule(p), p as never),
+  };
+}
+
+const localAmsShape = {
+  alpha: positive(0.001, "local step size α"),
+  beta1: decay(0.9, "first-moment decay β1 (seed 003: 0.9)"),
+  beta2: decay(0.999, "second-moment decay β2 (seed 003: 0.999)"),
+  epsilon: positive(1e-8, "ε added to √v̂"),
+  v0: z.number().min(0).finite().default(0).describe("the server's initial v̂_0"),
+  localVhat: z.enum(["max", "frozen"]).default("max")
+    .describe("divide by max(global v̂, local v̂) (default) or by the frozen global v̂"),
+};
+
+const builtins: AlgorithmDefinition[] = [
+  consensusDefinition("dgd", "DGD / D-PSGD: x ← Σ_j W_ij x_j − α g(x_i)", {}, "Lian et al. 2017"),
+  consensusDefinition("cdsgd", "CDSGD: one consensus step per gradient step", {}),
+  consensusDefinition("icdsgd", "iCDSGD: τ real consensus exchanges per gradient step", {
+    tau: 2,
+  }),
+  consensusDefinition("gcdsgd", "gCDSGD: x ← ω(x − αg) + (1−ω)Πx", { omega: 0.5 }),
+  consensusDefinition("cdmsgd", "CDMSGD: CDSGD with a local Nesterov velocity", {
+    momentum: 0.95,
+  }),
+  consensusDefinition("icdmsgd", "iCDMSGD: iCDSGD with a local Nesterov velocity", {
+    tau: 2,
+    momentum: 0.95,
+  }),
+  consensusDefinition("gcdmsgd", "gCDMSGD: gCDSGD with a local Nesterov velocity", {
+    omega: 0.5,
+    momentum: 0.95,
+  }),
+  {
+    name: "dadam",
+    kind: "decentralized",
+    paper: "Nazari et al. 2019, as stated in seed 000 (Alg. 1); known divergent",
+    description: "DADAM: local Adam-like rates with no consensus on v̂",
+    parameters: z.strictObject({
+      ...adaptiveShape,
+      beta2: decay(0.999, "second-moment decay β2"),
+      beta3: decay(0.9, "decay β3 of the max-smoothed v̂"),
+    }) as unknown as z.ZodType<Hyperparameters>,
+    create: (p) => dadam("dadam", p as never),
+  },
+  frameworkDefinition(
+    "decentralized-amsgrad",
+    "Decentralized AMSGrad: AMSGrad rule, x and ũ mixed, ũ tracks mean v̂",
+    { beta2: decay(0.999, "second-moment decay β2") },
+    (p) => amsgradRule(p.beta2 as number),
+  ),
+  frameworkDefinition(
+    "decentralized-adagrad",
+    "Decentralized AdaGrad: v̂ = (1/t)Σg² (or the plain sum) with average tracking",
+    { normalized: z.boolean().default(true).describe("v̂ = (1/t)Σg² (true) or Σg² (false)") },
+    (p) => adagradRule(p.normalized as boolean),
+  ),
+  frameworkDefinition(
+    "decentralized-adam",
+    "Decentralized Adam: v̂ = v (EMA), not covered by the convergence theorem",
+    {
+      beta2: decay(0.999, "second-moment decay β2"),
+      biasCorrection: z.boolean().default(false).describe("divide v by 1 − β2^t"),
+    },
+    (p) => exponentialMovingRule("adam", p.beta2 as number, p.biasCorrection as boolean),
+  ),
+  frameworkDefinition(
+    "decentralized-rmsprop",
+    "Decentralized RMSProp: v̂ = EMA of g² with decay ρ",
+    { rho: decay(0.9, "decay ρ of the squared-gradient average") },
+    (p) => exponentialMovingRule("rmsprop", p.rho as number, false),
+  ),
+  {
+    name: "fedavg",
+    kind: "federated",
+    paper: "McMahan et al. 2017 (Fed-SGD in seed 003)",
+    description: "FedAvg / Fed-SGD: local SGD, the server averages models",
+    parameters: z.strictObject({ alpha: positive(0.05, "local step size α") }) as unknown as z
+      .ZodType<Hyperparameters>,
+    create: (p) => fedAvg("fedavg", p as never),
+  },
+  {
+    name: "fed-ams",
+    kind: "federated",
+    paper: "Chen et al. 2020 (Local AMSGrad), as the baseline of seed 003",
+    description: "Fed-AMS: local AMSGrad with the server's v̂ = max(v̂, mean v)",
+    parameters: z.strictObject(localAmsShape) as unknown as z.ZodType<Hyperparameters>,
+    create: (p) => fedAms("fed-ams", p as never),
+  },
+  {
+    name: "fed-lamb",
+    kind: "federated",
+    paper: "seed 003: FED-LAMB (Alg. 1)",
+    description: "FED-LAMB: Fed-AMS with layer-wise trust ratios φ(‖θ^ℓ‖)/‖p^ℓ + λθ^ℓ‖",
+    parameters: z.strictObject({
+      ...localAmsShape,
+      alpha: positive(0.01, "local step size α (the step norm is α·φ(‖θ^ℓ‖))"),
+      lambda: z.number().min(0).max(1).default(0).describe("weight decay λ (seed 003: 0, 0.01, 0.1)"),
+      phiMin: z.number().min(0).finite().default(0).describe("φ_min of φ(z) = clip(z, φ_min, φ_max)"),
+      phiMax: z.number().positive().nullable().default(null)
+        .describe("φ_max; null = no upper bound (with φ_min 0, φ is the identity as in seed 003)"),
+    }) as unknown as z.ZodType<Hyperparameters>,
+    create: (p) => fedLamb("fed-lamb", p as never),
+  },
+];
+
+const registry = new Map<string, AlgorithmDefinition>(builtins.map((d) => [d.name, d]));
+const aliases = new Map([["d-psgd", "dgd"], ["fed-sgd", "fedavg"], ["local-ams", "fed-ams"]]);
+
+/**
+ * Adds an algorithm to the registry (e.g. one built with `decentralize`).
+ *
+ * @param definition its name, documentation, schema and factory
+ * @throws {RangeError} when the name is taken
+ */
+export function registerAlgorithm(definition: AlgorithmDefinition): void {
+  if (registry.has(definition.name) || aliases.has(definition.name)) {
+    throw new RangeError(
+      `Cannot register algorithm: name "${definition.name}" is already registered`,
+    );
+  }
+  registry.set(definition.name, definition);
+}
+
+/** Every registered algorithm, built-ins first. */
+export function listAlgorithms(): AlgorithmDefinition[] {
+  return [...registry.values()];
+}
+
+/**
+ * The definition registered under `name` (aliases `d-psgd`, `fed-sgd`, `local-ams` accepted).
+ *
+ * @throws {RangeError} naming the unknown algorithm and the known ones
+ */
+export function getAlgorithm(name: string): AlgorithmDefinition {
+  const definition = registry.get(aliases.get(name) ?? name);
+  if (!definition) {
+    throw new RangeError(
+      `Unknown algorithm "${name}": expected one of ${[...registry.keys()].join(", ")}`,
+    );
+  }
+  return definition;
+}
+
+/**
+ * Validates hyper-parameters against the algorithm's schema, filling in defaults.
+ *
+ * @throws {RangeError} naming every bad field, its value and what was expected
+ */
+export function resolveHyperparameters(
+  name: string,
+  parameters: Hyperparameters = {},
+): Hyperparameters {
+  const definition = getAlgorithm(name);
+  const result = definition.parameters.safeParse(parameters);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.join(".") : (issue as { keys?: string[] }).keys;
+    const value = issue.path.length
+      ? JSON.stringify((parameters as Record<string, unknown>)[String(issue.path[0])])
+      : "";
+    return `${definition.name}.${field}${value ? ` = ${value}` : ""}: ${issue.message}`;
+  });
+  throw new RangeError(`Invalid hyper-parameters: ${problems.join("; ")}`);
+}
+
+/**
+ * Builds an algorithm's per-node code from its name and (partial) hyper-parameters.
+ *
+ * @example Decentralized AMSGrad with the defaults but α
+ * ```ts
+ * import { createAlgorithm } from "./registry.ts";
+ * const algorithm = createAlgorithm("decentralized-amsgrad", { alpha: 0.01 });
+ * if (algorithm.kind !== "decentralized") throw new Error("expected decentralized");
+ * ```
+ */
+export function createAlgorithm(name: string, parameters: Hyperparameters = {}): Algorithm {
+  return getAlgorithm(name).create(resolveHyperparameters(name, parameters));
+}

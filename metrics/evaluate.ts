@@ -1,0 +1,72 @@
+/**
+ * The metrics of ALGORITHMS.md §6 computed from the nodes' models: loss, accuracy and
+ * ‖∇f‖² at the average model x̄, consensus distance (1/N) Σ_i ‖x_i − x̄‖² and, for adaptive
+ * methods, the adaptive-rate disagreement (1/N) Σ_i ‖u_i − ū‖.
+ *
+ * @module
+ */
+import type { Problem } from "../problems/problem.ts";
+
+/** Model-quality metrics at one evaluation point. */
+export interface ModelMetrics {
+  /** f(x̄): the global training loss at the average model. */
+  loss: number;
+  /** ‖∇f(x̄)‖². */
+  gradNormSq: number;
+  /** (1/N) Σ_i ‖x_i − x̄‖² (0 for a federated global model). */
+  consensusDistance: number;
+  /** (1/N) Σ_i ‖u_i − ū‖ for adaptive methods, else null. */
+  rateDisagreement: number | null;
+  /** Held-out accuracy of x̄ where the problem has labels, else null. */
+  accuracy: number | null;
+}
+
+/** Writes the element-wise mean of `vectors` into a new array. */
+export function meanVector(vectors: readonly Float64Array[]): Float64Array {
+  const mean = new Float64Array(vectors[0].length);
+  for (const vector of vectors) for (let k = 0; k < mean.length; k++) mean[k] += vector[k];
+  for (let k = 0; k < mean.length; k++) mean[k] /= vectors.length;
+  return mean;
+}
+
+/** (1/N) Σ_i ‖x_i − x̄‖^p for p = 2 (squared distance) or p = 1 (distance). */
+function meanDeviation(
+  vectors: readonly Float64Array[],
+  mean: Float64Array,
+  squared: boolean,
+): number {
+  let total = 0;
+  for (const vector of vectors) {
+    let norm2 = 0;
+    for (let k = 0; k < mean.length; k++) norm2 += (vector[k] - mean[k]) ** 2;
+    total += squared ? norm2 : Math.sqrt(norm2);
+  }
+  return total / vectors.length;
+}
+
+/**
+ * Evaluates the nodes' models.
+ *
+ * @param problem the objective
+ * @param models every node's x_i (one entry for a federated global model)
+ * @param rates every node's adaptive rate u_i, or null
+ * @returns the metrics of ALGORITHMS.md §6 that apply
+ */
+export function evaluateModels(
+  problem: Problem,
+  models: readonly Float64Array[],
+  rates: readonly Float64Array[] | null,
+): ModelMetrics {
+  const mean = meanVector(models);
+  const gradient = new Float64Array(problem.dim);
+  problem.fullGradient(mean, gradient);
+  let gradNormSq = 0;
+  for (let k = 0; k < gradient.length; k++) gradNormSq += gradient[k] * gradient[k];
+  return {
+    loss: problem.loss(mean),
+    gradNormSq,
+    consensusDistance: meanDeviation(models, mean, true),
+    rateDisagreement: rates ? meanDeviation(rates, meanVector(rates), false) : null,
+    accuracy: problem.accuracy ? problem.accuracy(mean) : null,
+  };
+}

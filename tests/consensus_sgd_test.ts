@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { createAlgorithm } from "../algorithms/registry.ts";
+import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
+import { runDecentralized } from "../actors/sequential.ts";
+import { quadraticProblem } from "../problems/quadratic.ts";
+import { constantWeights } from "../topologies/mixing.ts";
+import { ringTopology } from "../topologies/generators.ts";
+
+// Seed 004's 5-agent ring with 0.34 on self and 0.33 on each neighbour; heterogeneous
+// quadratics so every agent has its own optimum.
+const nodes = 5;
+const centres = Array.from({ length: nodes }, (_, i) => [i, -i, 2 * i, 1 - i]);
+const problem = quadraticProblem({ nodes, dim: 4, b: centres, seed: 4 });
+const mixing = constantWeights(ringTopology(nodes), 0.34, 0.33);
+
+function finalConsensusDistance(name: string, parameters: Record<string, unknown>): number {
+  const result = runDecentralized({
+    problem,
+    algorithm: createAlgorithm(name, { alpha: 0.05, ...parameters }) as DecentralizedAlgorithm,
+    mixing,
+    steps: 400,
+    seed: 1,
+    evalEvery: 400,
+  });
+  return result.rows[0].consensusDistance;
+}
+
+Deno.test("gCDSGD: ω = 1 leaves every agent at its own optimum", () => {
+  const result = runDecentralized({
+    problem,
+    algorithm: createAlgorithm("gcdsgd", { alpha: 0.05, omega: 1 }) as DecentralizedAlgorithm,
+    mixing,
+    steps: 400,
+    seed: 1,
+  });
+  for (let i = 0; i < nodes; i++) {
+    const x = result.models[i];
+    for (let k = 0; k < x.length; k++) assert.ok(Math.abs(x[k] - centres[i][k]) < 1e-6);
+  }
+  assert.ok(result.rows.at(-1)!.consensusDistance > 1);
+});
+
+Deno.test("gCDSGD: consensus distance falls as ω falls", () => {
+  const distances = [1, 0.5, 0.1, 0.01].map((omega) =>
+    finalConsensusDistance("gcdsgd", { omega })
+  );
+  for (let i = 1; i < distances.length; i++) {
+    assert.ok(distances[i] < distances[i - 1], `ω sequence gave ${distances}`);
+  }
+  assert.ok(distances.at(-1)! < 0.01 * distances[0], `${distances}`);
+});
+
+Deno.test("iCDSGD: consensus distance decreases as τ grows (τ = 1, 2, 5)", () => {
+  const distances = [1, 2, 5].map((tau) => finalConsensusDistance("icdsgd", { tau }));
+  assert.ok(distances[1] < distances[0] && distances[2] < distances[1], `${distances}`);
+});
+
+Deno.test("iCDSGD sends τ times the messages of CDSGD", () => {
+  const messages = (tau: number) =>
+    runDecentralized({
+      problem,
+      algorithm: createAlgorithm("icdsgd", { tau }) as DecentralizedAlgorithm,
+      mixing,
+      steps: 3,
+      seed: 1,
+    }).rows.at(-1)!.messages;
+  assert.equal(messages(1), 3 * nodes * 2);
+  assert.equal(messages(5), 5 * messages(1));
+});
+
+Deno.test("CDMSGD momentum forms: Nesterov, heavy ball and look-ahead all reach consensus optimum region", () => {
+  for (const momentumForm of ["nesterov", "heavy-ball", "lookahead"]) {
+    const result = runDecentralized({
+      problem,
+      algorithm: createAlgorithm("cdmsgd", {
+        alpha: 0.01,
+        momentum: 0.9,
+        momentumForm,
+      }) as DecentralizedAlgorithm,
+      mixing,
+      steps: 600,
+      seed: 1,
+    });
+    const first = result.rows[0].gradNormSq, last = result.rows.at(-1)!.gradNormSq;
+    assert.ok(last < 0.05 * first, `${momentumForm}: ‖∇f(x̄)‖² ${first} → ${last}`);
+  }
+});

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { createAlgorithm } from "../algorithms/registry.ts";
+import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
+import type { LocalAmsClient } from "../algorithms/federated.ts";
+import { runFederated } from "../actors/sequential.ts";
+import { logisticProblem } from "../problems/synthetic.ts";
+import { Rng } from "../random.ts";
+
+const layers = [
+  { name: "dense/kernel", offset: 0, size: 6 },
+  { name: "dense/bias", offset: 6, size: 2 },
+  { name: "out/kernel", offset: 8, size: 4 },
+];
+const dim = 12;
+
+function norm(x: Float64Array, offset: number, size: number): number {
+  let total = 0;
+  for (let k = offset; k < offset + size; k++) total += x[k] * x[k];
+  return Math.sqrt(total);
+}
+
+Deno.test("FED-LAMB with φ = identity, λ = 0: each local step moves layer ℓ by α‖θ^ℓ‖", () => {
+  const alpha = 0.01;
+  const algorithm = createAlgorithm("fed-lamb", { alpha, lambda: 0 }) as FederatedAlgorithm<
+    LocalAmsClient
+  >;
+  const rng = new Rng(5, "test");
+  const theta = Float64Array.from({ length: dim }, () => rng.normal());
+  const vhat = Float64Array.from({ length: dim }, () => rng.uniform(0.1, 1));
+  const client = algorithm.initClient({ id: 0, nodes: 1, dim, layers }, { theta, vhat });
+  for (let t = 1; t <= 20; t++) {
+    const before = new Float64Array(client.theta);
+    const gradient = Float64Array.from({ length: dim }, () => rng.normal());
+    algorithm.localStep(client, gradient, t);
+    for (const { name, offset, size } of layers) {
+      const step = new Float64Array(size);
+      for (let k = 0; k < size; k++) step[k] = client.theta[offset + k] - before[offset + k];
+      const expected = alpha * norm(before, offset, size);
+      const relative = Math.abs(norm(step, 0, size) - expected) / expected;
+      assert.ok(relative < 1e-5, `step ${t}, ${name}: ${norm(step, 0, size)} vs ${expected}`);
+    }
+  }
+});
+
+Deno.test("FED-LAMB moves a zero layer by α‖p‖ (trust ratio 1), so zero biases train", () => {
+  const algorithm = createAlgorithm("fed-lamb", { alpha: 0.1 }) as FederatedAlgorithm<
+    LocalAmsClient
+  >;
+  const zeros = new Float64Array(dim);
+  const client = algorithm.initClient({ id: 0, nodes: 1, dim, layers }, {
+    theta: zeros,
+    vhat: new Float64Array(dim).fill(1),
+  });
+  algorithm.localStep(client, new Float64Array(dim).fill(1), 1);
+  assert.ok(norm(client.theta, 6, 2) > 0);
+});
+
+Deno.test("Fed-AMS and FED-LAMB differ only in the model step", () => {
+  const theta = Float64Array.from({ length: dim }, (_, k) => 0.1 * (k + 1));
+  const vhat = new Float64Array(dim).fill(0.5);
+  const gradient = Float64Array.from({ length: dim }, (_, k) => Math.sin(k));
+  const clients = ["fed-ams", "fed-lamb"].map((name) => {
+    const algorithm = createAlgorithm(name) as FederatedAlgorithm<LocalAmsClient>;
+    const client = algorithm.initClient({ id: 0, nodes: 1, dim, layers }, { theta, vhat });
+    algorithm.localStep(client, gradient, 1);
+    return client;
+  });
+  assert.deepEqual(clients[0].m, clients[1].m);
+  assert.deepEqual(clients[0].v, clients[1].v);
+  assert.deepEqual(clients[0].p, clients[1].p);
+  assert.notDeepEqual(clients[0].theta, clients[1].theta);
+});
+
+Deno.test("FedAvg, full participation, 1 local step, equal data = centralized SGD on f", () => {
+  const problem = logisticProblem({
+    nodes: 4,
+    dim: 6,
+    samplesPerNode: 50,
+    heterogeneity: 1,
+    seed: 9,
+  });
+  const alpha = 0.5, rounds = 30;
+  const result = runFederated({
+    problem,
+    algorithm: createAlgorithm("fedavg", { alpha }) as FederatedAlgorithm,
+    rounds,
+    localSteps: 1,
+    participation: 1,
+    weighting: "samples",
+    seed: 2,
+  });
+  const x = problem.initialParams();
+  const gradient = new Float64Array(problem.dim);
+  for (let r = 0; r < rounds; r++) {
+    problem.fullGradient(x, gradient);
+    for (let k = 0; k < x.length; k++) x[k] -= alpha * gradient[k];
+  }
+  for (let k = 0; k < x.length; k++) {
+    assert.ok(Math.abs(result.models[0][k] - x[k]) <= 1e-6, `coordinate ${k}`);
+  }
+  assert.ok(result.rows.at(-1)!.loss < result.rows[0].loss);
+});
+
+Deno.test("Fed-AMS server keeps v̂ = max(v̂, mean v) across rounds (never decreases)", () => {
+  const algorithm = createAlgorithm("fed-ams") as FederatedAlgorithm<
+    LocalAmsClient,
+    { vhat: Float64Array }
+  >;
+  const context = { id: -1, nodes: 2, dim: 3, layers: [{ name: "x", offset: 0, size: 3 }] };
+  const server = algorithm.initServer(context, new Float64Array(3));
+  const uploads = [
+    { theta: Float64Array.of(1, 2, 3), v: Float64Array.of(4, 0, 2) },
+    { theta: Float64Array.of(3, 2, 1), v: Float64Array.of(0, 2, 2) },
+  ];
+  algorithm.aggregate(server, uploads, [0.5, 0.5]);
+  assert.deepEqual(algorithm.params(server), Float64Array.of(2, 2, 2));
+  assert.deepEqual(server.vhat, Float64Array.of(2, 1, 2));
+  algorithm.aggregate(server, [{ theta: uploads[0].theta, v: Float64Array.of(1, 4, 0) }], [1]);
+  assert.deepEqual(server.vhat, Float64Array.of(2, 4, 2));
+});
