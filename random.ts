@@ -47,6 +47,8 @@ export class Rng {
   #spareNormal: number | undefined;
 
   /**
+   * Creates the stream named `stream` of the run seeded with `seed`.
+   *
    * @param seed the run's seed (any finite number; its integer part and sign are used)
    * @param stream the stream's name; distinct names give independent streams
    */

@@ -1,0 +1,110 @@
+/**
+ * The shared engine of the linear-model problems: f_i(x) = (1/m) Σ_s ℓ(z_s, y_s) + (λ/2)‖x‖²
+ * with score z_s = w·a_s (+ b when the model has a bias), over flat row-major data.
+ *
+ * @module
+ */
+import type { Rng } from "../random.ts";
+import type { LayerSpec, Problem } from "./problem.ts";
+import type { SyntheticData } from "./_synthetic_data.ts";
+import { MinibatchSampler } from "./_minibatch.ts";
+import { checkNode } from "./_validate.ts";
+
+/** A per-sample loss ℓ(z, y) of the score z and its derivative in z. */
+export interface SampleLoss {
+  value(z: number, y: number): number;
+  slope(z: number, y: number): number;
+}
+
+/** Everything the engine needs; all numbers already validated. */
+export interface LinearModelConfig {
+  readonly name: string;
+  readonly nodes: number;
+  /** Number of features (the parameter count is this plus one with a bias). */
+  readonly features: number;
+  readonly bias: boolean;
+  readonly samplesPerNode: number;
+  /** Minibatch size; 0 or ≥ samplesPerNode means the full local batch. */
+  readonly batchSize: number;
+  readonly l2: number;
+  readonly data: SyntheticData;
+  readonly sampleLoss: SampleLoss;
+  readonly layers: readonly LayerSpec[];
+}
+
+/** The score w·a (+ b, stored after the `width` weights, when `bias`) of row `row` of `rows`. */
+export function linearScore(
+  rows: Float64Array,
+  row: number,
+  x: Float64Array,
+  shape: { width: number; bias: boolean },
+): number {
+  const { width, bias } = shape;
+  let z = bias ? x[width] : 0;
+  for (let k = 0, at = row * width; k < width; k++, at++) z += x[k] * rows[at];
+  return z;
+}
+
+/** Builds the {@linkcode Problem} of a linear model over the config's training data. */
+export function linearModelProblem(config: LinearModelConfig): Problem {
+  const { nodes, features: width, bias, samplesPerNode: m, l2, data, sampleLoss } = config;
+  const dim = width + (bias ? 1 : 0);
+  const batch = config.batchSize > 0 && config.batchSize < m ? config.batchSize : 0;
+  const shape = { width, bias };
+  const sampler = batch > 0 ? new MinibatchSampler(m, batch) : undefined;
+
+  /** Adds weight·∇ℓ of one row into `out` and returns weight·ℓ. */
+  const addRow = (row: number, weight: number, x: Float64Array, out: Float64Array): number => {
+    const z = linearScore(data.features, row, x, shape);
+    const y = data.labels[row];
+    const slope = weight * sampleLoss.slope(z, y);
+    for (let k = 0, at = row * width; k < width; k++, at++) out[k] += slope * data.features[at];
+    if (bias) out[width] += slope;
+    return weight * sampleLoss.value(z, y);
+  };
+  /** Adds the ridge term's gradient into `out` and returns its value. */
+  const addRidge = (x: Float64Array, out: Float64Array): number => {
+    if (l2 === 0) return 0;
+    let squares = 0;
+    for (let k = 0; k < dim; k++) {
+      squares += x[k] * x[k];
+      out[k] += l2 * x[k];
+    }
+    return 0.5 * l2 * squares;
+  };
+  const rowLoss = (row: number, x: Float64Array): number =>
+    sampleLoss.value(linearScore(data.features, row, x, shape), data.labels[row]);
+
+  return {
+    name: config.name,
+    dim,
+    nodes,
+    layers: config.layers,
+    initialParams: () => new Float64Array(dim),
+    gradient(node: number, x: Float64Array, out: Float64Array, rng: Rng): number {
+      checkNode(node, nodes);
+      out.fill(0, 0, dim);
+      let total = 0;
+      if (sampler === undefined) {
+        for (let s = 0; s < m; s++) total += addRow(node * m + s, 1 / m, x, out);
+      } else {
+        const picked = sampler.draw(rng);
+        for (let t = 0; t < batch; t++) total += addRow(node * m + picked[t], 1 / batch, x, out);
+      }
+      return total + addRidge(x, out);
+    },
+    loss(x: Float64Array): number {
+      let total = 0;
+      for (let row = 0; row < nodes * m; row++) total += rowLoss(row, x);
+      let squares = 0;
+      for (let k = 0; k < dim; k++) squares += x[k] * x[k];
+      return total / (nodes * m) + 0.5 * l2 * squares;
+    },
+    fullGradient(x: Float64Array, out: Float64Array): void {
+      out.fill(0, 0, dim);
+      for (let row = 0; row < nodes * m; row++) addRow(row, 1 / (nodes * m), x, out);
+      addRidge(x, out);
+    },
+    samples: () => m,
+  };
+}
