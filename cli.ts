@@ -1,0 +1,259 @@
+/**
+ * The command line: `deno task sim [flags]`. Parses flags (and an optional JSON config file
+ * that flags override), validates everything before running, runs, prints a table.
+ * Bad input: a message naming the flag or field, exit code 2.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, resolveConfig } from "./config.ts";
+import { runSimulation, type SimulationResult } from "./simulation.ts";
+import { listAlgorithms } from "./algorithms/registry.ts";
+import { formatTable } from "./metrics/report.ts";
+
+const HELP = `gossim — decentralized and federated optimization under a simulated network
+
+Usage: deno task sim [flags]
+With no flags: decentralized AMSGrad vs DADAM on seed 000's Theorem-1 problem, then on a
+5-node ring logistic regression.
+
+Flags (each overrides the same field of --config):
+  --config FILE         JSON scenario file (see README)
+  --algorithm A[,B…]    algorithms to compare (${listAlgorithms().map((a) => a.name).join(", ")})
+  --param K=V           hyper-parameter for every algorithm (repeatable), e.g. --param alpha=0.01
+  --topology T          ring, path, complete, star, torus, grid, hypercube, erdos-renyi,
+                        exponential (torus/grid take --rows/--cols, hypercube --dimension,
+                        erdos-renyi --p)
+  --rows N --cols N --dimension N --p P
+  --mixing R            metropolis-hastings (default), uniform, max-degree
+  --lazy                use (W + I)/2
+  --nodes N             number of nodes (default 5)
+  --problem P           logistic (default), least-squares, quadratic
+  --dim D               problem dimension (default 10)
+  --heterogeneity H     how different the nodes' data are (default 0)
+  --batch-size B        minibatch size (0 = full local gradient)
+  --steps N             iterations, or rounds for federated algorithms (default 200)
+  --eval-every N        evaluate every N steps (default 10)
+  --local-steps T       federated: local steps per round (default 1)
+  --participation F     federated: fraction of clients per round (default 1)
+  --seed S              the run's seed (default 0)
+  --out DIR             write config.json, metrics.jsonl, metrics.csv, summary.json there
+  --print-config        print the resolved config and exit
+  --quiet               print nothing but errors
+  -h, --help            this text
+`;
+
+const OPTIONS = {
+  config: { type: "string" },
+  algorithm: { type: "string" },
+  param: { type: "string", multiple: true },
+  topology: { type: "string" },
+  rows: { type: "string" },
+  cols: { type: "string" },
+  dimension: { type: "string" },
+  p: { type: "string" },
+  mixing: { type: "string" },
+  lazy: { type: "boolean" },
+  nodes: { type: "string" },
+  problem: { type: "string" },
+  dim: { type: "string" },
+  heterogeneity: { type: "string" },
+  "batch-size": { type: "string" },
+  steps: { type: "string" },
+  "eval-every": { type: "string" },
+  "local-steps": { type: "string" },
+  participation: { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  "print-config": { type: "boolean" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Bad command-line input (exit code 2). */
+export class UsageError extends Error {
+  /** @param message what was wrong, naming the flag */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) {
+    throw new UsageError(`--${flag}: expected a number, received "${text}"`);
+  }
+  return value;
+}
+
+function parseParam(text: string): [string, unknown] {
+  const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(text);
+  if (!match) throw new UsageError(`--param: expected KEY=VALUE, received "${text}"`);
+  const [, key, raw] = match;
+  try {
+    return [key, JSON.parse(raw)];
+  } catch {
+    return [key, raw];
+  }
+}
+
+type Values = ReturnType<typeof parseFlags>["values"];
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run with --help for the flags.`);
+  }
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(`--config: cannot read "${path}": ${(error as Error).message}`);
+  }
+  try {
+    const value = JSON.parse(text);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new SyntaxError("the top level must be an object");
+    }
+    return value;
+  } catch (error) {
+    throw new UsageError(`--config: "${path}" is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Merges flags over a config file's fields. */
+function applyFlags(base: Record<string, unknown>, v: Values): Record<string, unknown> {
+  const config: Record<string, unknown> = { ...base };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) config[key] = value;
+  };
+  const merge = (key: string, fields: Record<string, unknown>) => {
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, x]) => x !== undefined));
+    if (Object.keys(defined).length) {
+      config[key] = { ...(config[key] as Record<string, unknown> ?? {}), ...defined };
+    }
+  };
+  const params = Object.fromEntries((v.param ?? []).map(parseParam));
+  if (v.algorithm !== undefined) {
+    config.algorithms = v.algorithm.split(",").filter(Boolean).map((name) => ({ name, params }));
+  } else if (v.param?.length) {
+    const current = (config.algorithms as unknown[] | undefined) ?? ["decentralized-amsgrad"];
+    config.algorithms = current.map((entry) =>
+      typeof entry === "string"
+        ? { name: entry, params }
+        : { ...(entry as object), params: { ...(entry as { params?: object }).params, ...params } }
+    );
+  }
+  set("nodes", number("nodes", v.nodes));
+  set("steps", number("steps", v.steps));
+  set("evalEvery", number("eval-every", v["eval-every"]));
+  set("seed", number("seed", v.seed));
+  set("out", v.out);
+  const topologyType = v.topology;
+  if (topologyType !== undefined && topologyType !== (config.topology as { type?: string })?.type) {
+    config.topology = {};
+  }
+  merge("topology", {
+    type: topologyType,
+    rows: number("rows", v.rows),
+    cols: number("cols", v.cols),
+    dimension: number("dimension", v.dimension),
+    p: number("p", v.p),
+  });
+  merge("mixing", { rule: v.mixing, lazy: v.lazy });
+  if (v.problem !== undefined && v.problem !== (config.problem as { type?: string })?.type) {
+    config.problem = {};
+  }
+  merge("problem", {
+    type: v.problem ?? (config.problem as { type?: string })?.type ?? "logistic",
+    dim: number("dim", v.dim),
+    heterogeneity: number("heterogeneity", v.heterogeneity),
+    batchSize: number("batch-size", v["batch-size"]),
+  });
+  merge("federated", {
+    localSteps: number("local-steps", v["local-steps"]),
+    participation: number("participation", v.participation),
+  });
+  return config;
+}
+
+const THEOREM_1 = {
+  name: "theorem-1",
+  nodes: 2,
+  topology: { type: "complete" },
+  mixing: { rule: "uniform" },
+  problem: { type: "quadratic", dim: 1, a: [[1], [1]], b: [[0], [1]] },
+  algorithms: ["dadam", "decentralized-amsgrad"].map((name) => ({
+    name,
+    params: { alpha: 0.001, beta1: 0, beta2: 0, epsilon: 0.6, ...(name === "dadam" ? { beta3: 0 } : {}) },
+  })),
+  steps: 20_000,
+  evalEvery: 1_000,
+};
+
+const RING_LOGISTIC = {
+  name: "ring-logistic",
+  nodes: 5,
+  topology: { type: "ring" },
+  problem: { type: "logistic", dim: 10, heterogeneity: 1, batchSize: 10 },
+  algorithms: [
+    { name: "decentralized-amsgrad", params: { alpha: 0.01 } },
+    { name: "dadam", params: { alpha: 0.01 } },
+  ],
+  steps: 500,
+  evalEvery: 50,
+};
+
+function report(result: SimulationResult, title: string): void {
+  const { lambda, gap } = result.spectral;
+  console.log(
+    `\n${title}: ${result.config.nodes} nodes, ${result.config.topology.type}, λ = ${
+      lambda.toFixed(4)
+    } (gap ${gap.toFixed(4)}), ${result.config.steps} steps, seed ${result.config.seed}`,
+  );
+  console.log(formatTable(result.runs.map((run) => run.rows.at(-1)!)));
+}
+
+/**
+ * Runs the command line on `args`; returns the exit code (0 ok, 1 run failure, 2 bad input).
+ */
+export async function main(args: string[]): Promise<number> {
+  try {
+    const { values } = parseFlags(args);
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const base = values.config ? await readConfigFile(values.config) : undefined;
+    if (!base && args.filter((a) => a !== "--quiet").length === 0) {
+      for (const scenario of [THEOREM_1, RING_LOGISTIC]) {
+        const result = await runSimulation(scenario);
+        if (!values.quiet) report(result, scenario.name);
+      }
+      return 0;
+    }
+    const input = applyFlags(base ?? {}, values);
+    if (values["print-config"]) {
+      console.log(JSON.stringify(resolveConfig(input), null, 2));
+      return 0;
+    }
+    const result = await runSimulation(input);
+    if (!values.quiet) report(result, result.config.name);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      console.error(`gossim: ${error.message}`);
+      return 2;
+    }
+    console.error(`gossim: run failed: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

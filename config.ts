@@ -1,0 +1,161 @@
+/**
+ * The simulation config: one plain-data description of a run (topology, mixing rule,
+ * algorithms and their hyper-parameters, problem, engine, steps, seed), validated with zod
+ * before anything runs. Every error names its JSON path, the bad value and what was expected.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { getAlgorithm, resolveHyperparameters } from "./algorithms/registry.ts";
+import { TOPOLOGY_TYPES } from "./topologies/topology_spec.ts";
+
+const int = (min: number) => z.number().int().min(min);
+const matrix = z.array(z.array(z.number().finite()));
+
+const topologySchema = z.strictObject({
+  type: z.enum(TOPOLOGY_TYPES).default("ring"),
+  rows: int(1).optional(),
+  cols: int(1).optional(),
+  dimension: int(1).max(20).optional(),
+  p: z.number().gt(0).max(1).optional(),
+  adjacency: matrix.optional(),
+  edges: z.array(z.tuple([int(0), int(0)])).optional(),
+});
+
+const mixingSchema = z.strictObject({
+  rule: z.enum(["uniform", "metropolis-hastings", "max-degree", "constant", "custom"])
+    .default("metropolis-hastings"),
+  lazy: z.boolean().default(false),
+  self: z.number().min(0).max(1).optional(),
+  neighbor: z.number().min(0).max(1).optional(),
+  matrix: matrix.optional(),
+});
+
+const syntheticFields = {
+  dim: int(1).max(100_000).default(10),
+  samplesPerNode: int(1).default(100),
+  testSamples: int(1).default(500),
+  heterogeneity: z.number().min(0).finite().default(0),
+  noise: z.number().min(0).finite().optional(),
+  batchSize: int(0).default(0),
+  l2: z.number().min(0).finite().optional(),
+};
+
+const problemSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("quadratic"),
+    dim: int(1).max(1_000_000).default(10),
+    a: matrix.optional(),
+    b: matrix.optional(),
+    heterogeneity: z.number().min(0).finite().optional(),
+    curvature: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+    noise: z.number().min(0).finite().optional(),
+    x0: z.array(z.number().finite()).optional(),
+  }),
+  z.strictObject({ type: z.literal("least-squares"), ...syntheticFields }),
+  z.strictObject({ type: z.literal("logistic"), ...syntheticFields }),
+]);
+
+const algorithmEntry = z.union([
+  z.string(),
+  z.strictObject({ name: z.string(), params: z.record(z.string(), z.unknown()).default({}) }),
+]);
+
+/** The zod schema of a simulation config (defaults filled in by parsing). */
+export const configSchema = z.strictObject({
+  name: z.string().default("run"),
+  algorithms: z.array(algorithmEntry).min(1).default([
+    "decentralized-amsgrad",
+    "dadam",
+  ]),
+  nodes: int(2).max(100_000).default(5),
+  topology: topologySchema.prefault({}),
+  mixing: mixingSchema.prefault({}),
+  problem: problemSchema.prefault({ type: "logistic" }),
+  steps: int(1).max(10_000_000).default(200),
+  evalEvery: int(1).default(10),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+  engine: z.enum(["sequential"]).default("sequential"),
+  federated: z.strictObject({
+    localSteps: int(1).default(1),
+    participation: z.number().gt(0).max(1).default(1),
+    weighting: z.enum(["uniform", "samples"]).default("uniform"),
+  }).prefault({}),
+  out: z.string().min(1).nullable().default(null),
+});
+
+/** A config as written by a user (every field optional). */
+export type SimulationInput = z.input<typeof configSchema>;
+
+/** One algorithm of a resolved config, with every hyper-parameter filled in. */
+export interface ResolvedAlgorithm {
+  /** Registry name. */
+  name: string;
+  /** Validated hyper-parameters with defaults. */
+  params: Record<string, unknown>;
+}
+
+/** A validated config with every default filled in. */
+export type SimulationConfig = Omit<z.output<typeof configSchema>, "algorithms"> & {
+  /** The algorithms to run on the same scenario. */
+  algorithms: ResolvedAlgorithm[];
+};
+
+/** Bad input: the message lists every problem, each naming its JSON path. */
+export class ConfigError extends Error {
+  /** One line per problem: `path: value — expected …`. */
+  readonly problems: string[];
+  /** @param problems one line per problem */
+  constructor(problems: string[]) {
+    super(`Invalid config:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join(".") || "(root)";
+  if (issue.code === "unrecognized_keys") {
+    return `${path}: unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
+  }
+  const value = valueAt(input, issue.path);
+  const shown = value === undefined ? "missing" : JSON.stringify(value);
+  return `${path} = ${shown}: ${issue.message}`;
+}
+
+/**
+ * Validates a user's config and fills in every default.
+ *
+ * @param input the parsed JSON (or an object built in code)
+ * @returns the resolved config
+ * @throws {ConfigError} listing every problem at once
+ */
+export function resolveConfig(input: unknown): SimulationConfig {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(input, issue)));
+  }
+  const problems: string[] = [];
+  const algorithms: ResolvedAlgorithm[] = [];
+  parsed.data.algorithms.forEach((entry, index) => {
+    const name = typeof entry === "string" ? entry : entry.name;
+    const params = typeof entry === "string" ? {} : entry.params;
+    try {
+      const canonical = getAlgorithm(name).name;
+      algorithms.push({ name: canonical, params: resolveHyperparameters(canonical, params) });
+    } catch (error) {
+      problems.push(`algorithms.${index}: ${(error as Error).message}`);
+    }
+  });
+  if (problems.length) throw new ConfigError(problems);
+  return { ...parsed.data, algorithms };
+}
