@@ -191,7 +191,13 @@ const THEOREM_1 = {
   problem: { type: "quadratic", dim: 1, a: [[1], [1]], b: [[0], [1]] },
   algorithms: ["dadam", "decentralized-amsgrad"].map((name) => ({
     name,
-    params: { alpha: 0.001, beta1: 0, beta2: 0, epsilon: 0.6, ...(name === "dadam" ? { beta3: 0 } : {}) },
+    params: {
+      alpha: 0.001,
+      beta1: 0,
+      beta2: 0,
+      epsilon: 0.6,
+      ...(name === "dadam" ? { beta3: 0 } : {}),
+    },
   })),
   steps: 20_000,
   evalEvery: 1_000,

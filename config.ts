@@ -7,7 +7,10 @@
  */
 import { z } from "zod";
 import { getAlgorithm, resolveHyperparameters } from "./algorithms/registry.ts";
-import { TOPOLOGY_TYPES } from "./topologies/topology_spec.ts";
+import { TOPOLOGY_TYPES, type TopologyType } from "./topologies/topology_spec.ts";
+import type { MixingSpec } from "./topologies/mixing_spec.ts";
+import type { ProblemSpec } from "./problems/registry.ts";
+import type { AggregationWeighting } from "./actors/sequential.ts";
 
 const int = (min: number) => z.number().int().min(min);
 const matrix = z.array(z.array(z.number().finite()));
@@ -62,7 +65,7 @@ const algorithmEntry = z.union([
 ]);
 
 /** The zod schema of a simulation config (defaults filled in by parsing). */
-export const configSchema = z.strictObject({
+const configSchema = z.strictObject({
   name: z.string().default("run"),
   algorithms: z.array(algorithmEntry).min(1).default([
     "decentralized-amsgrad",
@@ -84,9 +87,6 @@ export const configSchema = z.strictObject({
   out: z.string().min(1).nullable().default(null),
 });
 
-/** A config as written by a user (every field optional). */
-export type SimulationInput = z.input<typeof configSchema>;
-
 /** One algorithm of a resolved config, with every hyper-parameter filled in. */
 export interface ResolvedAlgorithm {
   /** Registry name. */
@@ -95,17 +95,81 @@ export interface ResolvedAlgorithm {
   params: Record<string, unknown>;
 }
 
+/** The graph of a config; `nodes` and `seed` come from the config's top level. */
+export interface TopologyConfig {
+  /** ring, path, complete, star, torus, grid, hypercube, erdos-renyi, exponential, custom. */
+  type: TopologyType;
+  /** Torus/grid rows. */
+  rows?: number;
+  /** Torus/grid columns. */
+  cols?: number;
+  /** Hypercube dimension (2^dimension nodes). */
+  dimension?: number;
+  /** Erdős–Rényi edge probability. */
+  p?: number;
+  /** Custom: a symmetric 0/1 adjacency matrix. */
+  adjacency?: number[][];
+  /** Custom: an edge list. */
+  edges?: [number, number][];
+}
+
+/** Federated rounds: local steps, participation and aggregation weights. */
+export interface FederatedConfig {
+  /** Local steps T per round. */
+  localSteps: number;
+  /** Fraction of clients sampled per round, in (0, 1]. */
+  participation: number;
+  /** Uniform 1/|D| or by local sample count. */
+  weighting: AggregationWeighting;
+}
+
 /** A validated config with every default filled in. */
-export type SimulationConfig = Omit<z.output<typeof configSchema>, "algorithms"> & {
+export interface SimulationConfig {
+  /** A label for the run. */
+  name: string;
   /** The algorithms to run on the same scenario. */
   algorithms: ResolvedAlgorithm[];
-};
+  /** Number of nodes N (clients, for federated algorithms). */
+  nodes: number;
+  /** The communication graph. */
+  topology: TopologyConfig;
+  /** The mixing rule W. */
+  mixing: MixingSpec & { lazy: boolean };
+  /** The objective and its data. */
+  problem: ProblemSpec;
+  /** Iterations, or rounds for federated algorithms. */
+  steps: number;
+  /** Evaluate every this many steps (and after the last). */
+  evalEvery: number;
+  /** The run's seed: every random choice flows from it. */
+  seed: number;
+  /** The engine. */
+  engine: "sequential";
+  /** Federated rounds. */
+  federated: FederatedConfig;
+  /** Output directory, or null for none. */
+  out: string | null;
+}
+
+/** A config as a user writes it: any field may be left out and takes its default. */
+export type SimulationInput = { [K in keyof SimulationConfig]?: unknown };
+
+// The schema's output must fit the interfaces above (checked at compile time).
+type SchemaOutput = z.output<typeof configSchema>;
+const _schemaFits: Omit<SimulationConfig, "algorithms" | "problem" | "mixing"> = {} as Omit<
+  SchemaOutput,
+  "algorithms" | "problem" | "mixing"
+>;
 
 /** Bad input: the message lists every problem, each naming its JSON path. */
 export class ConfigError extends Error {
-  /** One line per problem: `path: value — expected …`. */
+  /** One line per problem: `path = value: what was expected`. */
   readonly problems: string[];
-  /** @param problems one line per problem */
+  /**
+   * Collects the problems into one message.
+   *
+   * @param problems one line per problem
+   */
   constructor(problems: string[]) {
     super(`Invalid config:\n  ${problems.join("\n  ")}`);
     this.name = "ConfigError";
@@ -139,7 +203,7 @@ function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
  * @returns the resolved config
  * @throws {ConfigError} listing every problem at once
  */
-export function resolveConfig(input: unknown): SimulationConfig {
+export function resolveConfig(input: SimulationInput | unknown): SimulationConfig {
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(input, issue)));
@@ -157,5 +221,5 @@ export function resolveConfig(input: unknown): SimulationConfig {
     }
   });
   if (problems.length) throw new ConfigError(problems);
-  return { ...parsed.data, algorithms };
+  return { ...parsed.data, algorithms } as SimulationConfig;
 }

@@ -5,10 +5,7 @@
  *
  * @module
  */
-import {
-  type DecentralizedAlgorithm,
-  type FederatedAlgorithm,
-} from "./algorithms/algorithm.ts";
+import type { DecentralizedAlgorithm, FederatedAlgorithm } from "./algorithms/algorithm.ts";
 import { createAlgorithm } from "./algorithms/registry.ts";
 import { type MetricsRow, runDecentralized, runFederated } from "./actors/sequential.ts";
 import { ConfigError, resolveConfig, type SimulationConfig } from "./config.ts";
@@ -17,7 +14,7 @@ import type { Problem } from "./problems/problem.ts";
 import { topologyFromSpec } from "./topologies/topology_spec.ts";
 import { mixingFromSpec } from "./topologies/mixing_spec.ts";
 import { validateMixing } from "./topologies/validate_mixing.ts";
-import { spectralAnalysis, type SpectralAnalysis } from "./topologies/spectral.ts";
+import { type SpectralAnalysis, spectralAnalysis } from "./topologies/spectral.ts";
 import type { MixingMatrix } from "./topologies/mixing.ts";
 import { toCsv, toJsonl, writeFileAtomic } from "./metrics/report.ts";
 
@@ -69,8 +66,10 @@ export function buildScenario(config: SimulationConfig): Scenario {
       throw new ConfigError([`${field}: ${(error as Error).message}`]);
     }
   };
-  const graph = stage("topology", () =>
-    topologyFromSpec({ nodes: config.nodes, seed: config.seed, ...config.topology }));
+  const graph = stage(
+    "topology",
+    () => topologyFromSpec({ nodes: config.nodes, seed: config.seed, ...config.topology }),
+  );
   if (graph.nodes !== config.nodes) {
     throw new ConfigError([
       `nodes = ${config.nodes}: topology "${config.topology.type}" has ${graph.nodes} nodes`,

@@ -20,6 +20,28 @@ import { fedAms, fedAvg, fedLamb } from "./federated.ts";
 /** Hyper-parameters as plain data. */
 export type Hyperparameters = Record<string, unknown>;
 
+/** One problem found by a {@linkcode HyperparameterSchema}. */
+export interface SchemaIssue {
+  /** Where: the key path inside the hyper-parameters. */
+  readonly path: readonly PropertyKey[];
+  /** What was expected. */
+  readonly message: string;
+}
+
+/**
+ * Validates hyper-parameters and fills in defaults; a zod object schema (`z.strictObject`)
+ * is one.
+ */
+export interface HyperparameterSchema {
+  /** Parses `input`: the data with defaults, or the issues found. */
+  safeParse(
+    input: unknown,
+  ): { success: true; data: Hyperparameters } | {
+    success: false;
+    error: { issues: readonly SchemaIssue[] };
+  };
+}
+
 /** A registered algorithm: its documentation, its parameter schema and its factory. */
 export interface AlgorithmDefinition {
   /** The registry name, e.g. `"decentralized-amsgrad"`. */
@@ -31,7 +53,7 @@ export interface AlgorithmDefinition {
   /** One line on what it does. */
   readonly description: string;
   /** The hyper-parameters with their defaults; unknown keys are rejected. */
-  readonly parameters: z.ZodType<Hyperparameters>;
+  readonly parameters: HyperparameterSchema;
   /**
    * A module that registers this algorithm when imported; Workers of the actor engine import
    * it, so user-registered algorithms run there too. Built-ins leave it unset.
@@ -53,7 +75,9 @@ const consensusShape = {
     .describe("gCDSGD weight ω of the local update; null = plain consensus"),
   momentum: decay(0, "momentum μ (0 = none)"),
   momentumForm: z.enum(["nesterov", "heavy-ball", "lookahead"]).default("nesterov")
-    .describe("how momentum enters: the authors' Nesterov code form (default), heavy ball, or look-ahead"),
+    .describe(
+      "how momentum enters: the authors' Nesterov code form (default), heavy ball, or look-ahead",
+    ),
 };
 
 function consensusDefinition(
@@ -72,7 +96,7 @@ function consensusDefinition(
     kind: "decentralized",
     paper,
     description,
-    parameters: z.strictObject(shape) as unknown as z.ZodType<Hyperparameters>,
+    parameters: z.strictObject(shape),
     create: (p) => consensusSgd(name, p as never),
   };
 }
@@ -94,9 +118,7 @@ function frameworkDefinition(
     kind: "decentralized",
     paper: "seed 000: Convergent adaptive gradient methods in decentralized optimization (Alg. 2)",
     description,
-    parameters: z.strictObject({ ...adaptiveShape, ...extra }) as unknown as z.ZodType<
-      Hyperparameters
-    >,
+    parameters: z.strictObject({ ...adaptiveShape, ...extra }),
     create: (p) => decentralize(name, rule(p), p as never),
   };
 }
@@ -138,7 +160,7 @@ const builtins: AlgorithmDefinition[] = [
       ...adaptiveShape,
       beta2: decay(0.999, "second-moment decay β2"),
       beta3: decay(0.9, "decay β3 of the max-smoothed v̂"),
-    }) as unknown as z.ZodType<Hyperparameters>,
+    }),
     create: (p) => dadam("dadam", p as never),
   },
   frameworkDefinition(
@@ -173,8 +195,7 @@ const builtins: AlgorithmDefinition[] = [
     kind: "federated",
     paper: "McMahan et al. 2017 (Fed-SGD in seed 003)",
     description: "FedAvg / Fed-SGD: local SGD, the server averages models",
-    parameters: z.strictObject({ alpha: positive(0.05, "local step size α") }) as unknown as z
-      .ZodType<Hyperparameters>,
+    parameters: z.strictObject({ alpha: positive(0.05, "local step size α") }),
     create: (p) => fedAvg("fedavg", p as never),
   },
   {
@@ -182,7 +203,7 @@ const builtins: AlgorithmDefinition[] = [
     kind: "federated",
     paper: "Chen et al. 2020 (Local AMSGrad), as the baseline of seed 003",
     description: "Fed-AMS: local AMSGrad with the server's v̂ = max(v̂, mean v)",
-    parameters: z.strictObject(localAmsShape) as unknown as z.ZodType<Hyperparameters>,
+    parameters: z.strictObject(localAmsShape),
     create: (p) => fedAms("fed-ams", p as never),
   },
   {
@@ -193,11 +214,15 @@ const builtins: AlgorithmDefinition[] = [
     parameters: z.strictObject({
       ...localAmsShape,
       alpha: positive(0.01, "local step size α (the step norm is α·φ(‖θ^ℓ‖))"),
-      lambda: z.number().min(0).max(1).default(0).describe("weight decay λ (seed 003: 0, 0.01, 0.1)"),
-      phiMin: z.number().min(0).finite().default(0).describe("φ_min of φ(z) = clip(z, φ_min, φ_max)"),
+      lambda: z.number().min(0).max(1).default(0).describe(
+        "weight decay λ (seed 003: 0, 0.01, 0.1)",
+      ),
+      phiMin: z.number().min(0).finite().default(0).describe(
+        "φ_min of φ(z) = clip(z, φ_min, φ_max)",
+      ),
       phiMax: z.number().positive().nullable().default(null)
         .describe("φ_max; null = no upper bound (with φ_min 0, φ is the identity as in seed 003)"),
-    }) as unknown as z.ZodType<Hyperparameters>,
+    }),
     create: (p) => fedLamb("fed-lamb", p as never),
   },
 ];
@@ -253,7 +278,9 @@ export function resolveHyperparameters(
   const result = definition.parameters.safeParse(parameters);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.join(".") : (issue as { keys?: string[] }).keys;
+    const field = issue.path.length
+      ? issue.path.map(String).join(".")
+      : (issue as { keys?: string[] }).keys;
     const value = issue.path.length
       ? JSON.stringify((parameters as Record<string, unknown>)[String(issue.path[0])])
       : "";

@@ -14,8 +14,10 @@ export function toJsonl(rows: readonly object[]): string {
 /** CSV with a header of every key seen (first-seen order); null and missing cells are empty. */
 export function toCsv(rows: readonly object[]): string {
   const columns: string[] = [];
-  for (const row of rows) for (const key of Object.keys(row)) {
-    if (!columns.includes(key)) columns.push(key);
+  for (const row of rows) {
+    for (const key of Object.keys(row)) {
+      if (!columns.includes(key)) columns.push(key);
+    }
   }
   const cell = (value: unknown) => {
     if (value === null || value === undefined) return "";

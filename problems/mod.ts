@@ -23,7 +23,7 @@
  */
 export * from "./problem.ts";
 /** The seeded stream type that {@linkcode Problem.gradient} draws minibatches and noise from. */
-export type { Rng } from "../random.ts";
+export { Rng } from "../random.ts";
 export * from "./quadratic.ts";
 export * from "./synthetic.ts";
 export * from "./registry.ts";

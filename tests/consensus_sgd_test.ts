@@ -41,9 +41,7 @@ Deno.test("gCDSGD: ω = 1 leaves every agent at its own optimum", () => {
 });
 
 Deno.test("gCDSGD: consensus distance falls as ω falls", () => {
-  const distances = [1, 0.5, 0.1, 0.01].map((omega) =>
-    finalConsensusDistance("gcdsgd", { omega })
-  );
+  const distances = [1, 0.5, 0.1, 0.01].map((omega) => finalConsensusDistance("gcdsgd", { omega }));
   for (let i = 1; i < distances.length; i++) {
     assert.ok(distances[i] < distances[i - 1], `ω sequence gave ${distances}`);
   }

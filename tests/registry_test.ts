@@ -88,7 +88,10 @@ Deno.test("registerAlgorithm: a user's decentralized method runs by name", async
   });
   assert.throws(() => registerAlgorithm(getAlgorithm("dgd")), /already registered/);
   const scenario = { steps: 30, evalEvery: 30 };
-  const mine = await runSimulation({ ...scenario, algorithms: ["test-decentralized-amsgrad-copy"] });
+  const mine = await runSimulation({
+    ...scenario,
+    algorithms: ["test-decentralized-amsgrad-copy"],
+  });
   const builtin = await runSimulation({
     ...scenario,
     algorithms: [{ name: "decentralized-amsgrad", params: { alpha: 0.01, beta2: 0.999 } }],

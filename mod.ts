@@ -1,0 +1,46 @@
+/**
+ * gossim: decentralized and federated optimization, simulated. Every algorithm is written once
+ * as per-node code and runs on the sequential engine (all nodes in one thread, the exact
+ * oracle) or, node by node, as actors under a seeded network model.
+ *
+ * - {@linkcode runSimulation} runs a config (validated by {@linkcode configSchema}).
+ * - Topologies ({@linkcode ringTopology}, {@linkcode erdosRenyiTopology}, …) and mixing rules
+ *   ({@linkcode metropolisHastings}, …) with {@linkcode validateMixing} and
+ *   {@linkcode spectralAnalysis}.
+ * - The algorithm registry ({@linkcode listAlgorithms}, {@linkcode createAlgorithm},
+ *   {@linkcode registerAlgorithm}) and {@linkcode decentralize}, which turns any second-moment
+ *   rule into a decentralized adaptive method (seed 000, Algorithm 2).
+ * - Problems ({@linkcode createProblem}): quadratics, least squares, logistic regression.
+ *
+ * @example Decentralized AMSGrad against DADAM on a 5-node ring
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runSimulation } from "./mod.ts";
+ *
+ * const result = await runSimulation({
+ *   algorithms: ["decentralized-amsgrad", "dadam"],
+ *   nodes: 5,
+ *   topology: { type: "ring" },
+ *   problem: { type: "logistic", dim: 10 },
+ *   steps: 50,
+ *   seed: 1,
+ * });
+ * assert.equal(result.runs.length, 2);
+ * assert.ok(result.runs[0].rows.at(-1)!.loss < Math.log(2));
+ * ```
+ *
+ * @module
+ */
+export * from "./simulation.ts";
+export * from "./config.ts";
+export * from "./algorithms/algorithm.ts";
+export * from "./algorithms/registry.ts";
+export * from "./algorithms/consensus_sgd.ts";
+export * from "./algorithms/decentralized_adaptive.ts";
+export * from "./algorithms/federated.ts";
+export * from "./actors/sequential.ts";
+export * from "./metrics/evaluate.ts";
+export * from "./metrics/report.ts";
+export * from "./topologies/mod.ts";
+export * from "./problems/mod.ts";
+export { Rng } from "./random.ts";
