@@ -205,21 +205,23 @@ function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
  */
 export function resolveConfig(input: SimulationInput | unknown): SimulationConfig {
   const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(input, issue)));
-  }
-  const problems: string[] = [];
-  const algorithms: ResolvedAlgorithm[] = [];
-  parsed.data.algorithms.forEach((entry, index) => {
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => describeIssue(input, issue));
+  const entries = parsed.success
+    ? parsed.data.algorithms
+    : algorithmEntry.array().safeParse((input as { algorithms?: unknown })?.algorithms).data ?? [];
+  const algorithms = entries.flatMap((entry, index) => {
     const name = typeof entry === "string" ? entry : entry.name;
     const params = typeof entry === "string" ? {} : entry.params;
     try {
       const canonical = getAlgorithm(name).name;
-      algorithms.push({ name: canonical, params: resolveHyperparameters(canonical, params) });
+      return [{ name: canonical, params: resolveHyperparameters(canonical, params) }];
     } catch (error) {
       problems.push(`algorithms.${index}: ${(error as Error).message}`);
+      return [];
     }
   });
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
   return { ...parsed.data, algorithms } as SimulationConfig;
 }
