@@ -1,0 +1,222 @@
+/**
+ * The simulated network: decides, at send time, each message's fate — lost, cut by a
+ * partition, refused by a full link, or delivered after a latency (+ size/bandwidth, + a
+ * clog), maybe replayed. Each link draws from its own seeded stream, so one link's traffic
+ * never shifts another's draws; every fault is counted.
+ *
+ * @module
+ */
+import { Rng } from "../random.ts";
+import { type Distribution, type Scenario, sampleDuration } from "./scenario.ts";
+
+/** Counters of everything the network did. */
+export interface NetworkCounters {
+  /** Messages handed to the network. */
+  sent: number;
+  /** Payload bytes handed to the network. */
+  bytes: number;
+  /** Messages that arrived (replays not counted twice). */
+  delivered: number;
+  /** Messages lost at random. */
+  droppedLoss: number;
+  /** Messages cut by a partition. */
+  droppedPartition: number;
+  /** Messages refused because the link had `linkCapacity` in flight. */
+  droppedCapacity: number;
+  /** Messages addressed to a crashed node. */
+  droppedCrashed: number;
+  /** Messages replayed (a second copy delivered). */
+  duplicated: number;
+  /** Messages held by a clogged link. */
+  clogged: number;
+  /** Partitions formed (scheduled windows entered and random ones formed). */
+  partitions: number;
+}
+
+/** The fate of one message. */
+export type Fate =
+  | { delivered: true; arrival: number; duplicate: boolean }
+  | { delivered: false; reason: "loss" | "partition" | "capacity" };
+
+interface LinkState {
+  rng: Rng;
+  latency: Distribution;
+  bandwidth: number | null;
+  dropProbability: number;
+  inFlight: number;
+  clogUntil: number;
+}
+
+/** The network of one run. */
+export class Network {
+  /** What happened so far. */
+  readonly counters: NetworkCounters = {
+    sent: 0,
+    bytes: 0,
+    delivered: 0,
+    droppedLoss: 0,
+    droppedPartition: 0,
+    droppedCapacity: 0,
+    droppedCrashed: 0,
+    duplicated: 0,
+    clogged: 0,
+    partitions: 0,
+  };
+  #scenario: Scenario;
+  #seed: number;
+  #links = new Map<string, LinkState>();
+  #partitionRng: Rng;
+  #nodes: number;
+  #randomCut: { side: Set<number>; symmetric: boolean } | null = null;
+  #nextCheck: number;
+  #windowsSeen = new Set<number>();
+
+  /**
+   * @param scenario the network and fault model
+   * @param nodes endpoints 0 … nodes − 1 (the federated server included)
+   * @param seed the run's seed
+   */
+  constructor(scenario: Scenario, nodes: number, seed: number) {
+    this.#scenario = scenario;
+    this.#nodes = nodes;
+    this.#seed = seed;
+    this.#partitionRng = new Rng(seed, "network/partitions");
+    this.#nextCheck = scenario.randomPartitions?.stability ?? Infinity;
+  }
+
+  #link(from: number, to: number): LinkState {
+    const key = `${from}>${to}`;
+    let link = this.#links.get(key);
+    if (!link) {
+      const s = this.#scenario;
+      const override = s.links.find((o) =>
+        (o.from === from && o.to === to) || (o.symmetric && o.from === to && o.to === from)
+      );
+      link = {
+        rng: new Rng(this.#seed, `network/link/${from}/${to}`),
+        latency: override?.latency ?? s.latency,
+        bandwidth: override?.bandwidth !== undefined ? override.bandwidth : s.bandwidth,
+        dropProbability: override?.dropProbability ?? s.dropProbability,
+        inFlight: 0,
+        clogUntil: -Infinity,
+      };
+      this.#links.set(key, link);
+    }
+    return link;
+  }
+
+  /**
+   * Decides the fate of a message sent at virtual time `now`.
+   *
+   * @param from sender
+   * @param to receiver
+   * @param bytes payload size
+   * @param now send time (seconds); calls must come in non-decreasing time order
+   * @returns lost (and why), or its arrival time and whether it is replayed
+   */
+  send(from: number, to: number, bytes: number, now: number): Fate {
+    this.counters.sent++;
+    this.counters.bytes += bytes;
+    const link = this.#link(from, to);
+    if (this.#partitioned(from, to, now)) {
+      this.counters.droppedPartition++;
+      return { delivered: false, reason: "partition" };
+    }
+    if (this.#scenario.linkCapacity !== null && link.inFlight >= this.#scenario.linkCapacity) {
+      this.counters.droppedCapacity++;
+      return { delivered: false, reason: "capacity" };
+    }
+    if (shouldDrop(link)) {
+      this.counters.droppedLoss++;
+      return { delivered: false, reason: "loss" };
+    }
+    let arrival = now + oneWayDelay(link, bytes);
+    if (this.#shouldClog(link, now)) {
+      link.clogUntil = now + link.rng.exponential(this.#scenario.clog!.durationMean);
+    }
+    if (link.clogUntil > now) {
+      this.counters.clogged++;
+      arrival = Math.max(arrival, link.clogUntil);
+    }
+    const duplicate = shouldReplay(link, this.#scenario.duplicateProbability);
+    if (duplicate) {
+      this.counters.duplicated++;
+      this.counters.bytes += bytes;
+      arrival = Math.min(arrival, now + oneWayDelay(link, bytes));
+    }
+    link.inFlight++;
+    return { delivered: true, arrival, duplicate };
+  }
+
+  /** Marks a message on `from → to` as arrived (frees link capacity). */
+  arrived(from: number, to: number, crashed: boolean): void {
+    this.#link(from, to).inFlight--;
+    if (crashed) this.counters.droppedCrashed++;
+    else this.counters.delivered++;
+  }
+
+  /** Total dropped messages, all causes. */
+  get dropped(): number {
+    const c = this.counters;
+    return c.droppedLoss + c.droppedPartition + c.droppedCapacity + c.droppedCrashed;
+  }
+
+  #shouldClog(link: LinkState, now: number): boolean {
+    const clog = this.#scenario.clog;
+    return clog !== null && link.clogUntil <= now && link.rng.bernoulli(clog.probability);
+  }
+
+  #partitioned(from: number, to: number, now: number): boolean {
+    this.#scenario.partitions.forEach((window, index) => {
+      if (window.start <= now && now < window.end && !this.#windowsSeen.has(index)) {
+        this.#windowsSeen.add(index);
+        this.counters.partitions++;
+      }
+    });
+    for (const window of this.#scenario.partitions) {
+      if (now < window.start || now >= window.end) continue;
+      const fromInside = window.nodes.includes(from), toInside = window.nodes.includes(to);
+      if (fromInside !== toInside && (!window.oneWay || fromInside)) return true;
+    }
+    this.#advancePartitions(now);
+    const cut = this.#randomCut;
+    if (!cut) return false;
+    const fromInside = cut.side.has(from), toInside = cut.side.has(to);
+    return fromInside !== toInside && (cut.symmetric || fromInside);
+  }
+
+  /** Runs the random-partition checks due up to `now`, one per `stability` seconds. */
+  #advancePartitions(now: number): void {
+    const model = this.#scenario.randomPartitions;
+    if (!model) return;
+    while (this.#nextCheck <= now) {
+      this.#nextCheck += model.stability;
+      const rng = this.#partitionRng;
+      if (this.#randomCut) {
+        if (rng.bernoulli(model.healProbability)) this.#randomCut = null;
+      } else if (rng.bernoulli(model.probability)) {
+        const side = model.mode === "isolate-single"
+          ? [rng.int(this.#nodes)]
+          : rng.sample(this.#nodes, 1 + rng.int(Math.max(1, this.#nodes - 1)));
+        this.#randomCut = { side: new Set(side), symmetric: model.symmetric };
+        this.counters.partitions++;
+      }
+    }
+  }
+}
+
+/** Whether the link loses this message. */
+function shouldDrop(link: LinkState): boolean {
+  return link.dropProbability > 0 && link.rng.bernoulli(link.dropProbability);
+}
+
+/** Whether a delivered message is also replayed. */
+function shouldReplay(link: LinkState, probability: number): boolean {
+  return probability > 0 && link.rng.bernoulli(probability);
+}
+
+/** Latency plus transmission time on the link. */
+function oneWayDelay(link: LinkState, bytes: number): number {
+  const transmission = link.bandwidth === null ? 0 : bytes / link.bandwidth;
+  return sampleDuration(link.latency, link.rng) + transmission;
+}

@@ -1,0 +1,217 @@
+/**
+ * The node actor: the entry point of every Worker of the actor engine. It hosts one or more
+ * nodes (and perhaps the federated server), rebuilds the problem and the algorithm from
+ * plain data, and executes the supervisor's commands strictly in order. Payloads arrive
+ * from other Workers on MessagePorts and wait in an inbox until a command uses them.
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import * as Comlink from "comlink";
+import type { Algorithm, Payload } from "../algorithms/algorithm.ts";
+import { getAlgorithm } from "../algorithms/registry.ts";
+import { createProblem, type ProblemSpec } from "../problems/registry.ts";
+import type { Problem } from "../problems/problem.ts";
+import type { Rng } from "../random.ts";
+import { context, copyPayload, gradientRng, mixPayloads } from "./sequential.ts";
+import {
+  type Command,
+  NodeFailureError,
+  pack,
+  SELF,
+  type Snapshot,
+  type Target,
+  unpack,
+  type WireMessage,
+  type WorkerSetup,
+} from "./protocol.ts";
+
+interface Hosted {
+  state: unknown;
+  rng: Rng;
+  step: number;
+  /** The node's own payload of each exchange round, as it was sent. */
+  own: Payload[];
+}
+
+class NodeActor {
+  #setup!: WorkerSetup;
+  #problem!: Problem;
+  #algorithm!: Algorithm;
+  #gradient!: Float64Array;
+  #nodes = new Map<number, Hosted>();
+  #ports = new Map<number, MessagePort>();
+  #inbox = new Map<number, Payload>();
+  #waiting = new Map<number, (payload: Payload) => void>();
+
+  async init(setup: WorkerSetup, peers: Record<number, MessagePort>): Promise<string> {
+    this.#setup = setup;
+    if (setup.algorithm.module) await import(setup.algorithm.module);
+    this.#algorithm = getAlgorithm(setup.algorithm.name).create(setup.algorithm.params);
+    const { spec, nodes, seed } = setup.problem;
+    this.#problem = createProblem(spec as ProblemSpec, nodes, seed);
+    this.#gradient = new Float64Array(this.#problem.dim);
+    for (const [worker, port] of Object.entries(peers)) {
+      port.onmessage = (event: MessageEvent<WireMessage>) => this.#receive(event.data);
+      this.#ports.set(Number(worker), port);
+    }
+    const x0 = this.#problem.initialParams();
+    for (const id of setup.nodes) {
+      const state = this.#algorithm.kind === "decentralized"
+        ? this.#algorithm.init(context(this.#problem, id), x0)
+        : undefined;
+      this.#nodes.set(id, { state, rng: gradientRng(setup.seed, id), step: 0, own: [] });
+    }
+    if (setup.server !== null && this.#algorithm.kind === "federated") {
+      const state = this.#algorithm.initServer(context(this.#problem, -1), x0);
+      this.#nodes.set(setup.server, { state, rng: gradientRng(setup.seed, -1), step: 0, own: [] });
+    }
+    return `worker ${setup.index}: ${setup.nodes.length} nodes`;
+  }
+
+  async run(commands: Command[]): Promise<Snapshot[]> {
+    const snapshots: Snapshot[] = [];
+    for (const command of commands) {
+      const node = "node" in command ? command.node : -1;
+      try {
+        const snapshot = await this.#execute(command);
+        if (snapshot) snapshots.push(snapshot);
+      } catch (error) {
+        if (error instanceof NodeFailureError) throw error;
+        throw new NodeFailureError(node, this.#nodes.get(node)?.step ?? 0, error);
+      }
+    }
+    return snapshots;
+  }
+
+  async #execute(command: Command): Promise<Snapshot | null> {
+    const algorithm = this.#algorithm;
+    switch (command.op) {
+      case "step": {
+        if (algorithm.kind !== "decentralized") throw new Error("step needs a decentralized algorithm");
+        const host = this.#host(command.node);
+        host.step = command.t;
+        this.#problem.gradient(
+          command.node,
+          algorithm.gradientPoint(host.state),
+          this.#gradient,
+          host.rng,
+        );
+        algorithm.localStep(host.state, this.#gradient, command.t);
+        return null;
+      }
+      case "send": {
+        if (algorithm.kind !== "decentralized") throw new Error("send needs a decentralized algorithm");
+        const host = this.#host(command.node);
+        host.own[command.round] = copyPayload(algorithm.outgoing(host.state, command.round));
+        this.#sendAll(host.own[command.round], command.to);
+        return null;
+      }
+      case "mix": {
+        if (algorithm.kind !== "decentralized") throw new Error("mix needs a decentralized algorithm");
+        const host = this.#host(command.node);
+        const payloads = await Promise.all(
+          command.from.map((id) => id === SELF ? host.own[command.round] : this.#take(id)),
+        );
+        const order = payloads.map((_, k) => k);
+        algorithm.mix(host.state, command.round, mixPayloads(payloads, order, command.weights));
+        return null;
+      }
+      case "release":
+        for (const id of command.ids) this.#inbox.delete(id);
+        return null;
+      case "snapshot": {
+        const host = this.#host(command.node);
+        const params = new Float64Array(algorithm.params(host.state as never));
+        const rate = algorithm.kind === "decentralized" && algorithm.adaptiveRate
+          ? new Float64Array(algorithm.adaptiveRate(host.state))
+          : null;
+        return { node: command.node, params, rate };
+      }
+      case "broadcast": {
+        if (algorithm.kind !== "federated") throw new Error("broadcast needs a federated algorithm");
+        this.#sendAll(copyPayload(algorithm.broadcast(this.#host(command.node).state)), command.to);
+        return null;
+      }
+      case "client":
+        await this.#clientRound(command);
+        return null;
+      case "aggregate": {
+        if (algorithm.kind !== "federated") throw new Error("aggregate needs a federated algorithm");
+        const host = this.#host(command.node);
+        const uploads = await Promise.all(command.from.map((id) => this.#take(id)));
+        for (const id of command.from) this.#inbox.delete(id);
+        algorithm.aggregate(host.state, uploads, command.weights);
+        host.step++;
+        return null;
+      }
+    }
+  }
+
+  async #clientRound(command: Extract<Command, { op: "client" }>): Promise<void> {
+    const algorithm = this.#algorithm;
+    if (algorithm.kind !== "federated") throw new Error("client needs a federated algorithm");
+    const host = this.#host(command.node);
+    const global = await this.#take(command.from);
+    this.#inbox.delete(command.from);
+    const client = algorithm.initClient(context(this.#problem, command.node), global);
+    for (let t = 1; t <= command.steps; t++) {
+      this.#problem.gradient(
+        command.node,
+        algorithm.gradientPoint(client),
+        this.#gradient,
+        host.rng,
+      );
+      algorithm.localStep(client, this.#gradient, t);
+    }
+    host.step++;
+    if (command.to) this.#sendAll(copyPayload(algorithm.upload(client)), [command.to]);
+  }
+
+  #host(node: number): Hosted {
+    const host = this.#nodes.get(node);
+    if (!host) throw new Error(`node ${node} is not hosted on worker ${this.#setup.index}`);
+    return host;
+  }
+
+  /** Sends one copy of `payload` per target: transferred to other Workers, kept if local. */
+  #sendAll(payload: Payload, targets: readonly Target[]): void {
+    for (const target of targets) {
+      const message = pack(target.id, payload);
+      if (target.worker === this.#setup.index) this.#receive(message);
+      else {
+        const port = this.#ports.get(target.worker);
+        if (!port) throw new Error(`no channel to worker ${target.worker}`);
+        port.postMessage(message, [message.data.buffer]);
+      }
+    }
+  }
+
+  #receive(message: WireMessage): void {
+    const payload = unpack(message);
+    const waiter = this.#waiting.get(message.id);
+    this.#inbox.set(message.id, payload);
+    if (waiter) {
+      this.#waiting.delete(message.id);
+      waiter(payload);
+    }
+  }
+
+  /** The payload of message `id`, waiting (boundedly) until it arrives. */
+  #take(id: number): Promise<Payload> | Payload {
+    const payload = this.#inbox.get(id);
+    if (payload) return payload;
+    return new Promise<Payload>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(id);
+        reject(new Error(`message ${id} did not arrive within ${this.#setup.waitTimeoutMs} ms`));
+      }, this.#setup.waitTimeoutMs);
+      this.#waiting.set(id, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
+  }
+}
+
+Comlink.expose(new NodeActor());

@@ -1,0 +1,125 @@
+/**
+ * What the supervisor tells node actors (the control plane) and what node actors send each
+ * other (the data plane). Commands carry only headers — node ids, message ids, weights;
+ * parameter vectors travel Worker→Worker as transferred buffers and never pass through the
+ * main thread.
+ *
+ * @module
+ */
+import type { Hyperparameters } from "../algorithms/registry.ts";
+import type { Payload } from "../algorithms/algorithm.ts";
+
+/** The message id a mix uses for the node's own payload of that exchange. */
+export const SELF = -1;
+
+/** Where one copy of a message goes. */
+export interface Target {
+  /** The message id (unique in the run). */
+  id: number;
+  /** The receiving node. */
+  to: number;
+  /** The Worker hosting the receiver. */
+  worker: number;
+}
+
+/** One instruction to a node actor. Workers execute their commands strictly in order. */
+export type Command =
+  /** Gradient at the node's gradient point, then the algorithm's local step t. */
+  | { op: "step"; node: number; t: number }
+  /** Sends the node's payload of exchange `round` to each target (dropped copies are omitted). */
+  | { op: "send"; node: number; round: number; to: Target[] }
+  /** Mixes Σ weights[k] · payload(from[k]) (from[k] = SELF for its own) into the node. */
+  | { op: "mix"; node: number; round: number; from: number[]; weights: number[] }
+  /** Frees received payloads that no later mix will use. */
+  | { op: "release"; ids: number[] }
+  /** Reports the node's model (and adaptive rate) at this point of its command stream. */
+  | { op: "snapshot"; node: number }
+  /** Federated server: sends its broadcast to each target. */
+  | { op: "broadcast"; node: number; to: Target[] }
+  /** Federated client: from broadcast `from`, T local steps, then upload to `to` (if any). */
+  | { op: "client"; node: number; from: number; steps: number; to: Target | null }
+  /** Federated server: aggregates the uploads `from` with `weights`. */
+  | { op: "aggregate"; node: number; from: number[]; weights: number[] };
+
+/** A node's state at a snapshot command. */
+export interface Snapshot {
+  /** The node (the server's id for federated runs). */
+  node: number;
+  /** A copy of its model. */
+  params: Float64Array;
+  /** A copy of its adaptive rate, where the algorithm has one. */
+  rate: Float64Array | null;
+}
+
+/** How a Worker rebuilds the run's problem and algorithm. */
+export interface WorkerSetup {
+  /** This Worker's index. */
+  index: number;
+  /** The nodes it hosts (ascending). */
+  nodes: number[];
+  /** The federated server's node id if this Worker hosts it, else null. */
+  server: number | null;
+  /** Registry name and resolved hyper-parameters. */
+  algorithm: { name: string; params: Hyperparameters; module?: string };
+  /** A problem spec (plain data), the node count and the run's seed. */
+  problem: { spec: unknown; nodes: number; seed: number };
+  /** The run's seed (gradient streams). */
+  seed: number;
+  /** Wall-clock bound on waiting for one message from another Worker (ms). */
+  waitTimeoutMs: number;
+}
+
+/** A payload on the wire: every vector packed into one transferable buffer. */
+export interface WireMessage {
+  /** The message id. */
+  id: number;
+  /** Vector names, in packing order. */
+  names: string[];
+  /** The vectors, concatenated. */
+  data: Float64Array;
+}
+
+/** Packs a payload into one fresh buffer (so it can be transferred). */
+export function pack(id: number, payload: Payload): WireMessage {
+  const names = Object.keys(payload);
+  const total = names.reduce((sum, name) => sum + payload[name].length, 0);
+  const data = new Float64Array(total);
+  let offset = 0;
+  for (const name of names) {
+    data.set(payload[name], offset);
+    offset += payload[name].length;
+  }
+  return { id, names, data };
+}
+
+/** Unpacks a wire message into views of its buffer (equal-length vectors). */
+export function unpack(message: WireMessage): Payload {
+  const payload: Payload = {};
+  const length = message.data.length / message.names.length;
+  message.names.forEach((name, k) => {
+    payload[name] = message.data.subarray(k * length, (k + 1) * length);
+  });
+  return payload;
+}
+
+/** A node's failure inside a Worker: which node, which step, and the stack. */
+export class NodeFailureError extends Error {
+  /** The failing node. */
+  readonly node: number;
+  /** Its step (iteration or round) when it failed. */
+  readonly step: number;
+  /**
+   * Wraps the cause with the node and step in the message.
+   *
+   * @param node the failing node
+   * @param step its step
+   * @param cause what was thrown
+   */
+  constructor(node: number, step: number, cause: unknown) {
+    const detail = cause instanceof Error ? cause.stack ?? cause.message : String(cause);
+    super(`node ${node} failed at step ${step}: ${detail}`);
+    this.name = "NodeFailureError";
+    this.node = node;
+    this.step = step;
+  }
+}

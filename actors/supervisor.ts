@@ -1,0 +1,171 @@
+/**
+ * The supervisor: spawns the Workers with least privilege, places nodes on them, wires a
+ * MessageChannel between every pair (the data plane), and drives them through comlink (the
+ * control plane) in batches of commands. The first failure anywhere terminates every Worker
+ * and surfaces with the node id; nothing waits without a bound.
+ *
+ * @module
+ */
+import * as Comlink from "comlink";
+import type { Command, Snapshot, WorkerSetup } from "./protocol.ts";
+import { NodeFailureError } from "./protocol.ts";
+
+interface NodeActorApi {
+  init(setup: WorkerSetup, peers: Record<number, MessagePort>): Promise<string>;
+  run(commands: Command[]): Promise<Snapshot[]>;
+}
+
+/** Where each node lives: contiguous blocks of nodes per Worker. */
+export function placeNodes(nodes: number, workers: number): number[] {
+  return Array.from({ length: nodes }, (_, node) => Math.floor((node * workers) / nodes));
+}
+
+/** The default Worker count: one per core, at most one per node. */
+export function defaultWorkers(nodes: number): number {
+  return Math.max(1, Math.min(nodes, navigator.hardwareConcurrency || 2));
+}
+
+/** The permissions every node actor gets: read where code and data live, nothing else. */
+function workerPermissions(readable: string[]): Deno.PermissionOptionsObject {
+  return {
+    read: readable.length ? readable : false,
+    write: false,
+    net: false,
+    env: false,
+    run: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
+}
+
+/** Options of {@linkcode Supervisor.start}. */
+export interface SupervisorOptions {
+  /** Number of Workers. */
+  workers: number;
+  /** Node → Worker index. */
+  placement: number[];
+  /** Worker hosting the federated server (and its node id), or null. */
+  server: { node: number; worker: number } | null;
+  /** Everything but `index`, `nodes` and `server` of each Worker's setup. */
+  setup: Omit<WorkerSetup, "index" | "nodes" | "server">;
+  /** Folders the Workers may read (data directories). */
+  readable?: string[];
+}
+
+/** Drives a set of node-actor Workers. */
+export class Supervisor {
+  #workers: Worker[];
+  #apis: Comlink.Remote<NodeActorApi>[];
+  #queues: Command[][];
+  #failure: Promise<never>;
+  #fail!: (error: Error) => void;
+  #closed = false;
+
+  private constructor(workers: Worker[]) {
+    this.#workers = workers;
+    this.#apis = workers.map((worker) => Comlink.wrap<NodeActorApi>(worker));
+    this.#queues = workers.map(() => []);
+    this.#failure = new Promise<never>((_, reject) => (this.#fail = reject));
+    this.#failure.catch(() => {});
+    workers.forEach((worker, index) => {
+      worker.addEventListener("error", (event) => {
+        event.preventDefault();
+        this.#fail(new Error(`worker ${index} crashed: ${event.message}`));
+      });
+    });
+  }
+
+  /**
+   * Spawns and initialises the Workers.
+   *
+   * @param options Worker count, placement and the shared setup
+   * @returns a supervisor whose Workers are ready
+   */
+  static async start(options: SupervisorOptions): Promise<Supervisor> {
+    const url = new URL("./node_worker.ts", import.meta.url);
+    const workers = Array.from({ length: options.workers }, (_, index) =>
+      new Worker(url, {
+        type: "module",
+        name: `gossim-node-actor-${index}`,
+        deno: { permissions: workerPermissions(options.readable ?? []) },
+      }));
+    const supervisor = new Supervisor(workers);
+    try {
+      const ports = Array.from({ length: options.workers }, () => ({} as Record<number, MessagePort>));
+      for (let a = 0; a < options.workers; a++) {
+        for (let b = a + 1; b < options.workers; b++) {
+          const channel = new MessageChannel();
+          ports[a][b] = channel.port1;
+          ports[b][a] = channel.port2;
+        }
+      }
+      await supervisor.#guard(Promise.all(supervisor.#apis.map((api, index) => {
+        const nodes = options.placement.flatMap((worker, node) => worker === index ? [node] : []);
+        const server = options.server?.worker === index ? options.server.node : null;
+        const peers = ports[index];
+        return api.init(
+          { ...options.setup, index, nodes, server },
+          Comlink.transfer(peers, Object.values(peers)),
+        );
+      })));
+    } catch (error) {
+      supervisor.shutdown();
+      throw error;
+    }
+    return supervisor;
+  }
+
+  /** Queues a command for Worker `worker` (sent at the next flush). */
+  enqueue(worker: number, command: Command): void {
+    this.#queues[worker].push(command);
+  }
+
+  /** Commands queued and not yet flushed. */
+  get pending(): number {
+    return this.#queues.reduce((sum, queue) => sum + queue.length, 0);
+  }
+
+  /**
+   * Sends every queued command and waits until all Workers have executed them.
+   *
+   * @returns the snapshots taken, in each Worker's command order, Workers in index order
+   * @throws {NodeFailureError} when a node's code threw (node id, step and stack)
+   */
+  async flush(): Promise<Snapshot[]> {
+    const batches = this.#queues;
+    this.#queues = this.#workers.map(() => []);
+    const results = await this.#guard(
+      Promise.all(batches.map((batch, index) => batch.length ? this.#apis[index].run(batch) : [])),
+    );
+    return results.flat();
+  }
+
+  async #guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await Promise.race([work, this.#failure]);
+    } catch (error) {
+      this.shutdown();
+      throw reviveFailure(error);
+    }
+  }
+
+  /** Terminates every Worker (idempotent). */
+  shutdown(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const api of this.#apis) api[Comlink.releaseProxy]();
+    for (const worker of this.#workers) worker.terminate();
+  }
+}
+
+/** Comlink sends errors as plain Errors: recover the node id and step from the message. */
+function reviveFailure(error: unknown): Error {
+  if (error instanceof NodeFailureError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /^node (-?\d+) failed at step (\d+): ([\s\S]*)$/.exec(message);
+  if (!match) return error instanceof Error ? error : new Error(message);
+  const cause = new Error(match[3]);
+  cause.stack = match[3];
+  return new NodeFailureError(Number(match[1]), Number(match[2]), cause);
+}
