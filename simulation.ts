@@ -17,6 +17,7 @@ import { validateMixing } from "./topologies/validate_mixing.ts";
 import { type SpectralAnalysis, spectralAnalysis } from "./topologies/spectral.ts";
 import type { MixingMatrix } from "./topologies/mixing.ts";
 import { toCsv, toJsonl, writeFileAtomic } from "./metrics/report.ts";
+import { writePlots } from "./metrics/plot.ts";
 
 /** gossim's version, recorded in every run's outputs. */
 export const VERSION = "0.1.0";
@@ -131,7 +132,8 @@ function runOne(
 
 /**
  * Writes `config.json`, `metrics.jsonl`, `metrics.csv` and `summary.json` into `directory`,
- * each atomically. Everything but `summary.json`'s wall times depends only on the config.
+ * then the SVG plots (`loss.svg`, `consensus.svg`, …; see {@linkcode writePlots}), each
+ * atomically. Everything but `summary.json`'s wall times depends only on the config.
  */
 export async function writeRunDirectory(
   directory: string,
@@ -153,4 +155,6 @@ export async function writeRunDirectory(
   await writeFileAtomic(`${directory}/metrics.jsonl`, toJsonl(rows));
   await writeFileAtomic(`${directory}/metrics.csv`, toCsv(rows));
   await writeFileAtomic(`${directory}/summary.json`, json(summary));
+  // Last, so that a plotting failure leaves the data files written.
+  await writePlots(directory, rows);
 }
