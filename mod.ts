@@ -41,6 +41,8 @@ export * from "./algorithms/federated.ts";
 export * from "./actors/sequential.ts";
 export * from "./metrics/evaluate.ts";
 export * from "./metrics/report.ts";
+export * from "./metrics/plot.ts";
+export * from "./metrics/progress.ts";
 export * from "./topologies/mod.ts";
 export * from "./problems/mod.ts";
 export { Rng } from "./random.ts";
