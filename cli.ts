@@ -10,6 +10,7 @@ import { ConfigError, resolveConfig } from "./config.ts";
 import { runSimulation, type SimulationResult } from "./simulation.ts";
 import { listAlgorithms } from "./algorithms/registry.ts";
 import { formatTable } from "./metrics/report.ts";
+import type { ActorMetricsRow } from "./actors/actor_engine.ts";
 
 const HELP = `gossim — decentralized and federated optimization under a simulated network
 
@@ -37,6 +38,16 @@ Flags (each overrides the same field of --config):
   --local-steps T       federated: local steps per round (default 1)
   --participation F     federated: fraction of clients per round (default 1)
   --seed S              the run's seed (default 0)
+  --engine E            sequential (default: one thread, exact) or actors (Workers + scheduler)
+  --workers K           actor engine: number of Workers (default: one per core)
+  --mode M              actor engine: sync (default), async, bounded
+  --timeout S           actor engine: barrier/round deadline in virtual seconds (default 1)
+  --missing P           sync mode, missing neighbour value: stale (default), self, renormalize
+  --staleness S         bounded mode: how many steps a neighbour may lag (default 2)
+  --latency D           link latency: constant:S, uniform:MIN,MAX, exponential:MEAN,
+                        lognormal:MU,SIGMA or pareto:SCALE,SHAPE (seconds)
+  --drop P              probability that a message is lost
+  --stragglers N[,N…]   straggler nodes; --slowdown F multiplies their compute time
   --out DIR             write config.json, metrics.jsonl, metrics.csv, summary.json there
   --print-config        print the resolved config and exit
   --quiet               print nothing but errors
@@ -64,6 +75,16 @@ const OPTIONS = {
   "local-steps": { type: "string" },
   participation: { type: "string" },
   seed: { type: "string" },
+  engine: { type: "string" },
+  workers: { type: "string" },
+  mode: { type: "string" },
+  timeout: { type: "string" },
+  missing: { type: "string" },
+  staleness: { type: "string" },
+  latency: { type: "string" },
+  drop: { type: "string" },
+  stragglers: { type: "string" },
+  slowdown: { type: "string" },
   out: { type: "string" },
   "print-config": { type: "boolean" },
   quiet: { type: "boolean" },
@@ -100,6 +121,40 @@ function parseParam(text: string): [string, unknown] {
 }
 
 type Values = ReturnType<typeof parseFlags>["values"];
+
+const DISTRIBUTION_FIELDS: Record<string, string[]> = {
+  constant: ["value"],
+  uniform: ["min", "max"],
+  exponential: ["mean"],
+  lognormal: ["mu", "sigma"],
+  pareto: ["scale", "shape"],
+};
+
+/** Parses `--latency lognormal:-4,0.5` into a distribution object. */
+function parseDistribution(flag: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  const [type, rest = ""] = text.split(":");
+  const fields = DISTRIBUTION_FIELDS[type];
+  const values = rest.split(",").map(Number);
+  if (!fields || values.length !== fields.length || values.some((v) => !Number.isFinite(v))) {
+    throw new UsageError(
+      `--${flag}: expected constant:S, uniform:MIN,MAX, exponential:MEAN, lognormal:MU,SIGMA ` +
+        `or pareto:SCALE,SHAPE, received "${text}"`,
+    );
+  }
+  return { type, ...Object.fromEntries(fields.map((field, k) => [field, values[k]])) };
+}
+
+function nodeList(flag: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(",").map((part) => {
+    const value = Number(part);
+    if (!Number.isInteger(value)) {
+      throw new UsageError(`--${flag}: expected node numbers like 0,3, received "${text}"`);
+    }
+    return value;
+  });
+}
 
 function parseFlags(args: string[]) {
   try {
@@ -155,6 +210,26 @@ function applyFlags(base: Record<string, unknown>, v: Values): Record<string, un
   set("evalEvery", number("eval-every", v["eval-every"]));
   set("seed", number("seed", v.seed));
   set("out", v.out);
+  set("engine", v.engine);
+  set("workers", number("workers", v.workers));
+  set("mode", v.mode);
+  set("timeout", number("timeout", v.timeout));
+  set("missing", v.missing);
+  set("staleness", number("staleness", v.staleness));
+  const stragglers = nodeList("stragglers", v.stragglers);
+  const slowdown = number("slowdown", v.slowdown);
+  const network = config.network as Record<string, unknown> | undefined;
+  merge("network", {
+    latency: parseDistribution("latency", v.latency),
+    dropProbability: number("drop", v.drop),
+    stragglers: stragglers || slowdown !== undefined
+      ? {
+        ...(network?.stragglers as object ?? { nodes: [], slowdown: 1 }),
+        ...(stragglers ? { nodes: stragglers } : {}),
+        ...(slowdown !== undefined ? { slowdown } : {}),
+      }
+      : undefined,
+  });
   const topologyType = v.topology;
   if (topologyType !== undefined && topologyType !== (config.topology as { type?: string })?.type) {
     config.topology = {};
@@ -224,6 +299,20 @@ function report(result: SimulationResult, title: string): void {
     } (gap ${gap.toFixed(4)}), ${result.config.steps} steps, seed ${result.config.seed}`,
   );
   console.log(formatTable(result.runs.map((run) => run.rows.at(-1)!)));
+  for (const run of result.runs) {
+    const last = run.rows.at(-1) as Partial<ActorMetricsRow>;
+    if (!run.actors || last.virtualTime === undefined) continue;
+    const steps = run.actors.nodeSteps;
+    console.log(
+      `${run.algorithm}: virtual time ${last.virtualTime.toFixed(3)} s, ${last.messages} sent, ` +
+        `${last.delivered} delivered, ${last.dropped} dropped, ${last.late} late, staleness ` +
+        `mean ${last.stalenessMean!.toFixed(2)} max ${last.stalenessMax}, node steps ` +
+        `${Math.min(...steps)}–${Math.max(...steps)}` +
+        (run.actors.missedDeadline
+          ? `, ${run.actors.missedDeadline} uploads missed the deadline`
+          : ""),
+    );
+  }
 }
 
 /**

@@ -11,6 +11,12 @@ import { TOPOLOGY_TYPES, type TopologyType } from "./topologies/topology_spec.ts
 import type { MixingSpec } from "./topologies/mixing_spec.ts";
 import type { ProblemSpec } from "./problems/registry.ts";
 import type { AggregationWeighting } from "./actors/sequential.ts";
+import {
+  type ExecutionMode,
+  type MissingPolicy,
+  type Scenario,
+  scenarioSchema,
+} from "./actors/scenario.ts";
 
 const int = (min: number) => z.number().int().min(min);
 const matrix = z.array(z.array(z.number().finite()));
@@ -78,13 +84,39 @@ const configSchema = z.strictObject({
   steps: int(1).max(10_000_000).default(200),
   evalEvery: int(1).default(10),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
-  engine: z.enum(["sequential"]).default("sequential"),
+  engine: z.enum(["sequential", "actors"]).default("sequential"),
+  workers: int(1).max(1024).nullable().default(null),
+  mode: z.enum(["sync", "async", "bounded"]).default("sync"),
+  timeout: z.number().positive().finite().default(1),
+  missing: z.enum(["stale", "self", "renormalize"]).default("stale"),
+  staleness: int(0).default(2),
+  network: scenarioSchema.prefault({}),
   federated: z.strictObject({
     localSteps: int(1).default(1),
     participation: z.number().gt(0).max(1).default(1),
     weighting: z.enum(["uniform", "samples"]).default("uniform"),
   }).prefault({}),
   out: z.string().min(1).nullable().default(null),
+}).superRefine((config, context) => {
+  const check = (path: (string | number)[], node: number) => {
+    if (node >= config.nodes) {
+      context.addIssue({
+        code: "custom",
+        path,
+        message: `node ${node} does not exist: nodes are 0 … ${config.nodes - 1}`,
+      });
+    }
+  };
+  const network = config.network;
+  network.stragglers.nodes.forEach((node, i) => check(["network", "stragglers", "nodes", i], node));
+  network.crashes.forEach((crash, i) => check(["network", "crashes", i, "node"], crash.node));
+  network.partitions.forEach((window, i) =>
+    window.nodes.forEach((node, k) => check(["network", "partitions", i, "nodes", k], node))
+  );
+  network.links.forEach((link, i) => {
+    check(["network", "links", i, "from"], link.from);
+    check(["network", "links", i, "to"], link.to);
+  });
 });
 
 /** One algorithm of a resolved config, with every hyper-parameter filled in. */
@@ -143,8 +175,20 @@ export interface SimulationConfig {
   evalEvery: number;
   /** The run's seed: every random choice flows from it. */
   seed: number;
-  /** The engine. */
-  engine: "sequential";
+  /** `sequential` (one thread, exact) or `actors` (a Worker per group of nodes, scheduler). */
+  engine: "sequential" | "actors";
+  /** Actor engine: number of Workers (null = one per core, at most one per node). */
+  workers: number | null;
+  /** Actor engine: sync, async or bounded. */
+  mode: ExecutionMode;
+  /** Actor engine: barrier/round deadline and bound of bounded waits (virtual seconds). */
+  timeout: number;
+  /** Actor engine, sync mode: what a missing neighbour value becomes. */
+  missing: MissingPolicy;
+  /** Actor engine, bounded mode: how many steps a neighbour may lag. */
+  staleness: number;
+  /** Actor engine: the network and fault model. */
+  network: Scenario;
   /** Federated rounds. */
   federated: FederatedConfig;
   /** Output directory, or null for none. */
@@ -156,10 +200,8 @@ export type SimulationInput = { [K in keyof SimulationConfig]?: unknown };
 
 // The schema's output must fit the interfaces above (checked at compile time).
 type SchemaOutput = z.output<typeof configSchema>;
-const _schemaFits: Omit<SimulationConfig, "algorithms" | "problem" | "mixing"> = {} as Omit<
-  SchemaOutput,
-  "algorithms" | "problem" | "mixing"
->;
+const _schemaFits: Omit<SimulationConfig, "algorithms" | "problem" | "mixing" | "network"> =
+  {} as Omit<SchemaOutput, "algorithms" | "problem" | "mixing" | "network">;
 
 /** Bad input: the message lists every problem, each naming its JSON path. */
 export class ConfigError extends Error {

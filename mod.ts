@@ -46,3 +46,21 @@ export * from "./metrics/progress.ts";
 export * from "./topologies/mod.ts";
 export * from "./problems/mod.ts";
 export { Rng } from "./random.ts";
+export {
+  type ActorMetricsRow,
+  type ActorRunOptions,
+  type ActorRunResult,
+  runActors,
+} from "./actors/actor_engine.ts";
+export {
+  type Distribution,
+  type ExecutionMode,
+  type LinkOverride,
+  type MissingPolicy,
+  type PartitionWindow,
+  type RandomPartitions,
+  sampleDuration,
+  type Scenario,
+} from "./actors/scenario.ts";
+export { type Fate, type LinkTraffic, Network, type NetworkCounters } from "./actors/network.ts";
+export { NodeFailureError } from "./actors/protocol.ts";

@@ -6,8 +6,9 @@
  * @module
  */
 import type { DecentralizedAlgorithm, FederatedAlgorithm } from "./algorithms/algorithm.ts";
-import { createAlgorithm } from "./algorithms/registry.ts";
+import { createAlgorithm, getAlgorithm } from "./algorithms/registry.ts";
 import { type MetricsRow, runDecentralized, runFederated } from "./actors/sequential.ts";
+import { type ActorRunResult, runActors } from "./actors/actor_engine.ts";
 import { ConfigError, resolveConfig, type SimulationConfig } from "./config.ts";
 import { createProblem } from "./problems/registry.ts";
 import type { Problem } from "./problems/problem.ts";
@@ -28,8 +29,10 @@ export interface AlgorithmRun {
   algorithm: string;
   /** Its resolved hyper-parameters. */
   params: Record<string, unknown>;
-  /** One row per evaluation. */
+  /** One row per evaluation (actor runs add virtual time and network columns). */
   rows: MetricsRow[];
+  /** Actor engine only: per-node step counts, network counters, missed deadlines. */
+  actors: Omit<ActorRunResult, "rows" | "models"> | null;
   /** Wall-clock milliseconds the run took (not part of the deterministic outputs). */
   wallMs: number;
 }
@@ -45,7 +48,7 @@ export interface SimulationResult {
 }
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
-export interface Scenario {
+export interface SimulationSetup {
   /** The objective. */
   problem: Problem;
   /** The mixing matrix, validated. */
@@ -59,7 +62,7 @@ export interface Scenario {
  *
  * @throws {ConfigError} naming the field (`topology`, `mixing`, `problem`) and the reason
  */
-export function buildScenario(config: SimulationConfig): Scenario {
+export function buildSetup(config: SimulationConfig): SimulationSetup {
   const stage = <T>(field: string, build: () => T): T => {
     try {
       return build();
@@ -101,30 +104,52 @@ export function buildScenario(config: SimulationConfig): Scenario {
  */
 export async function runSimulation(input: unknown): Promise<SimulationResult> {
   const config = resolveConfig(input);
-  const scenario = buildScenario(config);
+  const setup = buildSetup(config);
   const runs: AlgorithmRun[] = [];
   for (const { name, params } of config.algorithms) {
     const start = performance.now();
-    const rows = runOne(config, scenario, createAlgorithm(name, params));
-    runs.push({ algorithm: name, params, rows, wallMs: performance.now() - start });
+    const algorithm = createAlgorithm(name, params);
+    if (config.engine === "actors") {
+      const { rows, models: _, ...actors } = await runActors({
+        problem: setup.problem,
+        problemSpec: config.problem,
+        algorithm: { name, params, module: getAlgorithm(name).module },
+        instance: algorithm,
+        mixing: setup.mixing,
+        steps: config.steps,
+        seed: config.seed,
+        evalEvery: config.evalEvery,
+        scenario: config.network,
+        mode: config.mode,
+        timeout: config.timeout,
+        missing: config.missing,
+        staleness: config.staleness,
+        federated: config.federated,
+        workers: config.workers ?? undefined,
+      });
+      runs.push({ algorithm: name, params, rows, actors, wallMs: performance.now() - start });
+    } else {
+      const rows = runSequential(config, setup, algorithm);
+      runs.push({ algorithm: name, params, rows, actors: null, wallMs: performance.now() - start });
+    }
   }
-  const result = { config, spectral: scenario.spectral, runs };
+  const result = { config, spectral: setup.spectral, runs };
   if (config.out) await writeRunDirectory(config.out, result);
   return result;
 }
 
-function runOne(
+function runSequential(
   config: SimulationConfig,
-  scenario: Scenario,
+  setup: SimulationSetup,
   algorithm: DecentralizedAlgorithm | FederatedAlgorithm,
 ): MetricsRow[] {
   const common = {
-    problem: scenario.problem,
+    problem: setup.problem,
     seed: config.seed,
     evalEvery: config.evalEvery,
   };
   if (algorithm.kind === "decentralized") {
-    return runDecentralized({ ...common, algorithm, mixing: scenario.mixing, steps: config.steps })
+    return runDecentralized({ ...common, algorithm, mixing: setup.mixing, steps: config.steps })
       .rows;
   }
   return runFederated({ ...common, algorithm, rounds: config.steps, ...config.federated }).rows;
@@ -147,6 +172,7 @@ export async function writeRunDirectory(
     runs: result.runs.map((run) => ({
       algorithm: run.algorithm,
       final: run.rows.at(-1),
+      ...(run.actors ?? {}),
       wallMs: Math.round(run.wallMs),
     })),
   };

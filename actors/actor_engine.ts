@@ -30,7 +30,7 @@ import type { MixingMatrix } from "../topologies/mixing.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import { Rng } from "../random.ts";
 import { EventQueue } from "./event_queue.ts";
-import { Network, type NetworkCounters } from "./network.ts";
+import { type LinkTraffic, Network, type NetworkCounters } from "./network.ts";
 import { type Command, SELF, type Snapshot, type Target } from "./protocol.ts";
 import {
   type ExecutionMode,
@@ -108,8 +108,12 @@ export interface ActorRunResult {
   models: Float64Array[];
   /** Steps (or rounds taken part in) completed by each node. */
   nodeSteps: number[];
+  /** Virtual time (seconds) of each node's latest completed step. */
+  nodeTimes: number[];
   /** Network counters. */
   network: NetworkCounters;
+  /** Traffic per directed link. */
+  links: LinkTraffic[];
   /** Federated: uploads that missed their round's deadline (stragglers, drops). */
   missedDeadline: number;
   /** Bounded mode: waits that ended at the timeout. */
@@ -140,6 +144,7 @@ class Run {
   readonly placement: number[];
   readonly rows: ActorMetricsRow[] = [];
   readonly nodeSteps: number[];
+  readonly nodeTimes: number[];
   readonly bytesPerMessage: number;
   readonly computeRng: Rng[];
   /** Latest payload each receiver holds from each (sender, round). */
@@ -160,6 +165,7 @@ class Run {
     const n = options.problem.nodes;
     this.network = new Network(options.scenario, n + 1, options.seed);
     this.nodeSteps = new Array(n).fill(0);
+    this.nodeTimes = new Array(n).fill(0);
     const instance = options.instance;
     const channels = instance.kind === "decentralized" ? instance.channels.length : 1;
     this.bytesPerMessage = channels * options.problem.dim * 8;
@@ -271,7 +277,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
     workers,
     placement: placement.slice(0, n),
     server: federated ? { node: n, worker: 0 } : null,
-    readable: options.readable,
+    readable: [...(options.readable ?? []), ...moduleFile(options.algorithm.module)],
     setup: {
       algorithm: options.algorithm,
       problem: { spec: options.problemSpec, nodes: n, seed: options.seed },
@@ -288,7 +294,9 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
       rows: run.rows,
       models: run.lastModels,
       nodeSteps: run.nodeSteps,
+      nodeTimes: run.nodeTimes,
       network: { ...run.network.counters },
+      links: run.network.traffic(),
       missedDeadline: run.missedDeadline,
       waitTimeouts: run.waitTimeouts,
       virtualTime: run.now,
@@ -296,6 +304,12 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
   } finally {
     supervisor.shutdown();
   }
+}
+
+/** A user algorithm's module, when it is a local file, must be readable by the Workers. */
+function moduleFile(module: string | undefined): string[] {
+  if (!module?.startsWith("file:")) return [];
+  return [decodeURIComponent(new URL(module).pathname)];
 }
 
 /** The node's neighbours (row indices without itself). */
@@ -325,13 +339,21 @@ async function driveSync(run: Run): Promise<void> {
         if (round === 0) {
           run.command(i, { op: "step", node: i, t });
           run.nodeSteps[i]++;
+          run.nodeTimes[i] = ready[i];
         }
         const targets: Target[] = [];
         for (const j of neighbours(mixing, i)) {
           const sent = run.send(i, j, ready[i]);
           if (!sent) continue;
           targets.push(sent.target);
-          inbound[j].push({ from: i, to: j, round, id: sent.target.id, stamp: t, time: sent.arrival });
+          inbound[j].push({
+            from: i,
+            to: j,
+            round,
+            id: sent.target.id,
+            stamp: t,
+            time: sent.arrival,
+          });
         }
         run.command(i, { op: "send", node: i, round, to: targets });
       }
@@ -430,7 +452,8 @@ async function driveAsync(run: Run): Promise<void> {
   const schedule = (i: number, time: number) =>
     agenda.push(time + run.computeTime(i), { kind: "step", node: i, generation: generation[i] });
   const tooFarAhead = (i: number) =>
-    mode === "bounded" && neighbours(mixing, i).some((k) =>
+    mode === "bounded" &&
+    neighbours(mixing, i).some((k) =>
       !crashed[k] && run.nodeSteps[k] < steps && run.nodeSteps[i] - run.nodeSteps[k] > staleness
     );
   const proceed = (i: number, time: number) => {
@@ -463,6 +486,7 @@ async function driveAsync(run: Run): Promise<void> {
     } else if (event.generation === generation[event.node] && !crashed[event.node]) {
       const i = event.node;
       const t = ++run.nodeSteps[i];
+      run.nodeTimes[i] = time;
       run.command(i, { op: "step", node: i, t });
       for (let round = 0; round < instance.exchanges; round++) {
         const targets: Target[] = [];
@@ -470,7 +494,14 @@ async function driveAsync(run: Run): Promise<void> {
           const sent = run.send(i, j, time);
           if (!sent) continue;
           targets.push(sent.target);
-          const arrival = { from: i, to: j, round, id: sent.target.id, stamp: t, time: sent.arrival };
+          const arrival = {
+            from: i,
+            to: j,
+            round,
+            id: sent.target.id,
+            stamp: t,
+            time: sent.arrival,
+          };
           agenda.push(sent.arrival, { kind: "arrival", arrival });
         }
         run.command(i, { op: "send", node: i, round, to: targets });
@@ -540,7 +571,7 @@ async function driveFederated(run: Run): Promise<void> {
     const participants = sample();
     const broadcast: Target[] = [];
     const uploads: { client: number; id: number; time: number }[] = [];
-    const pending: Command[] = [];
+    const pending: [number, Command][] = [];
     let expected = 0;
     for (const client of participants) {
       if (!run.alive(client, start)) continue;
@@ -548,29 +579,41 @@ async function driveFederated(run: Run): Promise<void> {
       if (!down) continue;
       broadcast.push(down.target);
       const done = down.arrival +
-        Array.from({ length: localSteps }, () => run.computeTime(client)).reduce((a, b) => a + b, 0);
+        Array.from({ length: localSteps }, () => run.computeTime(client)).reduce(
+          (a, b) => a + b,
+          0,
+        );
+      if (!run.alive(client, done)) {
+        pending.push([client, { op: "release", ids: [down.target.id] }]);
+        continue;
+      }
       run.nodeSteps[client]++;
-      if (!run.alive(client, done)) continue;
+      run.nodeTimes[client] = done;
       expected++;
       const up = run.send(client, server, done);
       const inTime = up !== null && up.arrival <= deadline;
       if (up) run.network.arrived(client, server, false);
       if (inTime) uploads.push({ client, id: up.target.id, time: up.arrival });
       else run.missedDeadline++;
-      pending.push({
+      pending.push([client, {
         op: "client",
         node: client,
         from: down.target.id,
         steps: localSteps,
         to: inTime ? up.target : null,
-      });
+      }]);
     }
     run.command(server, { op: "broadcast", node: server, to: broadcast });
-    for (const command of pending) run.command((command as { node: number }).node, command);
+    for (const [node, command] of pending) run.command(node, command);
     for (const target of broadcast) run.network.arrived(server, target.to, false);
     if (uploads.length) {
       const weights = aggregationWeights(problem, uploads.map((u) => u.client), weighting);
-      run.command(server, { op: "aggregate", node: server, from: uploads.map((u) => u.id), weights });
+      run.command(server, {
+        op: "aggregate",
+        node: server,
+        from: uploads.map((u) => u.id),
+        weights,
+      });
     }
     run.now = uploads.length === expected && expected > 0
       ? Math.max(start, ...uploads.map((u) => u.time))

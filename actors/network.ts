@@ -7,7 +7,7 @@
  * @module
  */
 import { Rng } from "../random.ts";
-import { type Distribution, type Scenario, sampleDuration } from "./scenario.ts";
+import { type Distribution, sampleDuration, type Scenario } from "./scenario.ts";
 
 /** Counters of everything the network did. */
 export interface NetworkCounters {
@@ -38,7 +38,23 @@ export type Fate =
   | { delivered: true; arrival: number; duplicate: boolean }
   | { delivered: false; reason: "loss" | "partition" | "capacity" };
 
+/** Traffic on one directed link. */
+export interface LinkTraffic {
+  /** Sender. */
+  from: number;
+  /** Receiver. */
+  to: number;
+  /** Messages handed to the link. */
+  sent: number;
+  /** Messages it delivered. */
+  delivered: number;
+}
+
 interface LinkState {
+  from: number;
+  to: number;
+  sent: number;
+  delivered: number;
   rng: Rng;
   latency: Distribution;
   bandwidth: number | null;
@@ -72,6 +88,8 @@ export class Network {
   #windowsSeen = new Set<number>();
 
   /**
+   * Creates the network of one run.
+   *
    * @param scenario the network and fault model
    * @param nodes endpoints 0 … nodes − 1 (the federated server included)
    * @param seed the run's seed
@@ -93,6 +111,10 @@ export class Network {
         (o.from === from && o.to === to) || (o.symmetric && o.from === to && o.to === from)
       );
       link = {
+        from,
+        to,
+        sent: 0,
+        delivered: 0,
         rng: new Rng(this.#seed, `network/link/${from}/${to}`),
         latency: override?.latency ?? s.latency,
         bandwidth: override?.bandwidth !== undefined ? override.bandwidth : s.bandwidth,
@@ -118,6 +140,7 @@ export class Network {
     this.counters.sent++;
     this.counters.bytes += bytes;
     const link = this.#link(from, to);
+    link.sent++;
     if (this.#partitioned(from, to, now)) {
       this.counters.droppedPartition++;
       return { delivered: false, reason: "partition" };
@@ -150,9 +173,20 @@ export class Network {
 
   /** Marks a message on `from → to` as arrived (frees link capacity). */
   arrived(from: number, to: number, crashed: boolean): void {
-    this.#link(from, to).inFlight--;
+    const link = this.#link(from, to);
+    link.inFlight--;
     if (crashed) this.counters.droppedCrashed++;
-    else this.counters.delivered++;
+    else {
+      this.counters.delivered++;
+      link.delivered++;
+    }
+  }
+
+  /** Traffic per directed link that carried anything, ordered by (from, to). */
+  traffic(): LinkTraffic[] {
+    return [...this.#links.values()]
+      .map(({ from, to, sent, delivered }) => ({ from, to, sent, delivered }))
+      .sort((a, b) => a.from - b.from || a.to - b.to);
   }
 
   /** Total dropped messages, all causes. */

@@ -88,7 +88,9 @@ class NodeActor {
     const algorithm = this.#algorithm;
     switch (command.op) {
       case "step": {
-        if (algorithm.kind !== "decentralized") throw new Error("step needs a decentralized algorithm");
+        if (algorithm.kind !== "decentralized") {
+          throw new Error("step needs a decentralized algorithm");
+        }
         const host = this.#host(command.node);
         host.step = command.t;
         this.#problem.gradient(
@@ -101,14 +103,18 @@ class NodeActor {
         return null;
       }
       case "send": {
-        if (algorithm.kind !== "decentralized") throw new Error("send needs a decentralized algorithm");
+        if (algorithm.kind !== "decentralized") {
+          throw new Error("send needs a decentralized algorithm");
+        }
         const host = this.#host(command.node);
         host.own[command.round] = copyPayload(algorithm.outgoing(host.state, command.round));
         this.#sendAll(host.own[command.round], command.to);
         return null;
       }
       case "mix": {
-        if (algorithm.kind !== "decentralized") throw new Error("mix needs a decentralized algorithm");
+        if (algorithm.kind !== "decentralized") {
+          throw new Error("mix needs a decentralized algorithm");
+        }
         const host = this.#host(command.node);
         const payloads = await Promise.all(
           command.from.map((id) => id === SELF ? host.own[command.round] : this.#take(id)),
@@ -129,7 +135,9 @@ class NodeActor {
         return { node: command.node, params, rate };
       }
       case "broadcast": {
-        if (algorithm.kind !== "federated") throw new Error("broadcast needs a federated algorithm");
+        if (algorithm.kind !== "federated") {
+          throw new Error("broadcast needs a federated algorithm");
+        }
         this.#sendAll(copyPayload(algorithm.broadcast(this.#host(command.node).state)), command.to);
         return null;
       }
@@ -137,7 +145,9 @@ class NodeActor {
         await this.#clientRound(command);
         return null;
       case "aggregate": {
-        if (algorithm.kind !== "federated") throw new Error("aggregate needs a federated algorithm");
+        if (algorithm.kind !== "federated") {
+          throw new Error("aggregate needs a federated algorithm");
+        }
         const host = this.#host(command.node);
         const uploads = await Promise.all(command.from.map((id) => this.#take(id)));
         for (const id of command.from) this.#inbox.delete(id);
@@ -182,7 +192,7 @@ class NodeActor {
       else {
         const port = this.#ports.get(target.worker);
         if (!port) throw new Error(`no channel to worker ${target.worker}`);
-        port.postMessage(message, [message.data.buffer]);
+        port.postMessage(message, [message.data.buffer as ArrayBuffer]);
       }
     }
   }

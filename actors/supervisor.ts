@@ -92,7 +92,10 @@ export class Supervisor {
       }));
     const supervisor = new Supervisor(workers);
     try {
-      const ports = Array.from({ length: options.workers }, () => ({} as Record<number, MessagePort>));
+      const ports = Array.from(
+        { length: options.workers },
+        () => ({} as Record<number, MessagePort>),
+      );
       for (let a = 0; a < options.workers; a++) {
         for (let b = a + 1; b < options.workers; b++) {
           const channel = new MessageChannel();

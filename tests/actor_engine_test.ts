@@ -1,0 +1,231 @@
+import assert from "node:assert/strict";
+import { listAlgorithms } from "../algorithms/registry.ts";
+import { runSimulation, type SimulationResult } from "../simulation.ts";
+import type { ActorMetricsRow } from "../actors/actor_engine.ts";
+import { NodeFailureError } from "../actors/protocol.ts";
+import { main } from "../cli.ts";
+import "./fixtures/throwing_algorithm.ts";
+
+const ringLogistic = {
+  nodes: 5,
+  topology: { type: "ring" },
+  problem: { type: "logistic", dim: 10, heterogeneity: 1, batchSize: 10 },
+  steps: 50,
+  evalEvery: 5,
+  seed: 4,
+  federated: { localSteps: 3, participation: 0.6 },
+};
+
+function maxDifference(a: SimulationResult, b: SimulationResult): number {
+  let worst = 0;
+  a.runs.forEach((run, r) =>
+    run.rows.forEach((row, k) => {
+      const other = b.runs[r].rows[k];
+      for (const key of ["loss", "gradNormSq", "consensusDistance"] as const) {
+        worst = Math.max(worst, Math.abs(row[key] - other[key]));
+      }
+    })
+  );
+  return worst;
+}
+
+Deno.test("sync, no faults: the actor engine equals the sequential engine for every algorithm", async () => {
+  const algorithms = listAlgorithms().filter((d) => !d.module && !d.name.startsWith("test-"))
+    .map((d) => d.name);
+  assert.ok(algorithms.length >= 15);
+  const sequential = await runSimulation({ ...ringLogistic, algorithms });
+  const actors = await runSimulation({ ...ringLogistic, algorithms, engine: "actors", workers: 2 });
+  for (let r = 0; r < algorithms.length; r++) {
+    assert.equal(actors.runs[r].rows.length, sequential.runs[r].rows.length);
+  }
+  const difference = maxDifference(actors, sequential);
+  assert.ok(difference <= 1e-6, `max abs difference ${difference}`);
+});
+
+const faulty = {
+  ...ringLogistic,
+  nodes: 6,
+  topology: { type: "erdos-renyi", p: 0.6 },
+  engine: "actors",
+  network: {
+    dropProbability: 0.3,
+    latency: { type: "lognormal", mu: -4, sigma: 1 },
+    stragglers: { nodes: [1, 4], slowdown: 5 },
+  },
+  timeout: 0.1,
+};
+
+async function jsonl(config: Record<string, unknown>): Promise<string> {
+  const out = await Deno.makeTempDir();
+  await runSimulation({ ...config, out });
+  const text = await Deno.readTextFile(`${out}/metrics.jsonl`);
+  await Deno.remove(out, { recursive: true });
+  return text;
+}
+
+for (const mode of ["sync", "async", "bounded"]) {
+  Deno.test(`determinism (${mode}): drops 0.3, log-normal delays, two 5× stragglers → same bytes for 1, 2, 5 Workers and repeats`, async () => {
+    const config = { ...faulty, mode, algorithms: ["decentralized-amsgrad", "fed-ams"] };
+    const reference = await jsonl({ ...config, workers: 1 });
+    assert.ok(reference.includes('"dropped"'));
+    for (const workers of [2, 5, 2, 2]) {
+      assert.equal(await jsonl({ ...config, workers }), reference, `workers ${workers}`);
+    }
+    assert.notEqual(await jsonl({ ...config, workers: 2, seed: 5 }), reference);
+  });
+}
+
+Deno.test("drops: the dropped count over ≥ 10,000 messages lies within 4σ of p·n", async () => {
+  const p = 0.25;
+  const result = await runSimulation({
+    ...ringLogistic,
+    nodes: 10,
+    problem: { type: "quadratic", dim: 2 },
+    algorithms: ["dgd"],
+    steps: 520,
+    evalEvery: 520,
+    engine: "actors",
+    network: { dropProbability: p },
+  });
+  const counters = result.runs[0].actors!.network;
+  const n = counters.sent;
+  assert.ok(n >= 10_000, `${n} messages`);
+  const sigma = Math.sqrt(n * p * (1 - p));
+  assert.ok(Math.abs(counters.droppedLoss - p * n) <= 4 * sigma, `${counters.droppedLoss} of ${n}`);
+  assert.equal(counters.delivered + counters.droppedLoss, n);
+});
+
+Deno.test("drops: a link with p = 1 carries nothing and the run still finishes", async () => {
+  const result = await runSimulation({
+    ...ringLogistic,
+    algorithms: ["decentralized-amsgrad"],
+    engine: "actors",
+    network: { links: [{ from: 0, to: 1, symmetric: false, dropProbability: 1 }] },
+    timeout: 0.05,
+  });
+  const run = result.runs[0];
+  const link = run.actors!.links.find((l) => l.from === 0 && l.to === 1)!;
+  assert.equal(link.sent, 50);
+  assert.equal(link.delivered, 0);
+  const reverse = run.actors!.links.find((l) => l.from === 1 && l.to === 0)!;
+  assert.equal(reverse.delivered, 50);
+  assert.equal(run.rows.at(-1)!.step, 50);
+  assert.ok(Number.isFinite(run.rows.at(-1)!.loss));
+});
+
+function lastRow(result: SimulationResult): ActorMetricsRow {
+  return result.runs[0].rows.at(-1) as ActorMetricsRow;
+}
+
+Deno.test("stragglers (sync): virtual time per round grows with the slowdown", async () => {
+  const times: number[] = [];
+  for (const slowdown of [1, 2, 5, 10]) {
+    const result = await runSimulation({
+      ...ringLogistic,
+      algorithms: ["dgd"],
+      engine: "actors",
+      network: { compute: { type: "constant", value: 0.01 }, stragglers: { nodes: [2], slowdown } },
+    });
+    times.push(lastRow(result).virtualTime);
+  }
+  for (let k = 1; k < times.length; k++) assert.ok(times[k] > times[k - 1], `${times}`);
+  assert.ok(Math.abs(times[3] / 50 - (0.1 + 0.001)) < 1e-9, `round time ${times[3] / 50}`);
+});
+
+Deno.test("stragglers (async): a 10× straggler slows the others' step rate by < 10%", async () => {
+  const rates: number[] = [];
+  for (const slowdown of [1, 10]) {
+    const result = await runSimulation({
+      ...ringLogistic,
+      algorithms: ["dgd"],
+      engine: "actors",
+      mode: "async",
+      network: {
+        compute: { type: "exponential", mean: 0.01 },
+        stragglers: { nodes: [2], slowdown },
+      },
+    });
+    const { nodeSteps, nodeTimes } = result.runs[0].actors!;
+    const others = [0, 1, 3, 4];
+    rates.push(others.reduce((sum, i) => sum + nodeSteps[i] / nodeTimes[i], 0) / others.length);
+    if (slowdown === 10) assert.ok(nodeTimes[2] > 5 * Math.max(...others.map((i) => nodeTimes[i])));
+  }
+  assert.ok(rates[1] > 0.9 * rates[0], `steps/s ${rates}`);
+});
+
+Deno.test("a crash at t and rejoin at t′ shows in the per-node step counts", async () => {
+  const config = {
+    ...ringLogistic,
+    algorithms: ["dgd"],
+    engine: "actors",
+    steps: 100,
+    timeout: 0.05,
+    network: {
+      compute: { type: "constant", value: 0.01 },
+      crashes: [{ node: 2, at: 0.2, rejoin: 0.5 }],
+    },
+  };
+  const sync = (await runSimulation(config)).runs[0].actors!;
+  assert.deepEqual(sync.nodeSteps.filter((_, i) => i !== 2), [100, 100, 100, 100]);
+  assert.ok(sync.nodeSteps[2] < 100 && sync.nodeSteps[2] > 50, `${sync.nodeSteps}`);
+  const forever = (await runSimulation({
+    ...config,
+    network: { ...config.network, crashes: [{ node: 2, at: 0.2, rejoin: null }] },
+  })).runs[0].actors!;
+  assert.ok(forever.nodeSteps[2] < sync.nodeSteps[2], `${forever.nodeSteps}`);
+  const asyncRun = (await runSimulation({ ...config, mode: "async" })).runs[0].actors!;
+  assert.ok(asyncRun.nodeTimes[2] > Math.max(...[0, 1, 3, 4].map((i) => asyncRun.nodeTimes[i])));
+});
+
+Deno.test("a partition raises consensus distance during its window; it falls after", async () => {
+  const result = await runSimulation({
+    nodes: 6,
+    topology: { type: "ring" },
+    problem: { type: "quadratic", dim: 3, heterogeneity: 2 },
+    algorithms: [{ name: "dgd", params: { alpha: 0.05 } }],
+    steps: 300,
+    evalEvery: 5,
+    engine: "actors",
+    timeout: 0.05,
+    missing: "self",
+    network: {
+      compute: { type: "constant", value: 0.01 },
+      partitions: [{ start: 1, end: 2, nodes: [0, 1, 2] }],
+    },
+  });
+  const rows = result.runs[0].rows as ActorMetricsRow[];
+  const before = rows.filter((r) => r.virtualTime > 0.7 && r.virtualTime < 1);
+  const during = rows.filter((r) => r.virtualTime > 1.5 && r.virtualTime < 2);
+  const after = rows.filter((r) => r.virtualTime > 3);
+  const mean = (xs: ActorMetricsRow[]) =>
+    xs.reduce((sum, r) => sum + r.consensusDistance, 0) / xs.length;
+  assert.ok(before.length && during.length && after.length);
+  assert.ok(mean(during) > 2 * mean(before), `before ${mean(before)}, during ${mean(during)}`);
+  assert.ok(mean(after) < 0.5 * mean(during), `during ${mean(during)}, after ${mean(after)}`);
+  assert.ok(result.runs[0].actors!.network.droppedPartition > 0);
+});
+
+Deno.test("a throwing algorithm stops the run within seconds, naming the node", async () => {
+  const start = performance.now();
+  await assert.rejects(
+    runSimulation({ ...ringLogistic, algorithms: ["throwing-dgd"], engine: "actors" }),
+    (error: Error) => {
+      assert.ok(error instanceof NodeFailureError, String(error));
+      assert.equal(error.node, 3);
+      assert.equal(error.step, 7);
+      assert.match(error.message, /node 3 failed at step 7: .*deliberate failure/);
+      return true;
+    },
+  );
+  assert.ok(performance.now() - start < 5_000);
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (...parts: unknown[]) => errors.push(parts.join(" "));
+  try {
+    const code = await main(["--algorithm", "throwing-dgd", "--engine", "actors", "--quiet"]);
+    assert.equal(code, 1);
+  } finally {
+    console.error = original;
+  }
+  assert.match(errors.join("\n"), /node 3 failed at step 7/);
+});
