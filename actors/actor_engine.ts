@@ -255,9 +255,9 @@ class Run {
 
   lastModels: Float64Array[] = [];
 
-  /** Flushes when many commands are queued (bounds memory). */
+  /** Hands queued commands to the Workers once there are enough to be worth a message. */
   async maybeFlush(): Promise<void> {
-    if (this.supervisor.pending > 20_000) await this.supervisor.flush();
+    if (this.supervisor.pending > 2_000) await this.supervisor.dispatch();
   }
 }
 

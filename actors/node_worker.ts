@@ -43,6 +43,8 @@ class NodeActor {
   #ports = new Map<number, MessagePort>();
   #inbox = new Map<number, Payload>();
   #waiting = new Map<number, (payload: Payload) => void>();
+  /** Messages for other Workers, posted together before any wait and after every batch. */
+  #outbox = new Map<number, WireMessage[]>();
 
   async init(setup: WorkerSetup, peers: Record<number, MessagePort>): Promise<string> {
     this.#setup = setup;
@@ -52,7 +54,9 @@ class NodeActor {
     this.#problem = createProblem(spec as ProblemSpec, nodes, seed);
     this.#gradient = new Float64Array(this.#problem.dim);
     for (const [worker, port] of Object.entries(peers)) {
-      port.onmessage = (event: MessageEvent<WireMessage>) => this.#receive(event.data);
+      port.onmessage = (event: MessageEvent<WireMessage[]>) => {
+        for (const message of event.data) this.#receive(message);
+      };
       this.#ports.set(Number(worker), port);
     }
     const x0 = this.#problem.initialParams();
@@ -69,7 +73,16 @@ class NodeActor {
     return `worker ${setup.index}: ${setup.nodes.length} nodes`;
   }
 
-  async run(commands: Command[]): Promise<Snapshot[]> {
+  #previous: Promise<unknown> = Promise.resolve();
+
+  /** Runs a batch after every batch received before it (batches may arrive back to back). */
+  run(commands: Command[]): Promise<Snapshot[]> {
+    const result = this.#previous.then(() => this.#runBatch(commands));
+    this.#previous = result.catch(() => {});
+    return result;
+  }
+
+  async #runBatch(commands: Command[]): Promise<Snapshot[]> {
     const snapshots: Snapshot[] = [];
     for (const command of commands) {
       const node = "node" in command ? command.node : -1;
@@ -81,6 +94,7 @@ class NodeActor {
         throw new NodeFailureError(node, this.#nodes.get(node)?.step ?? 0, error);
       }
     }
+    this.#flushOutbox();
     return snapshots;
   }
 
@@ -190,11 +204,23 @@ class NodeActor {
       const message = pack(target.id, payload);
       if (target.worker === this.#setup.index) this.#receive(message);
       else {
-        const port = this.#ports.get(target.worker);
-        if (!port) throw new Error(`no channel to worker ${target.worker}`);
-        port.postMessage(message, [message.data.buffer as ArrayBuffer]);
+        if (!this.#ports.has(target.worker)) {
+          throw new Error(`no channel to worker ${target.worker}`);
+        }
+        const queued = this.#outbox.get(target.worker);
+        if (queued) queued.push(message);
+        else this.#outbox.set(target.worker, [message]);
       }
     }
+  }
+
+  /** Posts every queued message, one postMessage per Worker, buffers transferred. */
+  #flushOutbox(): void {
+    for (const [worker, messages] of this.#outbox) {
+      const buffers = messages.map((message) => message.data.buffer as ArrayBuffer);
+      this.#ports.get(worker)!.postMessage(messages, buffers);
+    }
+    this.#outbox.clear();
   }
 
   #receive(message: WireMessage): void {
@@ -211,6 +237,7 @@ class NodeActor {
   #take(id: number): Promise<Payload> | Payload {
     const payload = this.#inbox.get(id);
     if (payload) return payload;
+    this.#flushOutbox();
     return new Promise<Payload>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(id);

@@ -61,6 +61,8 @@ export class Supervisor {
   #failure: Promise<never>;
   #fail!: (error: Error) => void;
   #closed = false;
+  #inFlight: Promise<Snapshot[][]>[] = [];
+  #snapshots: Snapshot[] = [];
 
   private constructor(workers: Worker[]) {
     this.#workers = workers;
@@ -130,18 +132,37 @@ export class Supervisor {
   }
 
   /**
-   * Sends every queued command and waits until all Workers have executed them.
+   * Sends the queued commands without waiting for them (the Workers run batches in order);
+   * waits only when more than `maxInFlight` batches are outstanding, which bounds memory.
+   */
+  async dispatch(maxInFlight = 8): Promise<void> {
+    const batches = this.#queues;
+    this.#queues = this.#workers.map(() => []);
+    const sent = Promise.all(
+      batches.map((batch, index) => batch.length ? this.#apis[index].run(batch) : []),
+    );
+    sent.catch(() => {});
+    this.#inFlight.push(sent);
+    while (this.#inFlight.length > maxInFlight) {
+      this.#snapshots.push(...(await this.#guard(this.#inFlight.shift()!)).flat());
+    }
+  }
+
+  /**
+   * Sends every queued command and waits until all Workers have executed everything sent.
    *
-   * @returns the snapshots taken, in each Worker's command order, Workers in index order
+   * @returns the snapshots taken since the last flush, in each Worker's command order,
+   * Workers in index order within a batch
    * @throws {NodeFailureError} when a node's code threw (node id, step and stack)
    */
   async flush(): Promise<Snapshot[]> {
-    const batches = this.#queues;
-    this.#queues = this.#workers.map(() => []);
-    const results = await this.#guard(
-      Promise.all(batches.map((batch, index) => batch.length ? this.#apis[index].run(batch) : [])),
-    );
-    return results.flat();
+    await this.dispatch(Infinity);
+    const outstanding = this.#inFlight;
+    this.#inFlight = [];
+    for (const batch of outstanding) this.#snapshots.push(...(await this.#guard(batch)).flat());
+    const snapshots = this.#snapshots;
+    this.#snapshots = [];
+    return snapshots;
   }
 
   async #guard<T>(work: Promise<T>): Promise<T> {
