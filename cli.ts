@@ -7,7 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, resolveConfig } from "./config.ts";
-import { runSimulation, type SimulationResult } from "./simulation.ts";
+import { type MeanStd, runSimulation, type SimulationResult } from "./simulation.ts";
+import { createProgress, type Progress } from "./metrics/progress.ts";
 import { listAlgorithms } from "./algorithms/registry.ts";
 import { formatTable } from "./metrics/report.ts";
 import type { ActorMetricsRow } from "./actors/actor_engine.ts";
@@ -48,7 +49,12 @@ Flags (each overrides the same field of --config):
                         lognormal:MU,SIGMA or pareto:SCALE,SHAPE (seconds)
   --drop P              probability that a message is lost
   --stragglers N[,N…]   straggler nodes; --slowdown F multiplies their compute time
-  --out DIR             write config.json, metrics.jsonl, metrics.csv, summary.json there
+  --repeat K            run seeds S … S+K−1 and report mean ± std of the final metrics
+  --sweep P=V1,V2,…     hyper-parameter grid, e.g. alpha=0.1,0.01,0.001; the best value per
+                        algorithm (by --sweep-metric: loss, accuracy, gradNormSq) is reported
+  --sweep-metric M      the metric that picks the best swept value (default loss)
+  --out DIR             write config.json, metrics.jsonl, metrics.csv, summary.json and SVG
+                        plots there (atomically; an interrupted run keeps what it completed)
   --print-config        print the resolved config and exit
   --quiet               print nothing but errors
   -h, --help            this text
@@ -86,6 +92,9 @@ const OPTIONS = {
   stragglers: { type: "string" },
   slowdown: { type: "string" },
   out: { type: "string" },
+  repeat: { type: "string" },
+  sweep: { type: "string" },
+  "sweep-metric": { type: "string" },
   "print-config": { type: "boolean" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -210,6 +219,19 @@ function applyFlags(base: Record<string, unknown>, v: Values): Record<string, un
   set("evalEvery", number("eval-every", v["eval-every"]));
   set("seed", number("seed", v.seed));
   set("out", v.out);
+  set("repeat", number("repeat", v.repeat));
+  if (v.sweep !== undefined) {
+    const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(v.sweep);
+    if (!match) throw new UsageError(`--sweep: expected PARAM=V1,V2,…, received "${v.sweep}"`);
+    config.sweep = {
+      ...(config.sweep as object ?? {}),
+      param: match[1],
+      values: match[2].split(",").map((text) => number("sweep", text)),
+    };
+  }
+  if (v["sweep-metric"] !== undefined) {
+    config.sweep = { ...(config.sweep as object ?? {}), metric: v["sweep-metric"] };
+  }
   set("engine", v.engine);
   set("workers", number("workers", v.workers));
   set("mode", v.mode);
@@ -298,7 +320,29 @@ function report(result: SimulationResult, title: string): void {
       lambda.toFixed(4)
     } (gap ${gap.toFixed(4)}), ${result.config.steps} steps, seed ${result.config.seed}`,
   );
-  console.log(formatTable(result.runs.map((run) => run.rows.at(-1)!)));
+  const firstSeed = result.runs[0]?.seed;
+  console.log(
+    formatTable(result.runs.filter((run) => run.seed === firstSeed).map((run) => run.rows.at(-1)!)),
+  );
+  if (result.config.repeat > 1) {
+    console.log(`\nmean ± std over ${result.config.repeat} seeds:`);
+    for (const [label, stats] of Object.entries(result.repeats)) {
+      const show = (name: string, s: MeanStd | null) =>
+        s ? `${name} ${s.mean.toPrecision(4)} ± ${s.std.toPrecision(2)}` : "";
+      console.log(
+        `  ${label}: ${
+          [show("loss", stats.loss), show("accuracy", stats.accuracy)].filter(Boolean).join(", ")
+        }`,
+      );
+    }
+  }
+  for (const [name, choice] of Object.entries(result.best)) {
+    console.log(
+      `best ${choice.param} for ${name}: ${choice.value} (${result.config.sweep!.metric} ${
+        choice.score.toPrecision(4)
+      })`,
+    );
+  }
   for (const run of result.runs) {
     const last = run.rows.at(-1) as Partial<ActorMetricsRow>;
     if (!run.actors || last.virtualTime === undefined) continue;
@@ -312,6 +356,47 @@ function report(result: SimulationResult, title: string): void {
           ? `, ${run.actors.missedDeadline} uploads missed the deadline`
           : ""),
     );
+  }
+}
+
+/**
+ * Runs a simulation with a progress line on stderr (when it is a terminal) and Ctrl-C
+ * handling: the first Ctrl-C stops the run between steps, writes what was completed, exits 130.
+ */
+async function runWithProgress(input: unknown, quiet: boolean): Promise<SimulationResult> {
+  const controller = new AbortController();
+  const interrupt = () => controller.abort(new Interrupted());
+  Deno.addSignalListener("SIGINT", interrupt);
+  const state: { progress: Progress | null } = { progress: null };
+  let current = -1;
+  try {
+    return await runSimulation(input, {
+      signal: controller.signal,
+      onRow(row, run) {
+        if (run.index !== current) {
+          state.progress?.finish();
+          current = run.index;
+          state.progress = createProgress({
+            total: run.steps,
+            label: `[${run.index + 1}/${run.total}] ${row.algorithm}`,
+            quiet,
+          });
+        }
+        const virtualTime = (row as Partial<ActorMetricsRow>).virtualTime;
+        state.progress!.update(row.step, { loss: row.loss, virtualTime });
+      },
+    });
+  } finally {
+    state.progress?.finish();
+    Deno.removeSignalListener("SIGINT", interrupt);
+  }
+}
+
+/** The run was stopped by Ctrl-C. */
+class Interrupted extends Error {
+  constructor() {
+    super("interrupted (Ctrl-C): completed outputs were written");
+    this.name = "Interrupted";
   }
 }
 
@@ -338,13 +423,17 @@ export async function main(args: string[]): Promise<number> {
       console.log(JSON.stringify(resolveConfig(input), null, 2));
       return 0;
     }
-    const result = await runSimulation(input);
+    const result = await runWithProgress(input, values.quiet ?? false);
     if (!values.quiet) report(result, result.config.name);
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`gossim: ${error.message}`);
       return 2;
+    }
+    if (error instanceof Interrupted) {
+      console.error(`gossim: ${error.message}`);
+      return 130;
     }
     console.error(`gossim: run failed: ${(error as Error).stack ?? error}`);
     return 1;

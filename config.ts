@@ -97,6 +97,13 @@ const configSchema = z.strictObject({
     weighting: z.enum(["uniform", "samples"]).default("uniform"),
   }).prefault({}),
   out: z.string().min(1).nullable().default(null),
+  repeat: int(1).max(1000).default(1),
+  sweep: z.strictObject({
+    param: z.string().min(1).default("alpha"),
+    values: z.array(z.number().finite()).min(1),
+    metric: z.enum(["loss", "accuracy", "gradNormSq", "consensusDistance"]).default("loss"),
+    goal: z.enum(["min", "max"]).optional(),
+  }).nullable().default(null),
 }).superRefine((config, context) => {
   const check = (path: (string | number)[], node: number) => {
     if (node >= config.nodes) {
@@ -193,6 +200,22 @@ export interface SimulationConfig {
   federated: FederatedConfig;
   /** Output directory, or null for none. */
   out: string | null;
+  /** Run every algorithm for seeds seed, seed + 1, …, seed + repeat − 1; report mean ± std. */
+  repeat: number;
+  /** A hyper-parameter grid (e.g. α over {1e-1 … 1e-6}); the best value per algorithm wins. */
+  sweep: SweepConfig | null;
+}
+
+/** A hyper-parameter grid and how to pick its best value. */
+export interface SweepConfig {
+  /** The hyper-parameter to vary (default `alpha`). */
+  param: string;
+  /** Its values. */
+  values: number[];
+  /** The final metric that decides (default `loss`). */
+  metric: "loss" | "accuracy" | "gradNormSq" | "consensusDistance";
+  /** `min` or `max` (default: max for accuracy, min otherwise). */
+  goal?: "min" | "max";
 }
 
 /** A config as a user writes it: any field may be left out and takes its default. */

@@ -6,8 +6,13 @@
  * @module
  */
 import type { DecentralizedAlgorithm, FederatedAlgorithm } from "./algorithms/algorithm.ts";
-import { createAlgorithm, getAlgorithm } from "./algorithms/registry.ts";
-import { type MetricsRow, runDecentralized, runFederated } from "./actors/sequential.ts";
+import { createAlgorithm, getAlgorithm, resolveHyperparameters } from "./algorithms/registry.ts";
+import {
+  type MetricsRow,
+  runDecentralized,
+  runFederated,
+  type RunHooks,
+} from "./actors/sequential.ts";
 import { type ActorRunResult, runActors } from "./actors/actor_engine.ts";
 import { ConfigError, resolveConfig, type SimulationConfig } from "./config.ts";
 import { createProblem } from "./problems/registry.ts";
@@ -23,10 +28,14 @@ import { writePlots } from "./metrics/plot.ts";
 /** gossim's version, recorded in every run's outputs. */
 export const VERSION = "0.1.0";
 
-/** The results of one algorithm in a simulation. */
+/** The results of one algorithm (one seed, one swept value) in a simulation. */
 export interface AlgorithmRun {
   /** The algorithm's registry name. */
   algorithm: string;
+  /** The name rows and plots use: the algorithm, plus the swept value if any. */
+  label: string;
+  /** The seed of this run (config.seed + repeat index). */
+  seed: number;
   /** Its resolved hyper-parameters. */
   params: Record<string, unknown>;
   /** One row per evaluation (actor runs add virtual time and network columns). */
@@ -37,14 +46,46 @@ export interface AlgorithmRun {
   wallMs: number;
 }
 
+/** Mean and sample standard deviation of a final metric over the repeats. */
+export interface MeanStd {
+  /** Mean over seeds. */
+  mean: number;
+  /** Sample standard deviation over seeds (0 for one seed). */
+  std: number;
+  /** Number of seeds. */
+  count: number;
+}
+
+/** The best value of a learning-rate (or other) sweep for one algorithm. */
+export interface SweepChoice {
+  /** The swept hyper-parameter. */
+  param: string;
+  /** Its best value. */
+  value: number;
+  /** The selection metric's (seed-averaged) final value there. */
+  score: number;
+}
+
 /** The results of a simulation. */
 export interface SimulationResult {
   /** The resolved config (every default filled in). */
   config: SimulationConfig;
   /** Spectral facts of W: λ2, λN, λ = max(|λ2|, |λN|), gap 1 − λ. */
   spectral: SpectralAnalysis;
-  /** One entry per algorithm, in the config's order. */
+  /** One entry per (seed, algorithm, swept value), in that order. */
   runs: AlgorithmRun[];
+  /** Per label: mean ± std of the final loss, accuracy and consensus distance over seeds. */
+  repeats: Record<string, Record<"loss" | "accuracy" | "consensusDistance", MeanStd | null>>;
+  /** Per algorithm: the best swept value by the sweep's metric, when the config sweeps. */
+  best: Record<string, SweepChoice>;
+}
+
+/** Hooks of {@linkcode runSimulation}. */
+export interface SimulationOptions {
+  /** Called with every metrics row, labelled, and the run's index among all runs. */
+  onRow?: (row: MetricsRow, run: { index: number; total: number; steps: number }) => void;
+  /** Stops the simulation; outputs written so far stay readable. */
+  signal?: AbortSignal;
 }
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
@@ -88,8 +129,42 @@ export function buildSetup(config: SimulationConfig): SimulationSetup {
   return { problem, mixing, spectral: spectralAnalysis(mixing) };
 }
 
+interface Trial {
+  name: string;
+  label: string;
+  seed: number;
+  params: Record<string, unknown>;
+  sweepValue: number | null;
+}
+
+/** Every run a config asks for: seeds × algorithms × swept values, all validated up front. */
+function planTrials(config: SimulationConfig): Trial[] {
+  const trials: Trial[] = [];
+  const problems: string[] = [];
+  for (let r = 0; r < config.repeat; r++) {
+    for (const [index, { name, params }] of config.algorithms.entries()) {
+      for (const value of config.sweep ? config.sweep.values : [null]) {
+        let resolved = params;
+        if (value !== null) {
+          try {
+            resolved = resolveHyperparameters(name, { ...params, [config.sweep!.param]: value });
+          } catch (error) {
+            if (r === 0) problems.push(`sweep (algorithms.${index}): ${(error as Error).message}`);
+            continue;
+          }
+        }
+        const label = value === null ? name : `${name} ${config.sweep!.param}=${value}`;
+        trials.push({ name, label, seed: config.seed + r, params: resolved, sweepValue: value });
+      }
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return trials;
+}
+
 /**
- * Runs every algorithm of a config on the sequential engine.
+ * Runs every algorithm of a config on one seeded scenario (same data split, same graph, same
+ * fault draws), for every seed of `repeat` and every value of `sweep`.
  *
  * @example Two algorithms on a 5-node ring logistic regression
  * ```ts
@@ -98,52 +173,154 @@ export function buildSetup(config: SimulationConfig): SimulationSetup {
  * if (result.runs.length !== 2) throw new Error("expected two runs");
  * ```
  *
- * @param input a config (validated here; see `configSchema`)
- * @returns the resolved config, W's spectral facts and each algorithm's metrics
- * @throws {ConfigError} on bad input, before anything runs
+ * @param input a config (validated here, before anything runs)
+ * @param options progress and cancellation hooks
+ * @returns the resolved config, W's spectral facts, each run's metrics, repeat statistics
+ * and the best swept values
+ * @throws {ConfigError} on bad input, before anything runs; a failure or interruption later
+ * leaves the completed outputs written (summary.json says which) and rethrows
  */
-export async function runSimulation(input: unknown): Promise<SimulationResult> {
+export async function runSimulation(
+  input: unknown,
+  options: SimulationOptions = {},
+): Promise<SimulationResult> {
   const config = resolveConfig(input);
-  const setup = buildSetup(config);
+  const trials = planTrials(config);
+  const setups = new Map<number, SimulationSetup>();
+  const setupFor = (seed: number) => {
+    if (!setups.has(seed)) setups.set(seed, buildSetup({ ...config, seed }));
+    return setups.get(seed)!;
+  };
+  const first = setupFor(config.seed);
   const runs: AlgorithmRun[] = [];
-  for (const { name, params } of config.algorithms) {
-    const start = performance.now();
-    const algorithm = createAlgorithm(name, params);
-    if (config.engine === "actors") {
-      const { rows, models: _, ...actors } = await runActors({
-        problem: setup.problem,
-        problemSpec: config.problem,
-        algorithm: { name, params, module: getAlgorithm(name).module },
-        instance: algorithm,
-        mixing: setup.mixing,
-        steps: config.steps,
-        seed: config.seed,
-        evalEvery: config.evalEvery,
-        scenario: config.network,
-        mode: config.mode,
-        timeout: config.timeout,
-        missing: config.missing,
-        staleness: config.staleness,
-        federated: config.federated,
-        workers: config.workers ?? undefined,
+  let partial: MetricsRow[] = [];
+  const result = (): SimulationResult => ({
+    config,
+    spectral: first.spectral,
+    runs,
+    repeats: repeatStatistics(runs),
+    best: config.sweep ? bestValues(config, runs) : {},
+  });
+  try {
+    for (const [index, trial] of trials.entries()) {
+      partial = [];
+      const onRow = (row: MetricsRow) => {
+        row.algorithm = trial.label;
+        partial.push(row);
+        options.onRow?.(row, { index, total: trials.length, steps: config.steps });
+      };
+      const start = performance.now();
+      const { rows, actors } = await runTrial(config, setupFor(trial.seed), trial, {
+        onRow,
+        signal: options.signal,
       });
-      runs.push({ algorithm: name, params, rows, actors, wallMs: performance.now() - start });
-    } else {
-      const rows = runSequential(config, setup, algorithm);
-      runs.push({ algorithm: name, params, rows, actors: null, wallMs: performance.now() - start });
+      runs.push({
+        algorithm: trial.name,
+        label: trial.label,
+        seed: trial.seed,
+        params: trial.params,
+        rows,
+        actors,
+        wallMs: performance.now() - start,
+      });
+    }
+  } catch (error) {
+    if (config.out) {
+      const status = options.signal?.aborted ? "interrupted" : "failed";
+      await writeRunDirectory(config.out, result(), { status, error, partial });
+    }
+    throw error;
+  }
+  if (config.out) await writeRunDirectory(config.out, result());
+  return result();
+}
+
+async function runTrial(
+  config: SimulationConfig,
+  setup: SimulationSetup,
+  trial: Trial,
+  hooks: RunHooks,
+): Promise<{ rows: MetricsRow[]; actors: AlgorithmRun["actors"] }> {
+  const algorithm = createAlgorithm(trial.name, trial.params);
+  if (config.engine !== "actors") {
+    return {
+      rows: runSequential({ ...config, seed: trial.seed }, setup, algorithm, hooks),
+      actors: null,
+    };
+  }
+  const { rows, models: _, ...actors } = await runActors({
+    ...hooks,
+    problem: setup.problem,
+    problemSpec: config.problem,
+    algorithm: { name: trial.name, params: trial.params, module: getAlgorithm(trial.name).module },
+    instance: algorithm,
+    mixing: setup.mixing,
+    steps: config.steps,
+    seed: trial.seed,
+    evalEvery: config.evalEvery,
+    scenario: config.network,
+    mode: config.mode,
+    timeout: config.timeout,
+    missing: config.missing,
+    staleness: config.staleness,
+    federated: config.federated,
+    workers: config.workers ?? undefined,
+  });
+  return { rows, actors };
+}
+
+function meanStd(values: number[]): MeanStd | null {
+  if (values.length === 0) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.length > 1
+    ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)
+    : 0;
+  return { mean, std: Math.sqrt(variance), count: values.length };
+}
+
+function repeatStatistics(runs: AlgorithmRun[]): SimulationResult["repeats"] {
+  const statistics: SimulationResult["repeats"] = {};
+  for (const label of new Set(runs.map((run) => run.label))) {
+    const finals = runs.filter((run) => run.label === label).map((run) => run.rows.at(-1)!);
+    const pick = (key: "loss" | "accuracy" | "consensusDistance") =>
+      meanStd(finals.map((row) => row[key]).filter((v): v is number => v !== null));
+    statistics[label] = {
+      loss: pick("loss"),
+      accuracy: pick("accuracy"),
+      consensusDistance: pick("consensusDistance"),
+    };
+  }
+  return statistics;
+}
+
+function bestValues(config: SimulationConfig, runs: AlgorithmRun[]): Record<string, SweepChoice> {
+  const sweep = config.sweep!;
+  const goal = sweep.goal ?? (sweep.metric === "accuracy" ? "max" : "min");
+  const best: Record<string, SweepChoice> = {};
+  for (const { name } of config.algorithms) {
+    for (const value of sweep.values) {
+      const finals = runs.filter((run) => run.algorithm === name && run.label.endsWith(`=${value}`))
+        .map((run) => run.rows.at(-1)![sweep.metric]);
+      const scores = finals.filter((v): v is number => v !== null && Number.isFinite(v));
+      if (scores.length === 0) continue;
+      const score = scores.reduce((a, b) => a + b, 0) / scores.length;
+      const current = best[name];
+      if (!current || (goal === "min" ? score < current.score : score > current.score)) {
+        best[name] = { param: sweep.param, value, score };
+      }
     }
   }
-  const result = { config, spectral: setup.spectral, runs };
-  if (config.out) await writeRunDirectory(config.out, result);
-  return result;
+  return best;
 }
 
 function runSequential(
   config: SimulationConfig,
   setup: SimulationSetup,
   algorithm: DecentralizedAlgorithm | FederatedAlgorithm,
+  hooks: RunHooks,
 ): MetricsRow[] {
   const common = {
+    ...hooks,
     problem: setup.problem,
     seed: config.seed,
     evalEvery: config.evalEvery,
@@ -155,32 +332,58 @@ function runSequential(
   return runFederated({ ...common, algorithm, rounds: config.steps, ...config.federated }).rows;
 }
 
+/** How a run ended, for `summary.json`. */
+export interface RunEnding {
+  /** `interrupted` (Ctrl-C) or `failed` (an error). */
+  status: "interrupted" | "failed";
+  /** What stopped it. */
+  error: unknown;
+  /** Rows of the run under way when it stopped. */
+  partial: MetricsRow[];
+}
+
 /**
  * Writes `config.json`, `metrics.jsonl`, `metrics.csv` and `summary.json` into `directory`,
  * then the SVG plots (`loss.svg`, `consensus.svg`, …; see {@linkcode writePlots}), each
- * atomically. Everything but `summary.json`'s wall times depends only on the config.
+ * atomically. Everything but `summary.json`'s wall times depends only on the config. A run
+ * that stopped early writes what it completed, and its summary says why.
  */
 export async function writeRunDirectory(
   directory: string,
   result: SimulationResult,
+  ending?: RunEnding,
 ): Promise<void> {
   await Deno.mkdir(directory, { recursive: true });
-  const rows = result.runs.flatMap((run) => run.rows);
+  const rows = [
+    ...result.runs.flatMap((run) =>
+      result.config.repeat > 1 ? run.rows.map((row) => ({ ...row, seed: run.seed })) : run.rows
+    ),
+    ...(ending?.partial ?? []),
+  ];
   const summary = {
     version: VERSION,
+    status: ending?.status ?? "complete",
+    ...(ending ? { error: String((ending.error as Error)?.message ?? ending.error) } : {}),
     spectral: result.spectral,
     runs: result.runs.map((run) => ({
+      label: run.label,
       algorithm: run.algorithm,
+      seed: run.seed,
       final: run.rows.at(-1),
       ...(run.actors ?? {}),
       wallMs: Math.round(run.wallMs),
     })),
+    repeats: result.repeats,
+    best: result.best,
   };
   const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
   await writeFileAtomic(`${directory}/config.json`, json({ version: VERSION, ...result.config }));
   await writeFileAtomic(`${directory}/metrics.jsonl`, toJsonl(rows));
   await writeFileAtomic(`${directory}/metrics.csv`, toCsv(rows));
   await writeFileAtomic(`${directory}/summary.json`, json(summary));
-  // Last, so that a plotting failure leaves the data files written.
-  await writePlots(directory, rows);
+  // Last, so that a plotting failure leaves the data files written. With repeats, the
+  // first seed's curves are plotted.
+  const firstSeed = result.runs.length ? result.runs[0].seed : result.config.seed;
+  const plotted = result.runs.filter((run) => run.seed === firstSeed).flatMap((run) => run.rows);
+  await writePlots(directory, [...plotted, ...(ending?.partial ?? [])]);
 }

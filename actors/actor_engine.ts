@@ -43,6 +43,7 @@ import {
   aggregationWeights,
   type MetricsRow,
   participationSampler,
+  type RunHooks,
 } from "./sequential.ts";
 import { defaultWorkers, placeNodes, Supervisor } from "./supervisor.ts";
 
@@ -63,7 +64,7 @@ export interface ActorMetricsRow extends MetricsRow {
 }
 
 /** Options of an actor run. */
-export interface ActorRunOptions {
+export interface ActorRunOptions extends RunHooks {
   /** The objective, in the main thread (for metrics). */
   problem: Problem;
   /** The same problem as plain data; every Worker rebuilds it. */
@@ -237,7 +238,7 @@ class Run {
     }
     const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
     const counters = this.network.counters;
-    this.rows.push({
+    const row: ActorMetricsRow = {
       algorithm: this.options.instance.name,
       step,
       ...evaluateModels(this.options.problem, taken.map((s) => s.params), rates),
@@ -249,7 +250,9 @@ class Run {
       late: this.late,
       stalenessMean: this.stalenessCount ? this.stalenessTotal / this.stalenessCount : 0,
       stalenessMax: this.stalenessMax,
-    });
+    };
+    this.rows.push(row);
+    this.options.onRow?.(row);
     this.lastModels = taken.map((s) => s.params);
   }
 
@@ -257,6 +260,7 @@ class Run {
 
   /** Hands queued commands to the Workers once there are enough to be worth a message. */
   async maybeFlush(): Promise<void> {
+    this.options.signal?.throwIfAborted();
     if (this.supervisor.pending > 2_000) await this.supervisor.dispatch();
   }
 }

@@ -38,8 +38,16 @@ export interface RunResult {
   models: Float64Array[];
 }
 
+/** What every engine accepts besides its own options. */
+export interface RunHooks {
+  /** Called with every metrics row as soon as it is recorded (progress, partial outputs). */
+  onRow?: (row: MetricsRow) => void;
+  /** Stops the run between steps; the engine throws the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Options of a decentralized run on the sequential engine. */
-export interface DecentralizedRunOptions {
+export interface DecentralizedRunOptions extends RunHooks {
   /** The objective. */
   problem: Problem;
   /** The per-node code. */
@@ -97,6 +105,7 @@ export function runDecentralized(options: DecentralizedRunOptions): RunResult {
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
   for (let t = 1; t <= steps; t++) {
+    options.signal?.throwIfAborted();
     for (let i = 0; i < n; i++) {
       problem.gradient(i, algorithm.gradientPoint(states[i]), gradient, rngs[i]);
       algorithm.localStep(states[i], gradient, t);
@@ -117,13 +126,15 @@ export function runDecentralized(options: DecentralizedRunOptions): RunResult {
       const rates = algorithm.adaptiveRate
         ? states.map((state) => algorithm.adaptiveRate!(state))
         : null;
-      rows.push({
+      const row = {
         algorithm: algorithm.name,
         step: t,
         ...evaluateModels(problem, models, rates),
         messages,
         bytes,
-      });
+      };
+      rows.push(row);
+      options.onRow?.(row);
     }
   }
   return { rows, models: states.map((state) => new Float64Array(algorithm.params(state))) };
@@ -152,7 +163,7 @@ export function context(problem: Problem, id: number): NodeContext {
 export type AggregationWeighting = "uniform" | "samples";
 
 /** Options of a federated run on the sequential engine. */
-export interface FederatedRunOptions {
+export interface FederatedRunOptions extends RunHooks {
   /** The objective; its nodes are the clients. */
   problem: Problem;
   /** The client and server code. */
@@ -209,6 +220,7 @@ export function runFederated(options: FederatedRunOptions): RunResult {
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
   for (let r = 1; r <= rounds; r++) {
+    options.signal?.throwIfAborted();
     const participants = sample();
     const global = copyPayload(algorithm.broadcast(server));
     const uploads = participants.map((i) => {
@@ -228,13 +240,15 @@ export function runFederated(options: FederatedRunOptions): RunResult {
       aggregationWeights(problem, participants, options.weighting),
     );
     if (r % evalEvery === 0 || r === rounds) {
-      rows.push({
+      const row = {
         algorithm: algorithm.name,
         step: r,
         ...evaluateModels(problem, [algorithm.params(server)], null),
         messages,
         bytes,
-      });
+      };
+      rows.push(row);
+      options.onRow?.(row);
     }
   }
   return { rows, models: [new Float64Array(algorithm.params(server))] };

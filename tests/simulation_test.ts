@@ -55,3 +55,59 @@ Deno.test("a federated run samples participation from the seed and counts messag
   assert.equal(last.bytes, 60 * 3 * 2 * 9 * 8);
   assert.equal(last.consensusDistance, 0);
 });
+
+Deno.test("an interrupted run leaves what it completed, readable, and says so", async () => {
+  const out = await Deno.makeTempDir();
+  const controller = new AbortController();
+  let rows = 0;
+  await assert.rejects(
+    runSimulation({ ...scenario, algorithms: ["dgd", "cdsgd"], out }, {
+      signal: controller.signal,
+      onRow(_row, run) {
+        if (run.index === 1 && ++rows === 3) controller.abort(new Error("stop"));
+      },
+    }),
+    /stop/,
+  );
+  const summary = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
+  assert.equal(summary.status, "interrupted");
+  assert.equal(summary.runs.length, 1);
+  const lines = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trimEnd().split("\n");
+  assert.equal(lines.length, 60 / 5 + 3);
+  assert.equal(JSON.parse(lines.at(-1)!).algorithm, "cdsgd");
+  const names = [...Deno.readDirSync(out)].map((entry) => entry.name);
+  assert.ok(!names.some((name) => name.endsWith(".tmp")), `${names}`);
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("--repeat: K seeds, mean ± std of the final metrics", async () => {
+  const result = await runSimulation({ ...scenario, algorithms: ["dgd"], repeat: 3 });
+  assert.deepEqual(result.runs.map((run) => run.seed), [0, 1, 2]);
+  const losses = result.runs.map((run) => run.rows.at(-1)!.loss);
+  const stats = result.repeats.dgd.loss!;
+  const mean = losses.reduce((a, b) => a + b, 0) / 3;
+  assert.ok(Math.abs(stats.mean - mean) < 1e-12);
+  const std = Math.sqrt(losses.reduce((s, v) => s + (v - mean) ** 2, 0) / 2);
+  assert.ok(Math.abs(stats.std - std) < 1e-12 && std > 0);
+});
+
+Deno.test("a learning-rate sweep picks the best α per algorithm by the named metric", async () => {
+  const values = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6];
+  const result = await runSimulation({
+    ...scenario,
+    algorithms: ["dgd", "fedavg"],
+    sweep: { param: "alpha", values, metric: "loss" },
+  });
+  assert.equal(result.runs.length, 12);
+  for (const name of ["dgd", "fedavg"]) {
+    const finals = values.map((value) =>
+      result.runs.find((run) => run.label === `${name} alpha=${value}`)!.rows.at(-1)!.loss
+    );
+    const best = values[finals.indexOf(Math.min(...finals))];
+    assert.equal(result.best[name].value, best);
+  }
+  await assert.rejects(
+    runSimulation({ ...scenario, algorithms: ["dgd"], sweep: { param: "beta1", values: [0.5] } }),
+    /sweep .*beta1/,
+  );
+});
