@@ -85,6 +85,7 @@ const configSchema = z.strictObject({
   evalEvery: int(1).default(10),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
   engine: z.enum(["sequential", "actors"]).default("sequential"),
+  backend: z.enum(["wasm", "cpu", "tensorflow", "tensorflow-gpu", "webgpu"]).default("wasm"),
   workers: int(1).max(1024).nullable().default(null),
   mode: z.enum(["sync", "async", "bounded"]).default("sync"),
   timeout: z.number().positive().finite().default(1),
@@ -184,6 +185,8 @@ export interface SimulationConfig {
   seed: number;
   /** `sequential` (one thread, exact) or `actors` (a Worker per group of nodes, scheduler). */
   engine: "sequential" | "actors";
+  /** Tensor backend of neural-network problems (each Worker initialises it once). */
+  backend: "wasm" | "cpu" | "tensorflow" | "tensorflow-gpu" | "webgpu";
   /** Actor engine: number of Workers (null = one per core, at most one per node). */
   workers: number | null;
   /** Actor engine: sync, async or bounded. */

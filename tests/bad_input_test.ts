@@ -1,0 +1,163 @@
+// At least 30 distinct bad inputs: each is rejected before anything runs, with a message
+// naming the field, exit code 2, and no run directory left behind.
+import assert from "node:assert/strict";
+import { main } from "../cli.ts";
+
+const ring = { nodes: 5, steps: 5 };
+const CASES: [string, unknown, RegExp][] = [
+  ["unknown algorithm", { ...ring, algorithms: ["sgd-ish"] }, /Unknown algorithm "sgd-ish"/],
+  [
+    "negative α",
+    { ...ring, algorithms: [{ name: "dgd", params: { alpha: -0.1 } }] },
+    /dgd\.alpha = -0\.1/,
+  ],
+  [
+    "β1 ≥ 1",
+    { ...ring, algorithms: [{ name: "dadam", params: { beta1: 1 } }] },
+    /dadam\.beta1 = 1/,
+  ],
+  [
+    "β2 negative",
+    { ...ring, algorithms: [{ name: "fed-ams", params: { beta2: -1 } }] },
+    /fed-ams\.beta2 = -1/,
+  ],
+  [
+    "unknown hyper-parameter",
+    { ...ring, algorithms: [{ name: "dgd", params: { alhpa: 1 } }] },
+    /alhpa/,
+  ],
+  [
+    "non-doubly-stochastic custom matrix",
+    {
+      nodes: 3,
+      topology: { type: "complete" },
+      mixing: { rule: "custom", matrix: [[0.5, 0.5, 0], [0.5, 0.3, 0.2], [0, 0.3, 0.6]] },
+    },
+    /mixing: .*(row|column) \d sums to/,
+  ],
+  [
+    "disconnected graph",
+    { nodes: 4, topology: { type: "custom", edges: [[0, 1], [2, 3]] } },
+    /mixing: .*not connected/,
+  ],
+  ["nodes < 2", { nodes: 1 }, /nodes = 1/],
+  ["participation 0", { ...ring, federated: { participation: 0 } }, /federated\.participation = 0/],
+  [
+    "drop probability 1.5",
+    { ...ring, network: { dropProbability: 1.5 } },
+    /network\.dropProbability = 1\.5/,
+  ],
+  ["unknown backend", { ...ring, backend: "tpu" }, /backend = "tpu"/],
+  ["wrong type: steps", { nodes: 5, steps: "ten" }, /steps = "ten"/],
+  ["wrong type: algorithms", { ...ring, algorithms: "dgd" }, /algorithms = "dgd"/],
+  ["unknown top-level field", { ...ring, stpes: 5 }, /unknown field\(s\) "stpes"/],
+  ["unknown topology", { ...ring, topology: { type: "moebius" } }, /topology\.type = "moebius"/],
+  ["Erdős–Rényi p = 0", { ...ring, topology: { type: "erdos-renyi", p: 0 } }, /topology\.p = 0/],
+  [
+    "torus without rows",
+    { nodes: 9, topology: { type: "torus", cols: 3 } },
+    /topology: .*rows is required/,
+  ],
+  [
+    "constant mixing without self",
+    { ...ring, mixing: { rule: "constant", neighbor: 0.3 } },
+    /mixing: .*self is required/,
+  ],
+  [
+    "unknown latency distribution",
+    { ...ring, network: { latency: { type: "gaussian", mean: 1 } } },
+    /network\.latency\.type/,
+  ],
+  ["uniform latency min > max", {
+    ...ring,
+    network: { latency: { type: "uniform", min: 2, max: 1 } },
+  }, /network\.latency\.max/],
+  [
+    "straggler out of range",
+    { ...ring, network: { stragglers: { nodes: [7], slowdown: 2 } } },
+    /network\.stragglers\.nodes\.0 = 7/,
+  ],
+  [
+    "crash node out of range",
+    { ...ring, network: { crashes: [{ node: 5, at: 1 }] } },
+    /network\.crashes\.0\.node = 5/,
+  ],
+  [
+    "slowdown < 1",
+    { ...ring, network: { stragglers: { nodes: [1], slowdown: 0.5 } } },
+    /network\.stragglers\.slowdown = 0\.5/,
+  ],
+  ["negative timeout", { ...ring, timeout: -1 }, /timeout = -1/],
+  ["unknown mode", { ...ring, mode: "eventual" }, /mode = "eventual"/],
+  ["unknown missing policy", { ...ring, missing: "ignore" }, /missing = "ignore"/],
+  ["workers 0", { ...ring, workers: 0 }, /workers = 0/],
+  ["evalEvery 0", { ...ring, evalEvery: 0 }, /evalEvery = 0/],
+  ["negative seed", { ...ring, seed: -1 }, /seed = -1/],
+  ["quadratic a of the wrong shape", {
+    nodes: 2,
+    problem: { type: "quadratic", dim: 2, a: [[1, 1], [1]] },
+  }, /problem: .*a\[1\]/],
+  ["batch larger than the data", {
+    ...ring,
+    problem: { type: "logistic", samplesPerNode: 10, batchSize: 20 },
+  }, /problem: .*batchSize/],
+  ["empty sweep", { ...ring, sweep: { values: [] } }, /sweep\.values/],
+  ["repeat 0", { ...ring, repeat: 0 }, /repeat = 0/],
+  [
+    "hypercube dimension 0",
+    { nodes: 2, topology: { type: "hypercube", dimension: 0 } },
+    /topology\.dimension = 0/,
+  ],
+  ["link capacity 0", { ...ring, network: { linkCapacity: 0 } }, /network\.linkCapacity = 0/],
+  [
+    "non-square adjacency",
+    { nodes: 2, topology: { type: "custom", adjacency: [[0, 1], [1]] } },
+    /topology: .*row 1/,
+  ],
+  ["ring too small", { nodes: 2, topology: { type: "ring" } }, /topology: .*ring.*received 2/],
+  ["partition window reversed", {
+    ...ring,
+    network: { partitions: [{ start: 2, end: 1, nodes: [0] }] },
+  }, /network\.partitions\.0\.end/],
+];
+
+async function cli(args: string[]): Promise<{ code: number; err: string }> {
+  const err: string[] = [];
+  const error = console.error, log = console.log;
+  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
+  console.log = () => {};
+  try {
+    return { code: await main(args), err: err.join("\n") };
+  } finally {
+    console.error = error;
+    console.log = log;
+  }
+}
+
+Deno.test(`${CASES.length} distinct bad configs: exit 2, the field named, nothing written`, async () => {
+  assert.ok(CASES.length >= 30);
+  const parent = await Deno.makeTempDir();
+  const failures: string[] = [];
+  try {
+    for (const [what, config, pattern] of CASES) {
+      const path = `${parent}/config.json`;
+      await Deno.writeTextFile(path, JSON.stringify(config));
+      const out = `${parent}/run`;
+      const { code, err } = await cli(["--config", path, "--out", out]);
+      if (code !== 2 || !pattern.test(err)) failures.push(`${what}: exit ${code}: ${err}`);
+      assert.throws(() => Deno.statSync(out), Deno.errors.NotFound, `${what}: ${out} exists`);
+    }
+    assert.deepEqual(failures, []);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
+
+Deno.test("malformed JSON names the file; exit 2", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(path, '{"nodes": 5,');
+  const { code, err } = await cli(["--config", path]);
+  assert.equal(code, 2);
+  assert.ok(err.includes(path) && /not valid JSON/.test(err), err);
+  await Deno.remove(path);
+});
