@@ -95,6 +95,7 @@ const CASES: [string, unknown, RegExp][] = [
   ["negative seed", { ...ring, seed: -1 }, /seed = -1/],
   ["quadratic a of the wrong shape", {
     nodes: 2,
+    topology: { type: "complete" },
     problem: { type: "quadratic", dim: 2, a: [[1, 1], [1]] },
   }, /problem: .*a\[1\]/],
   ["batch larger than the data", {
