@@ -19,6 +19,10 @@ export interface ModelMetrics {
   rateDisagreement: number | null;
   /** Held-out accuracy of x̄ where the problem has labels, else null. */
   accuracy: number | null;
+  /** Mean of the nodes' own held-out accuracies (labelled problems, several models). */
+  nodeAccuracyMean: number | null;
+  /** Degree of consensus: best minus worst node accuracy (seed 004), else null. */
+  accuracySpread: number | null;
 }
 
 /** Writes the element-wise mean of `vectors` into a new array. */
@@ -62,11 +66,20 @@ export function evaluateModels(
   problem.fullGradient(mean, gradient);
   let gradNormSq = 0;
   for (let k = 0; k < gradient.length; k++) gradNormSq += gradient[k] * gradient[k];
+  const nodeAccuracies = problem.accuracy && models.length > 1
+    ? models.map((model) => problem.accuracy!(model))
+    : null;
   return {
     loss: problem.loss(mean),
     gradNormSq,
     consensusDistance: meanDeviation(models, mean, true),
     rateDisagreement: rates ? meanDeviation(rates, meanVector(rates), false) : null,
     accuracy: problem.accuracy ? problem.accuracy(mean) : null,
+    nodeAccuracyMean: nodeAccuracies
+      ? nodeAccuracies.reduce((a, b) => a + b, 0) / nodeAccuracies.length
+      : null,
+    accuracySpread: nodeAccuracies
+      ? Math.max(...nodeAccuracies) - Math.min(...nodeAccuracies)
+      : null,
   };
 }

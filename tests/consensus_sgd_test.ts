@@ -83,3 +83,24 @@ Deno.test("CDMSGD momentum forms: Nesterov, heavy ball and look-ahead all reach 
     assert.ok(last < 0.05 * first, `${momentumForm}: ‖∇f(x̄)‖² ${first} → ${last}`);
   }
 });
+
+Deno.test("degree of consensus (best − worst node accuracy) shrinks as gCDSGD's ω falls", async () => {
+  const { runSimulation } = await import("../simulation.ts");
+  const spread = async (omega: number) => {
+    const result = await runSimulation({
+      algorithms: [{ name: "gcdsgd", params: { alpha: 0.5, omega } }],
+      nodes: 5,
+      topology: { type: "ring" },
+      mixing: { rule: "constant", self: 0.34, neighbor: 0.33 },
+      problem: { type: "logistic", dim: 5, heterogeneity: 3, samplesPerNode: 40 },
+      steps: 200,
+      evalEvery: 200,
+      seed: 2,
+    });
+    const row = result.runs[0].rows[0];
+    assert.ok(row.nodeAccuracyMean !== null && row.accuracySpread !== null);
+    return row.accuracySpread!;
+  };
+  const independent = await spread(1), coupled = await spread(0.05);
+  assert.ok(coupled < independent, `spread ω=0.05: ${coupled}, ω=1: ${independent}`);
+});
