@@ -229,3 +229,22 @@ Deno.test("a throwing algorithm stops the run within seconds, naming the node", 
   }
   assert.match(errors.join("\n"), /node 3 failed at step 7/);
 });
+
+Deno.test("node actors run with least privilege: no read, write, env, run or net", async () => {
+  await import("./fixtures/probe_algorithm.ts");
+  for (const probe of ["read", "write", "env", "run", "net"]) {
+    await assert.rejects(
+      runSimulation({
+        ...ringLogistic,
+        steps: 2,
+        algorithms: [{ name: "probe-permissions", params: { probe } }],
+        engine: "actors",
+      }),
+      (error: Error) => {
+        assert.match(error.message, /NotCapable|Requires .* access|permission/i, probe);
+        return true;
+      },
+      probe,
+    );
+  }
+});
