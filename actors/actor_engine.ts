@@ -382,6 +382,36 @@ async function driveSync(run: Run): Promise<void> {
   }
 }
 
+/** A neighbour value chosen for a mix: its message id and how many steps old it is. */
+interface Chosen {
+  id: number;
+  staleness: number;
+}
+
+/**
+ * Emits node `j`'s mix of exchange `round`: W_jk for every neighbour value `choose(k)`
+ * returns; a missing one's weight goes to the node itself, or (`renormalize`) the weights
+ * used are rescaled to sum to 1. Summation follows W's row order, as in the sequential engine.
+ */
+function emitMix(run: Run, j: number, round: number, choose: (k: number) => Chosen | null): void {
+  const { indices, weights } = run.options.mixing.rows[j];
+  const renormalize = run.options.missing === "renormalize";
+  const from: number[] = [], used: number[] = [];
+  let selfExtra = 0;
+  indices.forEach((k, position) => {
+    const chosen = k === j ? { id: SELF, staleness: -1 } : choose(k);
+    if (chosen) {
+      from.push(chosen.id);
+      used.push(weights[position]);
+      if (chosen.staleness >= 0) run.recordStaleness(chosen.staleness);
+    } else if (!renormalize) selfExtra += weights[position];
+  });
+  used[from.indexOf(SELF)] += selfExtra;
+  const total = used.reduce((sum, w) => sum + w, 0);
+  const final = renormalize ? used.map((w) => w / total) : used;
+  run.command(j, { op: "mix", node: j, round, from, weights: final });
+}
+
 /** One node's mix in sync mode: fresh values where they arrived, the policy elsewhere. */
 function mixSync(
   run: Run,
@@ -392,30 +422,15 @@ function mixSync(
   mixTime: number,
   late: EventQueue<Arrival>,
 ): void {
-  const { indices, weights } = run.options.mixing.rows[j];
-  const policy = run.options.missing;
-  const from: number[] = [], used: number[] = [];
-  let selfExtra = 0;
-  indices.forEach((k, position) => {
-    if (k === j) {
-      from.push(SELF);
-      used.push(weights[position]);
-      return;
-    }
+  const stalePolicy = run.options.missing === "stale";
+  emitMix(run, j, round, (k) => {
     const fresh = inbound.find((a) => a.from === k && a.time <= mixTime);
     if (fresh) {
       run.absorb(fresh);
-      from.push(fresh.id);
-      used.push(weights[position]);
-      run.recordStaleness(0);
-      return;
+      return { id: fresh.id, staleness: 0 };
     }
-    const stale = policy === "stale" ? run.held[j].get(k * 128 + round) : undefined;
-    if (stale) {
-      from.push(stale.id);
-      used.push(weights[position]);
-      run.recordStaleness(t - stale.stamp);
-    } else if (policy !== "renormalize") selfExtra += weights[position];
+    const stale = stalePolicy ? run.held[j].get(k * 128 + round) : undefined;
+    return stale ? { id: stale.id, staleness: t - stale.stamp } : null;
   });
   for (const arrival of inbound) {
     if (arrival.time > mixTime) {
@@ -423,11 +438,6 @@ function mixSync(
       late.push(arrival.time, arrival);
     }
   }
-  const selfAt = from.indexOf(SELF);
-  used[selfAt] += selfExtra;
-  const total = used.reduce((sum, w) => sum + w, 0);
-  const final = policy === "renormalize" ? used.map((w) => w / total) : used;
-  run.command(j, { op: "mix", node: j, round, from, weights: final });
 }
 
 type AsyncEvent =
@@ -535,31 +545,9 @@ async function driveAsync(run: Run): Promise<void> {
 
 /** Async mix: the latest value held from each neighbour; never-heard-from ones by policy. */
 function mixLatest(run: Run, i: number, round: number, t: number): void {
-  const { indices, weights } = run.options.mixing.rows[i];
-  const renormalize = run.options.missing === "renormalize";
-  const from: number[] = [], used: number[] = [];
-  let selfExtra = 0;
-  indices.forEach((k, position) => {
-    if (k === i) {
-      from.push(SELF);
-      used.push(weights[position]);
-      return;
-    }
+  emitMix(run, i, round, (k) => {
     const held = run.held[i].get(k * 128 + round);
-    if (held) {
-      from.push(held.id);
-      used.push(weights[position]);
-      run.recordStaleness(Math.max(0, t - held.stamp));
-    } else if (!renormalize) selfExtra += weights[position];
-  });
-  used[from.indexOf(SELF)] += selfExtra;
-  const total = used.reduce((sum, w) => sum + w, 0);
-  run.command(i, {
-    op: "mix",
-    node: i,
-    round,
-    from,
-    weights: renormalize ? used.map((w) => w / total) : used,
+    return held ? { id: held.id, staleness: Math.max(0, t - held.stamp) } : null;
   });
 }
 

@@ -22,7 +22,8 @@ export interface EngineComparison {
   actorsAsync: number;
 }
 
-function scenario(nodes: number, steps: number) {
+/** The benchmark's scenario: decentralized AMSGrad on an N-node ring logistic regression. */
+export function benchScenario(nodes: number, steps: number): Record<string, unknown> {
   return {
     algorithms: ["decentralized-amsgrad"],
     nodes,
@@ -47,7 +48,7 @@ export async function compareEngines(
   const results: EngineComparison[] = [];
   for (const nodes of sizes) {
     const steps = stepsFor(nodes);
-    const base = scenario(nodes, steps);
+    const base = benchScenario(nodes, steps);
     results.push({
       nodes,
       steps,
