@@ -1,0 +1,203 @@
+/**
+ * Chooses TensorFlow.js's backend, once per process or Worker, and checks that it is the one
+ * asked for: tfjs silently falls back to `cpu` when `wasm` cannot load its `.wasm` files
+ * (DESIGN.md §6), so a mismatch here is an error, never a silent downgrade.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { registerWasmConvFilterGradient } from "./_wasm_conv_grad.ts";
+
+/** The backends {@linkcode initBackend} knows. */
+export type BackendName = "wasm" | "cpu" | "tensorflow" | "tensorflow-gpu" | "webgpu";
+
+/** The names {@linkcode initBackend} accepts, `"wasm"` (the default) first. */
+export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
+  "wasm",
+  "cpu",
+  "tensorflow",
+  "tensorflow-gpu",
+  "webgpu",
+]);
+
+/**
+ * A known backend that cannot run here: its package failed to load, or tfjs did not switch to
+ * it. Callers catch it to report the fix or to choose another backend.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BackendUnavailableError } from "./tfjs_backend.ts";
+ *
+ * const error = new BackendUnavailableError("webgpu", "navigator.gpu is undefined");
+ * assert.equal(error.backend, "webgpu");
+ * assert.match(error.message, /webgpu/);
+ * ```
+ */
+export class BackendUnavailableError extends Error {
+  /** The backend that was asked for. */
+  readonly backend: BackendName;
+
+  /**
+   * Creates the error; its message names the backend and the reason.
+   *
+   * @param backend the backend asked for
+   * @param reason why it cannot run, and the fix where there is one
+   * @param options the underlying error, if any
+   */
+  constructor(backend: BackendName, reason: string, options?: ErrorOptions) {
+    super(`Cannot initialise TensorFlow.js backend "${backend}": ${reason}`, options);
+    this.name = "BackendUnavailableError";
+    this.backend = backend;
+  }
+}
+
+/**
+ * Native and GPU backends: the package (imported by its bare name, so it must be in the import
+ * map: nothing is downloaded behind the user's back), the tfjs name it registers, and the fix.
+ */
+const OPTIONAL: Record<"tensorflow" | "tensorflow-gpu" | "webgpu", {
+  specifier: string;
+  registers: string;
+  hint: string;
+}> = {
+  "tensorflow": {
+    specifier: "@tensorflow/tfjs-node",
+    registers: "tensorflow",
+    hint: 'add "@tensorflow/tfjs-node": "npm:@tensorflow/tfjs-node@4.22.0" to deno.json ' +
+      '"imports", set "nodeModulesDir": "auto" and run ' +
+      "`deno install --allow-scripts=npm:@tensorflow/tfjs-node` where storage.googleapis.com " +
+      "is reachable (its install script downloads libtensorflow)",
+  },
+  "tensorflow-gpu": {
+    specifier: "@tensorflow/tfjs-node-gpu",
+    registers: "tensorflow",
+    hint: 'add "@tensorflow/tfjs-node-gpu": "npm:@tensorflow/tfjs-node-gpu@4.22.0" to deno.json ' +
+      '"imports", set "nodeModulesDir": "auto" and run ' +
+      "`deno install --allow-scripts=npm:@tensorflow/tfjs-node-gpu` where storage.googleapis.com " +
+      "is reachable (its install script downloads libtensorflow's GPU build; needs CUDA and cuDNN)",
+  },
+  "webgpu": {
+    specifier: "@tensorflow/tfjs-backend-webgpu",
+    registers: "webgpu",
+    hint: 'add "@tensorflow/tfjs-backend-webgpu": "npm:@tensorflow/tfjs-backend-webgpu@4.22.0" ' +
+      'to deno.json "imports" and run on a machine whose GPU Deno\'s WebGPU can use',
+  },
+};
+
+let initialised: Promise<BackendName> | undefined;
+let initialisedName: BackendName | undefined;
+
+/**
+ * Selects tfjs's backend and waits until it is ready. Repeated calls with the same name reuse
+ * the first initialisation; a different name switches backend.
+ *
+ * - `"wasm"` (default): `@tensorflow/tfjs-backend-wasm`, its `.wasm` files read from the
+ *   package's folder (needs read access to Deno's npm cache or `node_modules`).
+ * - `"cpu"`: the pure-JavaScript backend, always available, ~30× slower.
+ * - `"tensorflow"`, `"tensorflow-gpu"`, `"webgpu"`: imported on demand from
+ *   `@tensorflow/tfjs-node`, `-node-gpu` and `@tensorflow/tfjs-backend-webgpu`, which must be
+ *   in the import map (they are not by default: the error names the fix).
+ *
+ * @param name the backend
+ * @returns the backend's name, once `tf.getBackend()` reports it
+ * @throws {TypeError} when `name` is not a known backend
+ * @throws {BackendUnavailableError} when the backend cannot load, or tfjs ended on another one
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initBackend } from "./tfjs_backend.ts";
+ *
+ * assert.equal(await initBackend("cpu"), "cpu");
+ * ```
+ */
+export function initBackend(name: BackendName = "wasm"): Promise<BackendName> {
+  if (!BACKEND_NAMES.includes(name)) {
+    return Promise.reject(
+      new TypeError(
+        `Cannot initialise TensorFlow.js backend: name must be one of ${
+          BACKEND_NAMES.join(", ")
+        }, received ${JSON.stringify(name)}`,
+      ),
+    );
+  }
+  if (initialised === undefined || initialisedName !== name) {
+    initialisedName = name;
+    initialised = load(name);
+    initialised.catch(() => {
+      if (initialisedName === name) initialised = initialisedName = undefined;
+    });
+  }
+  return initialised;
+}
+
+/** Loads, selects and checks one backend. */
+async function load(name: BackendName): Promise<BackendName> {
+  let tfName: string = name;
+  if (name === "wasm") {
+    setWasmPaths(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")).href);
+    registerWasmConvFilterGradient();
+  } else if (name !== "cpu") {
+    tfName = OPTIONAL[name].registers;
+    await loadOptional(name);
+  }
+  let switched = false;
+  try {
+    switched = await tf.setBackend(tfName);
+    await tf.ready();
+  } catch (error) {
+    throw new BackendUnavailableError(name, (error as Error).message, { cause: error });
+  }
+  if (name === "cpu") silenceFirstWriteNotice();
+  const active = tf.getBackend();
+  if (!switched || active !== tfName) {
+    throw new BackendUnavailableError(
+      name,
+      `tfjs is running "${active}" instead${
+        name === "wasm"
+          ? " (is the folder of tfjs-backend-wasm's .wasm files readable? grant --allow-read on Deno's npm cache)"
+          : ""
+      }`,
+    );
+  }
+  return name;
+}
+
+/** Imports an optional backend's package, or explains why it cannot run and how to fix it. */
+async function loadOptional(name: "tensorflow" | "tensorflow-gpu" | "webgpu"): Promise<void> {
+  const { specifier, hint } = OPTIONAL[name];
+  if (name === "webgpu") {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    const adapter = await gpu?.requestAdapter().catch(() => null);
+    if (!adapter) {
+      throw new BackendUnavailableError(name, `no WebGPU adapter is available here; ${hint}`);
+    }
+  }
+  try {
+    await import(specifier);
+  } catch (error) {
+    throw new BackendUnavailableError(
+      name,
+      `${specifier} could not be loaded (${(error as Error).message}); ${hint}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js…" on its first
+ * tensor; gossim chooses backends on purpose, so that first write happens here, silenced.
+ */
+function silenceFirstWriteNotice(): void {
+  const flags = tf.env();
+  const wasTest = flags.getBool("IS_TEST");
+  flags.set("IS_TEST", true);
+  try {
+    tf.tensor1d([0]).dispose();
+  } finally {
+    flags.set("IS_TEST", wasTest);
+  }
+}
