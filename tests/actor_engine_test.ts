@@ -248,3 +248,25 @@ Deno.test("node actors run with least privilege: no read, write, env, run or net
     );
   }
 });
+
+Deno.test("federated: a straggler past the round deadline misses every round, counted", async () => {
+  const config = {
+    ...ringLogistic,
+    algorithms: ["fedavg"],
+    engine: "actors",
+    steps: 10,
+    federated: { localSteps: 2, participation: 1 },
+    network: {
+      compute: { type: "constant", value: 0.01 },
+      stragglers: { nodes: [2], slowdown: 100 },
+    },
+  };
+  const result = await runSimulation(config);
+  const actors = result.runs[0].actors!;
+  assert.equal(actors.missedDeadline, 10);
+  const row = lastRow(result);
+  assert.ok(Math.abs(row.virtualTime - 10 * 1) < 1e-9, `${row.virtualTime}`);
+  const onTime = await runSimulation({ ...config, timeout: 5 });
+  assert.equal(onTime.runs[0].actors!.missedDeadline, 0);
+  assert.ok(lastRow(onTime).virtualTime > 10 * 2);
+});
