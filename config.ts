@@ -9,7 +9,7 @@ import { z } from "zod";
 import { getAlgorithm, resolveHyperparameters } from "./algorithms/registry.ts";
 import { TOPOLOGY_TYPES, type TopologyType } from "./topologies/topology_spec.ts";
 import type { MixingSpec } from "./topologies/mixing_spec.ts";
-import type { ProblemSpec } from "./problems/registry.ts";
+import type { AnyProblemSpec } from "./problems/registry.ts";
 import type { AggregationWeighting } from "./actors/sequential.ts";
 import {
   type ExecutionMode,
@@ -63,6 +63,18 @@ const problemSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("least-squares"), ...syntheticFields }),
   z.strictObject({ type: z.literal("logistic"), ...syntheticFields }),
+  z.strictObject({
+    type: z.literal("neural"),
+    model: z.enum(["softmax", "mlp", "cnn", "small-cnn"]).default("softmax"),
+    partition: z.enum(["iid", "classes", "dirichlet", "unbalanced"]).default("iid"),
+    classesPerNode: int(1).max(10).optional(),
+    dirichletAlpha: z.number().positive().finite().optional(),
+    batchSize: int(1).default(32),
+    trainSamples: int(1).max(60_000).optional(),
+    testSamples: int(1).max(10_000).optional(),
+    evalSamples: int(1).optional(),
+    dataDir: z.string().min(1).optional(),
+  }),
 ]);
 
 const algorithmEntry = z.union([
@@ -176,7 +188,7 @@ export interface SimulationConfig {
   /** The mixing rule W. */
   mixing: MixingSpec & { lazy: boolean };
   /** The objective and its data. */
-  problem: ProblemSpec;
+  problem: AnyProblemSpec;
   /** Iterations, or rounds for federated algorithms. */
   steps: number;
   /** Evaluate every this many steps (and after the last). */

