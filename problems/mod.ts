@@ -27,3 +27,8 @@ export { Rng } from "../random.ts";
 export * from "./quadratic.ts";
 export * from "./synthetic.ts";
 export * from "./registry.ts";
+// Types only: the neural modules load tfjs, which flat problems should not pay for. Import
+// "@gossim/gossim/neural" for the functions.
+export type { NeuralOptions, NeuralPartition, NeuralProblem, NeuralSpec } from "./neural.ts";
+export type { LayersModel, ModelName } from "./models.ts";
+export type { BackendName } from "./tfjs_backend.ts";
