@@ -42,6 +42,8 @@ export interface AlgorithmRun {
   rows: MetricsRow[];
   /** Actor engine only: per-node step counts, network counters, missed deadlines. */
   actors: Omit<ActorRunResult, "rows" | "models"> | null;
+  /** Each node's training samples per class (labelled data sets), else null. */
+  classHistogram: readonly (readonly number[])[] | null;
   /** Wall-clock milliseconds the run took (not part of the deterministic outputs). */
   wallMs: number;
 }
@@ -220,7 +222,8 @@ export async function runSimulation(
         options.onRow?.(row, { index, total: trials.length, steps: config.steps });
       };
       const start = performance.now();
-      const { rows, actors } = await runTrial(config, await setupFor(trial.seed), trial, {
+      const setup = await setupFor(trial.seed);
+      const { rows, actors } = await runTrial(config, setup, trial, {
         onRow,
         signal: options.signal,
       });
@@ -231,6 +234,7 @@ export async function runSimulation(
         params: trial.params,
         rows,
         actors,
+        classHistogram: (setup.problem as { classHistogram?: number[][] }).classHistogram ?? null,
         wallMs: performance.now() - start,
       });
     }
@@ -383,6 +387,7 @@ export async function writeRunDirectory(
       seed: run.seed,
       final: run.rows.at(-1),
       ...(run.actors ?? {}),
+      classHistogram: run.classHistogram,
       wallMs: Math.round(run.wallMs),
     })),
     repeats: result.repeats,

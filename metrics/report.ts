@@ -54,7 +54,18 @@ function formatNumber(value: number | null): string {
 
 /** The final row of each run as an aligned text table. */
 export function formatTable(rows: readonly MetricsRow[]): string {
-  const header = ["algorithm", "step", "loss", "‖∇f(x̄)‖²", "consensus", "u-disagr.", "accuracy"];
+  const header = [
+    "algorithm",
+    "step",
+    "loss",
+    "‖∇f(x̄)‖²",
+    "consensus",
+    "u-disagr.",
+    "accuracy",
+    "acc. spread",
+  ];
+  const percent = (value: number | null | undefined) =>
+    value === null || value === undefined ? "—" : `${(100 * value).toFixed(1)}%`;
   const body = rows.map((row) => [
     row.algorithm,
     String(row.step),
@@ -62,7 +73,8 @@ export function formatTable(rows: readonly MetricsRow[]): string {
     formatNumber(row.gradNormSq),
     formatNumber(row.consensusDistance),
     formatNumber(row.rateDisagreement),
-    row.accuracy === null ? "—" : `${(100 * row.accuracy).toFixed(1)}%`,
+    percent(row.accuracy),
+    percent(row.accuracySpread),
   ]);
   const widths = header.map((title, c) =>
     Math.max(title.length, ...body.map((line) => line[c].length))
