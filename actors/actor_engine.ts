@@ -204,6 +204,22 @@ class Run {
     return { target, arrival: fate.arrival };
   }
 
+  /**
+   * Node `i` sends its payload of exchange `round` (its step `t`) to every neighbour at
+   * `time`; returns the messages the network will deliver.
+   */
+  broadcastToNeighbours(i: number, round: number, t: number, time: number): Arrival[] {
+    const targets: Target[] = [], arrivals: Arrival[] = [];
+    for (const j of neighbours(this.options.mixing, i)) {
+      const sent = this.send(i, j, time);
+      if (!sent) continue;
+      targets.push(sent.target);
+      arrivals.push({ from: i, to: j, round, id: sent.target.id, stamp: t, time: sent.arrival });
+    }
+    this.command(i, { op: "send", node: i, round, to: targets });
+    return arrivals;
+  }
+
   /** A message reached receiver `to`: it becomes the latest held value if it is newer. */
   absorb(arrival: Arrival): void {
     this.network.arrived(arrival.from, arrival.to, false);
@@ -345,21 +361,9 @@ async function driveSync(run: Run): Promise<void> {
           run.nodeSteps[i]++;
           run.nodeTimes[i] = ready[i];
         }
-        const targets: Target[] = [];
-        for (const j of neighbours(mixing, i)) {
-          const sent = run.send(i, j, ready[i]);
-          if (!sent) continue;
-          targets.push(sent.target);
-          inbound[j].push({
-            from: i,
-            to: j,
-            round,
-            id: sent.target.id,
-            stamp: t,
-            time: sent.arrival,
-          });
+        for (const arrival of run.broadcastToNeighbours(i, round, t, ready[i])) {
+          inbound[arrival.to].push(arrival);
         }
-        run.command(i, { op: "send", node: i, round, to: targets });
       }
       let closed = open;
       for (const j of active) {
@@ -503,22 +507,9 @@ async function driveAsync(run: Run): Promise<void> {
       run.nodeTimes[i] = time;
       run.command(i, { op: "step", node: i, t });
       for (let round = 0; round < instance.exchanges; round++) {
-        const targets: Target[] = [];
-        for (const j of neighbours(mixing, i)) {
-          const sent = run.send(i, j, time);
-          if (!sent) continue;
-          targets.push(sent.target);
-          const arrival = {
-            from: i,
-            to: j,
-            round,
-            id: sent.target.id,
-            stamp: t,
-            time: sent.arrival,
-          };
-          agenda.push(sent.arrival, { kind: "arrival", arrival });
+        for (const arrival of run.broadcastToNeighbours(i, round, t, time)) {
+          agenda.push(arrival.time, { kind: "arrival", arrival });
         }
-        run.command(i, { op: "send", node: i, round, to: targets });
         mixLatest(run, i, round, t);
       }
       completed++;

@@ -3,7 +3,7 @@ import { listAlgorithms } from "../algorithms/registry.ts";
 import { runSimulation, type SimulationResult } from "../simulation.ts";
 import type { ActorMetricsRow } from "../actors/actor_engine.ts";
 import { NodeFailureError } from "../actors/protocol.ts";
-import { main } from "../cli.ts";
+import { runCli } from "./_cli.ts";
 import "./fixtures/throwing_algorithm.ts";
 
 const ringLogistic = {
@@ -218,16 +218,15 @@ Deno.test("a throwing algorithm stops the run within seconds, naming the node", 
     },
   );
   assert.ok(performance.now() - start < 5_000);
-  const errors: string[] = [];
-  const original = console.error;
-  console.error = (...parts: unknown[]) => errors.push(parts.join(" "));
-  try {
-    const code = await main(["--algorithm", "throwing-dgd", "--engine", "actors", "--quiet"]);
-    assert.equal(code, 1);
-  } finally {
-    console.error = original;
-  }
-  assert.match(errors.join("\n"), /node 3 failed at step 7/);
+  const { code, err } = await runCli(
+    "--algorithm",
+    "throwing-dgd",
+    "--engine",
+    "actors",
+    "--quiet",
+  );
+  assert.equal(code, 1);
+  assert.match(err, /node 3 failed at step 7/);
 });
 
 Deno.test("node actors run with least privilege: no read, write, env, run or net", async () => {

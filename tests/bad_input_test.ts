@@ -1,7 +1,7 @@
 // At least 30 distinct bad inputs: each is rejected before anything runs, with a message
 // naming the field, exit code 2, and no run directory left behind.
 import assert from "node:assert/strict";
-import { main } from "../cli.ts";
+import { runCli } from "./_cli.ts";
 
 const ring = { nodes: 5, steps: 5 };
 const CASES: [string, unknown, RegExp][] = [
@@ -122,19 +122,6 @@ const CASES: [string, unknown, RegExp][] = [
   }, /network\.partitions\.0\.end/],
 ];
 
-async function cli(args: string[]): Promise<{ code: number; err: string }> {
-  const err: string[] = [];
-  const error = console.error, log = console.log;
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  console.log = () => {};
-  try {
-    return { code: await main(args), err: err.join("\n") };
-  } finally {
-    console.error = error;
-    console.log = log;
-  }
-}
-
 Deno.test(`${CASES.length} distinct bad configs: exit 2, the field named, nothing written`, async () => {
   assert.ok(CASES.length >= 30);
   const parent = await Deno.makeTempDir();
@@ -144,7 +131,7 @@ Deno.test(`${CASES.length} distinct bad configs: exit 2, the field named, nothin
       const path = `${parent}/config.json`;
       await Deno.writeTextFile(path, JSON.stringify(config));
       const out = `${parent}/run`;
-      const { code, err } = await cli(["--config", path, "--out", out]);
+      const { code, err } = await runCli("--config", path, "--out", out);
       if (code !== 2 || !pattern.test(err)) failures.push(`${what}: exit ${code}: ${err}`);
       assert.throws(() => Deno.statSync(out), Deno.errors.NotFound, `${what}: ${out} exists`);
     }
@@ -157,7 +144,7 @@ Deno.test(`${CASES.length} distinct bad configs: exit 2, the field named, nothin
 Deno.test("malformed JSON names the file; exit 2", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(path, '{"nodes": 5,');
-  const { code, err } = await cli(["--config", path]);
+  const { code, err } = await runCli("--config", path);
   assert.equal(code, 2);
   assert.ok(err.includes(path) && /not valid JSON/.test(err), err);
   await Deno.remove(path);

@@ -1,20 +1,5 @@
 import assert from "node:assert/strict";
-import { main } from "../cli.ts";
-
-/** Runs the CLI in-process, capturing what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+import { runCli } from "./_cli.ts";
 
 const BAD_FLAGS: [string[], RegExp][] = [
   [["--frobnicate"], /frobnicate/],
@@ -35,14 +20,14 @@ const BAD_FLAGS: [string[], RegExp][] = [
 for (const [args, pattern] of BAD_FLAGS) {
   Deno.test(`bad input ${args.join(" ")} exits 2 naming the field`, async () => {
     const steps = args.some((arg) => arg.startsWith("--steps")) ? [] : ["--steps", "5"];
-    const { code, err } = await cli(...args, ...steps);
+    const { code, err } = await runCli(...args, ...steps);
     assert.equal(code, 2, err);
     assert.match(err, pattern);
   });
 }
 
 Deno.test("--help lists every flag and algorithm, exit 0", async () => {
-  const { code, out } = await cli("--help");
+  const { code, out } = await runCli("--help");
   assert.equal(code, 0);
   for (const word of ["--algorithm", "--topology", "--nodes", "--steps", "--seed", "--out"]) {
     assert.ok(out.includes(word), word);
@@ -53,7 +38,7 @@ Deno.test("--help lists every flag and algorithm, exit 0", async () => {
 Deno.test("a malformed JSON config is rejected with the file named", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(path, "{ nodes: 5 ");
-  const { code, err } = await cli("--config", path);
+  const { code, err } = await runCli("--config", path);
   assert.equal(code, 2);
   assert.ok(err.includes(path), err);
   await Deno.remove(path);
@@ -62,7 +47,7 @@ Deno.test("a malformed JSON config is rejected with the file named", async () =>
 Deno.test("several config errors are reported at once", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(path, JSON.stringify({ nodes: 0, steps: "x", seed: -1 }));
-  const { code, err } = await cli("--config", path);
+  const { code, err } = await runCli("--config", path);
   assert.equal(code, 2);
   for (const field of ["nodes = 0", 'steps = "x"', "seed = -1"]) {
     assert.ok(err.includes(field), err);
@@ -72,7 +57,7 @@ Deno.test("several config errors are reported at once", async () => {
 
 Deno.test("a bad run leaves no output directory behind", async () => {
   const parent = await Deno.makeTempDir();
-  const { code } = await cli("--nodes", "1", "--out", `${parent}/run`);
+  const { code } = await runCli("--nodes", "1", "--out", `${parent}/run`);
   assert.equal(code, 2);
   assert.deepEqual([...Deno.readDirSync(parent)], []);
   await Deno.remove(parent, { recursive: true });
@@ -84,7 +69,7 @@ Deno.test("flags override the config file; --print-config shows defaults", async
     path,
     JSON.stringify({ nodes: 7, steps: 10, topology: { type: "path" } }),
   );
-  const { code, out } = await cli("--config", path, "--nodes", "6", "--print-config");
+  const { code, out } = await runCli("--config", path, "--nodes", "6", "--print-config");
   assert.equal(code, 0);
   const config = JSON.parse(out);
   assert.equal(config.nodes, 6);
@@ -96,7 +81,7 @@ Deno.test("flags override the config file; --print-config shows defaults", async
 });
 
 Deno.test("a run prints one table row per algorithm", async () => {
-  const { code, out } = await cli("--algorithm", "dgd,fedavg", "--steps", "20");
+  const { code, out } = await runCli("--algorithm", "dgd,fedavg", "--steps", "20");
   assert.equal(code, 0);
   assert.match(out, /\ndgd +20 /);
   assert.match(out, /\nfedavg +20 /);

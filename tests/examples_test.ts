@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { resolveConfig } from "../config.ts";
-import { main } from "../cli.ts";
+import { runCli } from "./_cli.ts";
 
 const examples = [...Deno.readDirSync(new URL("../examples/", import.meta.url))]
   .filter((entry) => entry.name.endsWith(".json"))
@@ -38,27 +38,18 @@ function seriesNames(svg: string): string[] {
 
 Deno.test("a scaled-down seed-003 example writes every output, parseable, with one plot of three series and one data split", async () => {
   const out = await Deno.makeTempDir();
-  const console_ = { log: console.log, error: console.error };
-  const errors: string[] = [];
-  console.log = () => {};
-  console.error = (...parts: unknown[]) => errors.push(parts.join(" "));
-  let code: number;
-  try {
-    code = await main([
-      "--config",
-      new URL("../examples/seed003_1epoch.json", import.meta.url).pathname,
-      "--steps",
-      "2",
-      "--eval-every",
-      "1",
-      "--out",
-      out,
-      "--quiet",
-    ]);
-  } finally {
-    Object.assign(console, console_);
-  }
-  assert.equal(code, 0, errors.join("\n"));
+  const { code, err } = await runCli(
+    "--config",
+    new URL("../examples/seed003_1epoch.json", import.meta.url).pathname,
+    "--steps",
+    "2",
+    "--eval-every",
+    "1",
+    "--out",
+    out,
+    "--quiet",
+  );
+  assert.equal(code, 0, err);
   const files = [...Deno.readDirSync(out)].map((entry) => entry.name).sort();
   for (
     const file of [

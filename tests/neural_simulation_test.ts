@@ -5,7 +5,7 @@ import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
 import type { LocalAmsClient } from "../algorithms/federated.ts";
 import { loadProblem } from "../problems/registry.ts";
 import { Rng } from "../random.ts";
-import { main } from "../cli.ts";
+import { runCli } from "./_cli.ts";
 
 Deno.test("softmax regression on MNIST, decentralized AMSGrad, 4-node ring, actors + wasm: ≥ 85% test accuracy", async () => {
   const result = await runSimulation({
@@ -70,19 +70,6 @@ Deno.test("FED-LAMB on the MLP: every local step moves each layer by α‖θ^ℓ
   }
 });
 
-async function cli(args: string[]): Promise<{ code: number; err: string }> {
-  const err: string[] = [];
-  const error = console.error, log = console.log;
-  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-  console.log = () => {};
-  try {
-    return { code: await main(args), err: err.join("\n") };
-  } finally {
-    console.error = error;
-    console.log = log;
-  }
-}
-
 Deno.test("an unavailable backend or a missing data dir: a clear message, exit 2", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   for (
@@ -95,7 +82,7 @@ Deno.test("an unavailable backend or a missing data dir: a clear message, exit 2
       path,
       JSON.stringify({ nodes: 3, steps: 1, problem: { type: "neural" }, ...config }),
     );
-    const { code, err } = await cli(["--config", path]);
+    const { code, err } = await runCli("--config", path);
     assert.equal(code, 2, err);
     assert.match(err, /problem: /);
     assert.match(err, pattern);
