@@ -15,6 +15,7 @@ import type { Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
 import { context, copyPayload, gradientRng, mixPayloads } from "./sequential.ts";
 import {
+  checkPayload,
   type Command,
   NodeFailureError,
   pack,
@@ -121,7 +122,9 @@ class NodeActor {
           throw new Error("send needs a decentralized algorithm");
         }
         const host = this.#host(command.node);
-        host.own[command.round] = copyPayload(algorithm.outgoing(host.state, command.round));
+        const payload = algorithm.outgoing(host.state, command.round);
+        checkPayload(payload, algorithm.channels, this.#problem.dim, `node ${command.node}`);
+        host.own[command.round] = copyPayload(payload);
         this.#sendAll(host.own[command.round], command.to);
         return null;
       }
@@ -152,7 +155,9 @@ class NodeActor {
         if (algorithm.kind !== "federated") {
           throw new Error("broadcast needs a federated algorithm");
         }
-        this.#sendAll(copyPayload(algorithm.broadcast(this.#host(command.node).state)), command.to);
+        const payload = algorithm.broadcast(this.#host(command.node).state);
+        checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
+        this.#sendAll(copyPayload(payload), command.to);
         return null;
       }
       case "client":
@@ -189,7 +194,9 @@ class NodeActor {
       algorithm.localStep(client, this.#gradient, t);
     }
     host.step++;
-    if (command.to) this.#sendAll(copyPayload(algorithm.upload(client)), [command.to]);
+    const upload = algorithm.upload(client);
+    checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${command.node}`);
+    if (command.to) this.#sendAll(copyPayload(upload), [command.to]);
   }
 
   #host(node: number): Hosted {

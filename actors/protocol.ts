@@ -79,6 +79,42 @@ export interface WireMessage {
   data: Float64Array;
 }
 
+/**
+ * Checks a payload against its channel's message type: exactly the declared vector names,
+ * each of the model's length. Algorithms that send something else fail at the sender, with
+ * the channel named, instead of corrupting a neighbour.
+ *
+ * @param payload what the algorithm produced
+ * @param channels the declared vector names
+ * @param length the model dimension d
+ * @param what the sender, for the message (e.g. "node 3, exchange 0")
+ */
+export function checkPayload(
+  payload: Payload,
+  channels: readonly string[],
+  length: number,
+  what: string,
+): void {
+  const names = Object.keys(payload);
+  if (names.length !== channels.length || !channels.every((name) => name in payload)) {
+    throw new TypeError(
+      `Cannot send from ${what}: the channel carries {${channels.join(", ")}}, received {${
+        names.join(", ")
+      }}`,
+    );
+  }
+  for (const name of channels) {
+    const vector = payload[name];
+    if (!(vector instanceof Float64Array) || vector.length !== length) {
+      throw new TypeError(
+        `Cannot send from ${what}: ${name} must be a Float64Array of length ${length}, received ${vector?.constructor?.name} of length ${
+          (vector as { length?: number })?.length
+        }`,
+      );
+    }
+  }
+}
+
 /** Packs a payload into one fresh buffer (so it can be transferred). */
 export function pack(id: number, payload: Payload): WireMessage {
   const names = Object.keys(payload);
