@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, resolveConfig } from "./config.ts";
 import { type MeanStd, runSimulation, type SimulationResult } from "./simulation.ts";
 import { createProgress, type Progress } from "./metrics/progress.ts";
-import { listAlgorithms } from "./algorithms/registry.ts";
+import { getAlgorithm, listAlgorithms } from "./algorithms/registry.ts";
 import { formatTable } from "./metrics/report.ts";
 import type { ActorMetricsRow } from "./actors/actor_engine.ts";
 
@@ -330,11 +330,16 @@ const RING_LOGISTIC = {
 
 function report(result: SimulationResult, title: string): void {
   const { lambda, gap } = result.spectral;
-  console.log(
-    `\n${title}: ${result.config.nodes} nodes, ${result.config.topology.type}, λ = ${
-      lambda.toFixed(4)
-    } (gap ${gap.toFixed(4)}), ${result.config.steps} steps, seed ${result.config.seed}`,
+  const { nodes, topology, steps, seed, federated } = result.config;
+  const allFederated = result.config.algorithms.every((a) =>
+    getAlgorithm(a.name).kind === "federated"
   );
+  const network = allFederated
+    ? `${nodes} clients, participation ${federated.participation}, ${federated.localSteps} local steps, ${steps} rounds`
+    : `${nodes} nodes, ${topology.type}, λ = ${lambda.toFixed(4)} (gap ${
+      gap.toFixed(4)
+    }), ${steps} steps`;
+  console.log(`\n${title}: ${network}, seed ${seed}`);
   const firstSeed = result.runs[0]?.seed;
   console.log(
     formatTable(result.runs.filter((run) => run.seed === firstSeed).map((run) => run.rows.at(-1)!)),
