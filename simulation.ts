@@ -8,10 +8,12 @@
 import type { DecentralizedAlgorithm, FederatedAlgorithm } from "./algorithms/algorithm.ts";
 import { createAlgorithm, getAlgorithm, resolveHyperparameters } from "./algorithms/registry.ts";
 import {
+  decentralizedSteps,
+  federatedSteps,
   type MetricsRow,
-  runDecentralized,
-  runFederated,
+  runCooperatively,
   type RunHooks,
+  type RunResult,
 } from "./actors/sequential.ts";
 import { type ActorRunResult, runActors } from "./actors/actor_engine.ts";
 import { ConfigError, resolveConfig, type SimulationConfig } from "./config.ts";
@@ -258,10 +260,8 @@ async function runTrial(
 ): Promise<{ rows: MetricsRow[]; actors: AlgorithmRun["actors"] }> {
   const algorithm = createAlgorithm(trial.name, trial.params);
   if (config.engine !== "actors") {
-    return {
-      rows: runSequential({ ...config, seed: trial.seed }, setup, algorithm, hooks),
-      actors: null,
-    };
+    const { rows } = await runSequential({ ...config, seed: trial.seed }, setup, algorithm, hooks);
+    return { rows, actors: null };
   }
   const { rows, models: _, ...actors } = await runActors({
     ...hooks,
@@ -334,18 +334,17 @@ function runSequential(
   setup: SimulationSetup,
   algorithm: DecentralizedAlgorithm | FederatedAlgorithm,
   hooks: RunHooks,
-): MetricsRow[] {
+): Promise<RunResult> {
   const common = {
     ...hooks,
     problem: setup.problem,
     seed: config.seed,
     evalEvery: config.evalEvery,
   };
-  if (algorithm.kind === "decentralized") {
-    return runDecentralized({ ...common, algorithm, mixing: setup.mixing, steps: config.steps })
-      .rows;
-  }
-  return runFederated({ ...common, algorithm, rounds: config.steps, ...config.federated }).rows;
+  const steps = algorithm.kind === "decentralized"
+    ? decentralizedSteps({ ...common, algorithm, mixing: setup.mixing, steps: config.steps })
+    : federatedSteps({ ...common, algorithm, rounds: config.steps, ...config.federated });
+  return runCooperatively(steps, hooks.signal);
 }
 
 /** How a run ended, for `summary.json`. */

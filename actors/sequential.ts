@@ -90,6 +90,16 @@ export function payloadBytes(payload: Payload): number {
  * @returns the metrics rows and final models
  */
 export function runDecentralized(options: DecentralizedRunOptions): RunResult {
+  return drain(decentralizedSteps(options));
+}
+
+/**
+ * The decentralized run as a generator that pauses after every iteration, so a caller can
+ * interleave it with other work ({@linkcode runCooperatively}).
+ */
+export function* decentralizedSteps(
+  options: DecentralizedRunOptions,
+): Generator<void, RunResult, void> {
   const { problem, algorithm, mixing, steps, seed } = options;
   const evalEvery = options.evalEvery ?? 1;
   const n = problem.nodes;
@@ -121,6 +131,7 @@ export function runDecentralized(options: DecentralizedRunOptions): RunResult {
       }
     }
     options.onStep?.(t, states);
+    yield;
     if (t % evalEvery === 0 || t === steps) {
       const models = states.map((state) => algorithm.params(state));
       const rates = algorithm.adaptiveRate
@@ -152,6 +163,39 @@ export function mixPayloads(
     mixed[name] = weightedSumInto(new Float64Array(vectors[0].length), vectors, weights);
   }
   return mixed;
+}
+
+function drain<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Drains a run generator, yielding to the event loop every `sliceMs` of wall time so that
+ * signals (Ctrl-C), timers and progress output are served during a long run.
+ *
+ * @param steps a run generator ({@linkcode decentralizedSteps}, {@linkcode federatedSteps})
+ * @param signal stops the run at the next pause; the signal's reason is thrown
+ * @param sliceMs the longest stretch of work between two yields
+ * @returns the run's result
+ */
+export async function runCooperatively<T>(
+  steps: Generator<void, T, void>,
+  signal?: AbortSignal,
+  sliceMs = 25,
+): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - sliceStart > sliceMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      signal?.throwIfAborted();
+      sliceStart = performance.now();
+    }
+  }
 }
 
 /** A node's context for `Algorithm.init`. */
@@ -211,6 +255,11 @@ export function aggregationWeights(
  * @returns the metrics rows and the final global model
  */
 export function runFederated(options: FederatedRunOptions): RunResult {
+  return drain(federatedSteps(options));
+}
+
+/** The federated run as a generator that pauses after every round. */
+export function* federatedSteps(options: FederatedRunOptions): Generator<void, RunResult, void> {
   const { problem, algorithm, rounds, localSteps, seed } = options;
   const evalEvery = options.evalEvery ?? 1;
   const server = algorithm.initServer(context(problem, -1), problem.initialParams());
@@ -239,6 +288,7 @@ export function runFederated(options: FederatedRunOptions): RunResult {
       uploads,
       aggregationWeights(problem, participants, options.weighting),
     );
+    yield;
     if (r % evalEvery === 0 || r === rounds) {
       const row = {
         algorithm: algorithm.name,
