@@ -111,3 +111,20 @@ Deno.test("a learning-rate sweep picks the best α per algorithm by the named me
     /sweep .*beta1/,
   );
 });
+
+Deno.test("a long sequential run serves timers and signals: an abort 50 ms in stops it", async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error("timer fired")), 50);
+  const start = performance.now();
+  await assert.rejects(
+    runSimulation({
+      ...scenario,
+      algorithms: ["dgd"],
+      problem: { type: "quadratic", dim: 1000 },
+      steps: 10_000_000,
+      evalEvery: 1_000_000,
+    }, { signal: controller.signal }),
+    /timer fired/,
+  );
+  assert.ok(performance.now() - start < 2_000);
+});
