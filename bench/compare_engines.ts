@@ -1,12 +1,18 @@
 /**
  * Node-steps per second of the sequential and actor engines on the same run, side by side
- * (one process, same machine state, so the ratio is meaningful on a noisy machine).
+ * (one process, same machine state, so the ratio is meaningful on a noisy machine). Setup
+ * (data, graph, W and its spectrum) is built once and not timed.
  *
- *   deno run --allow-read --unstable-worker-options bench/compare_engines.ts [N …]
+ *   deno run --allow-read --unstable-worker-options bench/compare_engines.ts [N …] [--dim D]
  *
  * @module
  */
-import { runSimulation } from "../simulation.ts";
+import { buildSetup, type SimulationSetup } from "../simulation.ts";
+import { resolveConfig, type SimulationConfig } from "../config.ts";
+import { createAlgorithm } from "../algorithms/registry.ts";
+import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
+import { runDecentralized } from "../actors/sequential.ts";
+import { type ActorRunOptions, runActors } from "../actors/actor_engine.ts";
 
 /** One measured configuration. */
 export interface EngineComparison {
@@ -23,51 +29,96 @@ export interface EngineComparison {
 }
 
 /** The benchmark's scenario: decentralized AMSGrad on an N-node ring logistic regression. */
-export function benchScenario(nodes: number, steps: number): Record<string, unknown> {
+export function benchScenario(nodes: number, steps: number, dim = 20): Record<string, unknown> {
   return {
     algorithms: ["decentralized-amsgrad"],
     nodes,
     topology: { type: "ring" },
-    problem: { type: "logistic", dim: 20, samplesPerNode: 50, testSamples: 200, batchSize: 10 },
+    problem: { type: "logistic", dim, samplesPerNode: 50, testSamples: 200, batchSize: 10 },
     steps,
     evalEvery: steps,
   };
 }
 
-async function rate(config: Record<string, unknown>, nodeSteps: number): Promise<number> {
+/** Node-steps per second of one engine on a prepared setup (setup time excluded). */
+async function rate(
+  config: SimulationConfig,
+  setup: SimulationSetup,
+  engine: "sequential" | "actors",
+  overrides: Partial<ActorRunOptions> = {},
+): Promise<number> {
+  const { name, params } = config.algorithms[0];
+  const algorithm = createAlgorithm(name, params) as DecentralizedAlgorithm;
   const start = performance.now();
-  await runSimulation(config);
-  return nodeSteps / ((performance.now() - start) / 1000);
+  if (engine === "sequential") {
+    runDecentralized({
+      ...setup,
+      algorithm,
+      steps: config.steps,
+      seed: 0,
+      evalEvery: config.steps,
+    });
+  } else {
+    await runActors({
+      problem: setup.problem,
+      problemSpec: config.problem,
+      algorithm: { name, params },
+      instance: algorithm,
+      mixing: setup.mixing,
+      steps: config.steps,
+      seed: 0,
+      evalEvery: config.steps,
+      scenario: config.network,
+      mode: config.mode,
+      timeout: config.timeout,
+      missing: config.missing,
+      staleness: config.staleness,
+      federated: config.federated,
+      ...overrides,
+    });
+  }
+  return (config.nodes * config.steps) / ((performance.now() - start) / 1000);
 }
 
-/** Measures both engines for each node count. */
+/** Measures both engines for each node count (setup excluded, same setup for both). */
 export async function compareEngines(
   sizes: number[],
   stepsFor: (nodes: number) => number,
+  dim = 20,
 ): Promise<EngineComparison[]> {
   const results: EngineComparison[] = [];
   for (const nodes of sizes) {
     const steps = stepsFor(nodes);
-    const base = benchScenario(nodes, steps);
+    const config = resolveConfig(benchScenario(nodes, steps, dim));
+    const setup = await buildSetup(config);
+    const faulty = resolveConfig({
+      ...benchScenario(nodes, steps, dim),
+      mode: "async",
+      network: { dropProbability: 0.1, latency: { type: "lognormal", mu: -5, sigma: 1 } },
+    });
     results.push({
       nodes,
       steps,
-      sequential: await rate(base, nodes * steps),
-      actors: await rate({ ...base, engine: "actors" }, nodes * steps),
-      actorsAsync: await rate({
-        ...base,
-        engine: "actors",
-        mode: "async",
-        network: { dropProbability: 0.1, latency: { type: "lognormal", mu: -5, sigma: 1 } },
-      }, nodes * steps),
+      sequential: await rate(config, setup, "sequential"),
+      actors: await rate(config, setup, "actors"),
+      actorsAsync: await rate(faulty, setup, "actors"),
     });
   }
   return results;
 }
 
 if (import.meta.main) {
-  const sizes = Deno.args.length ? Deno.args.map(Number) : [8, 64, 512];
-  const results = await compareEngines(sizes, (nodes) => Math.max(20, Math.round(8000 / nodes)));
+  const dimAt = Deno.args.indexOf("--dim");
+  const dim = dimAt >= 0 ? Number(Deno.args[dimAt + 1]) : 20;
+  const rest = Deno.args.filter((_, k) => dimAt < 0 || (k !== dimAt && k !== dimAt + 1));
+  const sizes = rest.length ? rest.map(Number) : [8, 64, 512];
+  const budget = 8000 * 20 / dim;
+  console.log(`logistic regression, d = ${dim + 1}, decentralized AMSGrad on a ring`);
+  const results = await compareEngines(
+    sizes,
+    (nodes) => Math.max(10, Math.round(budget / nodes)),
+    dim,
+  );
   console.log("nodes  steps  sequential node-steps/s  actors sync  actors async  sync/seq");
   for (const r of results) {
     console.log(

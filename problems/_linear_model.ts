@@ -83,6 +83,7 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
     initialParams: () => new Float64Array(dim),
     gradient(node: number, x: Float64Array, out: Float64Array, rng: Rng): number {
       checkNode(node, nodes);
+      data.ensureNode(node);
       out.fill(0, 0, dim);
       let total = 0;
       if (sampler === undefined) {
@@ -94,6 +95,7 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
       return total + addRidge(x, out);
     },
     loss(x: Float64Array): number {
+      data.ensureAll();
       let total = 0;
       for (let row = 0; row < nodes * m; row++) total += rowLoss(row, x);
       let squares = 0;
@@ -101,6 +103,7 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
       return total / (nodes * m) + 0.5 * l2 * squares;
     },
     fullGradient(x: Float64Array, out: Float64Array): void {
+      data.ensureAll();
       out.fill(0, 0, dim);
       for (let row = 0; row < nodes * m; row++) addRow(row, 1 / (nodes * m), x, out);
       addRidge(x, out);

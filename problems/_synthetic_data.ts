@@ -24,44 +24,73 @@ export interface DataRequest {
   readonly label: Labeller;
 }
 
-/** Flat, row-major data: sample s of node i is row i·samplesPerNode + s. */
+/**
+ * Flat, row-major data: sample s of node i is row i·samplesPerNode + s. Rows are drawn on
+ * first use, node by node, so a Worker that hosts a few nodes draws only their samples; the
+ * values never depend on the order of use (each node has its own stream).
+ */
 export interface SyntheticData {
+  /** Training features (rows of nodes not yet drawn are zero). */
   readonly features: Float64Array;
+  /** Training labels. */
   readonly labels: Float64Array;
-  readonly testFeatures: Float64Array;
-  readonly testLabels: Float64Array;
+  /** Draws node `node`'s rows if not drawn yet. */
+  ensureNode(node: number): void;
+  /** Draws every node's rows. */
+  ensureAll(): void;
+  /** The held-out set, drawn on first use. */
+  test(): { features: Float64Array; labels: Float64Array };
 }
 
-/** One node's distribution: feature mean h·μ_i and ground-truth weights w* + h·δ_i. */
-interface NodeDistribution {
-  mean: Float64Array;
-  weights: Float64Array;
-}
-
-/** Generates every node's samples and the held-out set, bit-identically for the same request. */
+/** Prepares every node's samples and the held-out set, bit-identically for the same request. */
 export function generateData(request: DataRequest): SyntheticData {
   const { kind, nodes, dim, samplesPerNode: m, seed } = request;
   const truthRng = new Rng(seed, `problem/${kind}/truth`);
   const truth = Float64Array.from({ length: dim }, () => truthRng.normal());
   const features = new Float64Array(nodes * m * dim);
   const labels = new Float64Array(nodes * m);
+  const streams: Rng[] = [];
   const distributions: NodeDistribution[] = [];
   for (let i = 0; i < nodes; i++) {
-    const rng = new Rng(seed, `problem/${kind}/node/${i}`);
-    const node = nodeDistribution(truth, request.heterogeneity, rng);
-    distributions.push(node);
+    streams.push(new Rng(seed, `problem/${kind}/node/${i}`));
+    distributions.push(nodeDistribution(truth, request.heterogeneity, streams[i]));
+  }
+  const drawn = new Uint8Array(nodes);
+  const ensureNode = (i: number) => {
+    if (drawn[i]) return;
+    drawn[i] = 1;
     for (let s = i * m; s < (i + 1) * m; s++) {
-      drawSample(node, request, rng, { features, labels, s });
+      drawSample(distributions[i], request, streams[i], { features, labels, s });
     }
-  }
-  const testFeatures = new Float64Array(request.testSamples * dim);
-  const testLabels = new Float64Array(request.testSamples);
-  const testRng = new Rng(seed, `problem/${kind}/test`);
-  for (let s = 0; s < request.testSamples; s++) {
-    const node = distributions[testRng.int(nodes)];
-    drawSample(node, request, testRng, { features: testFeatures, labels: testLabels, s });
-  }
-  return { features, labels, testFeatures, testLabels };
+  };
+  let test: { features: Float64Array; labels: Float64Array } | undefined;
+  return {
+    features,
+    labels,
+    ensureNode,
+    ensureAll() {
+      for (let i = 0; i < nodes; i++) ensureNode(i);
+    },
+    test() {
+      if (test) return test;
+      test = {
+        features: new Float64Array(request.testSamples * dim),
+        labels: new Float64Array(request.testSamples),
+      };
+      const testRng = new Rng(seed, `problem/${kind}/test`);
+      for (let s = 0; s < request.testSamples; s++) {
+        const node = distributions[testRng.int(nodes)];
+        drawSample(node, request, testRng, { ...test, s });
+      }
+      return test;
+    },
+  };
+}
+
+/** One node's distribution: feature mean h·μ_i and ground-truth weights w* + h·δ_i. */
+interface NodeDistribution {
+  mean: Float64Array;
+  weights: Float64Array;
 }
 
 /** Draws μ_i then δ_i (always, so h only scales them) and returns node i's distribution. */

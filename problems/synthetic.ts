@@ -133,6 +133,7 @@ export function leastSquaresProblem(options: SyntheticOptions): LeastSquaresProb
 /** Solves (AᵀA/n + λI) x = Aᵀy/n over all n training rows. */
 function ridgeSolution(sizes: SyntheticSizes, data: SyntheticData): Float64Array {
   const { dim, l2 } = sizes;
+  data.ensureAll();
   const rows = sizes.nodes * sizes.samplesPerNode;
   const matrix = new Float64Array(dim * dim);
   const rhs = new Float64Array(dim);
@@ -209,12 +210,13 @@ export function logisticProblem(options: LogisticOptions): LogisticProblem {
 /** The fraction of test rows whose label matches the prediction [w·a + b > 0]. */
 function testAccuracy(data: SyntheticData, x: Float64Array, width: number): number {
   const shape = { width, bias: true };
+  const test = data.test();
   let correct = 0;
-  for (let row = 0; row < data.testLabels.length; row++) {
-    const predicted = linearScore(data.testFeatures, row, x, shape) > 0 ? 1 : 0;
-    if (predicted === data.testLabels[row]) correct++;
+  for (let row = 0; row < test.labels.length; row++) {
+    const predicted = linearScore(test.features, row, x, shape) > 0 ? 1 : 0;
+    if (predicted === test.labels[row]) correct++;
   }
-  return correct / data.testLabels.length;
+  return correct / test.labels.length;
 }
 
 /** A short description such as `"logistic(N=4, d=10, m=100/node, h=0)"`. */
