@@ -44,6 +44,8 @@ export interface AlgorithmRun {
   rows: MetricsRow[];
   /** Actor engine only: per-node step counts, network counters, missed deadlines. */
   actors: Omit<ActorRunResult, "rows" | "models"> | null;
+  /** Each node's final held-out accuracy (labelled decentralized runs), else null. */
+  nodeAccuracy: number[] | null;
   /** Each node's training samples per class (labelled data sets), else null. */
   classHistogram: readonly (readonly number[])[] | null;
   /** Wall-clock milliseconds the run took (not part of the deterministic outputs). */
@@ -225,10 +227,11 @@ export async function runSimulation(
       };
       const start = performance.now();
       const setup = await setupFor(trial.seed);
-      const { rows, actors } = await runTrial(config, setup, trial, {
+      const { rows, models, actors } = await runTrial(config, setup, trial, {
         onRow,
         signal: options.signal,
       });
+      const accuracy = setup.problem.accuracy?.bind(setup.problem);
       runs.push({
         algorithm: trial.name,
         label: trial.label,
@@ -237,6 +240,7 @@ export async function runSimulation(
         rows,
         actors,
         classHistogram: (setup.problem as { classHistogram?: number[][] }).classHistogram ?? null,
+        nodeAccuracy: accuracy && models.length > 1 ? models.map((x) => accuracy(x)) : null,
         wallMs: performance.now() - start,
       });
     }
@@ -257,13 +261,18 @@ async function runTrial(
   setup: SimulationSetup,
   trial: Trial,
   hooks: RunHooks,
-): Promise<{ rows: MetricsRow[]; actors: AlgorithmRun["actors"] }> {
+): Promise<{ rows: MetricsRow[]; models: Float64Array[]; actors: AlgorithmRun["actors"] }> {
   const algorithm = createAlgorithm(trial.name, trial.params);
   if (config.engine !== "actors") {
-    const { rows } = await runSequential({ ...config, seed: trial.seed }, setup, algorithm, hooks);
-    return { rows, actors: null };
+    const { rows, models } = await runSequential(
+      { ...config, seed: trial.seed },
+      setup,
+      algorithm,
+      hooks,
+    );
+    return { rows, models, actors: null };
   }
-  const { rows, models: _, ...actors } = await runActors({
+  const { rows, models, ...actors } = await runActors({
     ...hooks,
     problem: setup.problem,
     problemSpec: problemSpec(config),
@@ -282,7 +291,7 @@ async function runTrial(
     federated: config.federated,
     workers: config.workers ?? undefined,
   });
-  return { rows, actors };
+  return { rows, models, actors };
 }
 
 function meanStd(values: number[]): MeanStd | null {
@@ -386,6 +395,7 @@ export async function writeRunDirectory(
       seed: run.seed,
       final: run.rows.at(-1),
       ...(run.actors ?? {}),
+      nodeAccuracy: run.nodeAccuracy,
       classHistogram: run.classHistogram,
       wallMs: Math.round(run.wallMs),
     })),

@@ -44,6 +44,12 @@ Deno.test("the run directory holds config, metrics (JSONL, CSV) and summary", as
   assert.equal(summary.spectral.lambda, result.spectral.lambda);
   assert.ok(summary.spectral.gap > 0 && summary.spectral.gap <= 1);
   assert.equal(summary.runs.length, 3);
+  const perNode: number[] = summary.runs[0].nodeAccuracy;
+  assert.equal(perNode.length, 6);
+  const final = result.runs[0].rows.at(-1)!;
+  assert.ok(Math.abs(perNode.reduce((a, b) => a + b, 0) / 6 - final.nodeAccuracyMean!) < 1e-12);
+  assert.ok(Math.abs(Math.max(...perNode) - Math.min(...perNode) - final.accuracySpread!) < 1e-12);
+  assert.equal(summary.runs[2].nodeAccuracy, null, "a federated run has one global model");
   await Deno.remove(out, { recursive: true });
 });
 
