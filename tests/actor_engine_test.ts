@@ -269,3 +269,24 @@ Deno.test("federated: a straggler past the round deadline misses every round, co
   assert.equal(onTime.runs[0].actors!.missedDeadline, 0);
   assert.ok(lastRow(onTime).virtualTime > 10 * 2);
 });
+
+Deno.test("bounded mode keeps neighbours within s steps; async lets a straggler fall far behind", async () => {
+  const config = {
+    ...ringLogistic,
+    algorithms: ["dgd"],
+    engine: "actors",
+    steps: 60,
+    staleness: 2,
+    network: {
+      compute: { type: "constant", value: 0.01 },
+      stragglers: { nodes: [2], slowdown: 10 },
+    },
+  };
+  const bounded = await runSimulation({ ...config, mode: "bounded" });
+  const free = await runSimulation({ ...config, mode: "async" });
+  assert.ok(lastRow(bounded).stalenessMax <= 2 + 1, `bounded: ${lastRow(bounded).stalenessMax}`);
+  assert.ok(lastRow(free).stalenessMax > 20, `async: ${lastRow(free).stalenessMax}`);
+  assert.equal(bounded.runs[0].actors!.waitTimeouts, 0);
+  const times = (result: SimulationResult) => result.runs[0].actors!.nodeTimes;
+  assert.ok(times(bounded)[0] > 5 * times(free)[0], "in bounded mode the others wait");
+});
