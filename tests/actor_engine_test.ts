@@ -290,3 +290,27 @@ Deno.test("bounded mode keeps neighbours within s steps; async lets a straggler 
   const times = (result: SimulationResult) => result.runs[0].actors!.nodeTimes;
   assert.ok(times(bounded)[0] > 5 * times(free)[0], "in bounded mode the others wait");
 });
+
+Deno.test("sync missing-value policies: equal without faults, three different runs with drops", async () => {
+  const losses = async (dropProbability: number) => {
+    const out: number[] = [];
+    for (const missing of ["stale", "self", "renormalize"]) {
+      const result = await runSimulation({
+        ...ringLogistic,
+        algorithms: ["dgd"],
+        engine: "actors",
+        missing,
+        timeout: 0.05,
+        network: { dropProbability },
+      });
+      out.push(lastRow(result).loss);
+    }
+    return out;
+  };
+  const clean = await losses(0);
+  assert.equal(clean[1], clean[0]);
+  assert.equal(clean[2], clean[0]);
+  const lossy = await losses(0.5);
+  assert.equal(new Set(lossy).size, 3, `${lossy}`);
+  for (const loss of lossy) assert.ok(Number.isFinite(loss) && loss < Math.log(2));
+});
