@@ -15,7 +15,7 @@ import {
   type RunHooks,
   type RunResult,
 } from "./actors/sequential.ts";
-import { type ActorRunResult, runActors } from "./actors/actor_engine.ts";
+import { type ActorRunOptions, type ActorRunResult, runActors } from "./actors/actor_engine.ts";
 import { ConfigError, resolveConfig, type SimulationConfig } from "./config.ts";
 import { type AnyProblemSpec, loadProblem, problemReadPaths } from "./problems/registry.ts";
 import type { Problem } from "./problems/problem.ts";
@@ -274,14 +274,36 @@ async function runTrial(
   }
   const { rows, models, ...actors } = await runActors({
     ...hooks,
+    ...actorRunOptions(config, setup, { name: trial.name, params: trial.params }, trial.seed),
+  });
+  return { rows, models, actors };
+}
+
+/**
+ * The actor engine's options for one algorithm of a resolved config on its built setup.
+ *
+ * @param config the resolved config (engine settings, network, mode)
+ * @param setup the problem and W built from it
+ * @param algorithm registry name and resolved hyper-parameters
+ * @param seed the run's seed
+ * @returns options for {@linkcode runActors}
+ */
+export function actorRunOptions(
+  config: SimulationConfig,
+  setup: SimulationSetup,
+  algorithm: { name: string; params: Record<string, unknown> },
+  seed: number,
+): ActorRunOptions {
+  const spec = problemSpec(config);
+  return {
     problem: setup.problem,
-    problemSpec: problemSpec(config),
-    readable: problemReadPaths(problemSpec(config)),
-    algorithm: { name: trial.name, params: trial.params, module: getAlgorithm(trial.name).module },
-    instance: algorithm,
+    problemSpec: spec,
+    readable: problemReadPaths(spec),
+    algorithm: { ...algorithm, module: getAlgorithm(algorithm.name).module },
+    instance: createAlgorithm(algorithm.name, algorithm.params),
     mixing: setup.mixing,
     steps: config.steps,
-    seed: trial.seed,
+    seed,
     evalEvery: config.evalEvery,
     scenario: config.network,
     mode: config.mode,
@@ -290,8 +312,7 @@ async function runTrial(
     staleness: config.staleness,
     federated: config.federated,
     workers: config.workers ?? undefined,
-  });
-  return { rows, models, actors };
+  };
 }
 
 function meanStd(values: number[]): MeanStd | null {

@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { buildSetup, type SimulationSetup } from "../simulation.ts";
+import { actorRunOptions, buildSetup, type SimulationSetup } from "../simulation.ts";
 import { resolveConfig, type SimulationConfig } from "../config.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import { runDecentralized } from "../actors/sequential.ts";
-import { type ActorRunOptions, runActors } from "../actors/actor_engine.ts";
+import { runActors } from "../actors/actor_engine.ts";
 
 /** One measured configuration. */
 export interface EngineComparison {
@@ -45,7 +45,6 @@ async function rate(
   config: SimulationConfig,
   setup: SimulationSetup,
   engine: "sequential" | "actors",
-  overrides: Partial<ActorRunOptions> = {},
 ): Promise<number> {
   const { name, params } = config.algorithms[0];
   const algorithm = createAlgorithm(name, params) as DecentralizedAlgorithm;
@@ -59,23 +58,7 @@ async function rate(
       evalEvery: config.steps,
     });
   } else {
-    await runActors({
-      problem: setup.problem,
-      problemSpec: config.problem,
-      algorithm: { name, params },
-      instance: algorithm,
-      mixing: setup.mixing,
-      steps: config.steps,
-      seed: 0,
-      evalEvery: config.steps,
-      scenario: config.network,
-      mode: config.mode,
-      timeout: config.timeout,
-      missing: config.missing,
-      staleness: config.staleness,
-      federated: config.federated,
-      ...overrides,
-    });
+    await runActors(actorRunOptions(config, setup, { name, params }, 0));
   }
   return (config.nodes * config.steps) / ((performance.now() - start) / 1000);
 }
