@@ -150,6 +150,8 @@ class Run {
   readonly computeRng: Rng[];
   /** Latest payload each receiver holds from each (sender, round). */
   readonly held: Map<number, Held>[];
+  /** The models of the latest evaluation (the final models once the run ends). */
+  lastModels: Float64Array[] = [];
   late = 0;
   stalenessTotal = 0;
   stalenessCount = 0;
@@ -271,8 +273,6 @@ class Run {
     this.options.onRow?.(row);
     this.lastModels = taken.map((s) => s.params);
   }
-
-  lastModels: Float64Array[] = [];
 
   /** Hands queued commands to the Workers once there are enough to be worth a message. */
   async maybeFlush(): Promise<void> {
