@@ -148,6 +148,8 @@ class Run {
   readonly nodeTimes: number[];
   readonly bytesPerMessage: number;
   readonly computeRng: Rng[];
+  /** Each node's neighbours (W's row indices without itself), ascending. */
+  readonly neighbours: number[][];
   /** Latest payload each receiver holds from each (sender, round). */
   readonly held: Map<number, Held>[];
   /** The models of the latest evaluation (the final models once the run ends). */
@@ -174,6 +176,7 @@ class Run {
     this.bytesPerMessage = channels * options.problem.dim * 8;
     this.computeRng = Array.from({ length: n }, (_, i) => new Rng(options.seed, `compute/${i}`));
     this.held = Array.from({ length: n }, () => new Map());
+    this.neighbours = options.mixing.rows.map((row, i) => row.indices.filter((j) => j !== i));
   }
 
   command(node: number, command: Command): void {
@@ -212,7 +215,7 @@ class Run {
    */
   broadcastToNeighbours(i: number, round: number, t: number, time: number): Arrival[] {
     const targets: Target[] = [], arrivals: Arrival[] = [];
-    for (const j of neighbours(this.options.mixing, i)) {
+    for (const j of this.neighbours[i]) {
       const sent = this.send(i, j, time);
       if (!sent) continue;
       targets.push(sent.target);
@@ -332,15 +335,10 @@ function moduleFile(module: string | undefined): string[] {
   return [decodeURIComponent(new URL(module).pathname)];
 }
 
-/** The node's neighbours (row indices without itself). */
-function neighbours(mixing: MixingMatrix, i: number): number[] {
-  return mixing.rows[i].indices.filter((j) => j !== i);
-}
-
 /** Sync mode: barrier phases (one per exchange of every iteration) with a deadline. */
 async function driveSync(run: Run): Promise<void> {
   const { options } = run;
-  const { mixing, steps, timeout, evalEvery } = options;
+  const { steps, timeout, evalEvery } = options;
   const instance = options.instance as Extract<Algorithm, { kind: "decentralized" }>;
   const n = options.problem.nodes;
   const everyone = [...Array(n).keys()];
@@ -367,7 +365,7 @@ async function driveSync(run: Run): Promise<void> {
       }
       let closed = open;
       for (const j of active) {
-        const expected = neighbours(mixing, j).length;
+        const expected = run.neighbours[j].length;
         const last = inbound[j].length === expected
           ? Math.max(...inbound[j].map((a) => a.time), -Infinity)
           : Infinity;
@@ -454,7 +452,7 @@ type AsyncEvent =
 /** Async and bounded modes: every node at its own pace, mixing the latest values held. */
 async function driveAsync(run: Run): Promise<void> {
   const { options } = run;
-  const { mixing, steps, evalEvery, timeout, mode, staleness } = options;
+  const { steps, evalEvery, timeout, mode, staleness } = options;
   const instance = options.instance as Extract<Algorithm, { kind: "decentralized" }>;
   const n = options.problem.nodes;
   const everyone = [...Array(n).keys()];
@@ -471,7 +469,7 @@ async function driveAsync(run: Run): Promise<void> {
     agenda.push(time + run.computeTime(i), { kind: "step", node: i, generation: generation[i] });
   const tooFarAhead = (i: number) =>
     mode === "bounded" &&
-    neighbours(mixing, i).some((k) =>
+    run.neighbours[i].some((k) =>
       !crashed[k] && run.nodeSteps[k] < steps && run.nodeSteps[i] - run.nodeSteps[k] > staleness
     );
   const proceed = (i: number, time: number) => {
@@ -514,7 +512,7 @@ async function driveAsync(run: Run): Promise<void> {
       }
       completed++;
       proceed(i, time);
-      for (const k of neighbours(mixing, i)) {
+      for (const k of run.neighbours[i]) {
         if (waiting.has(k) && !tooFarAhead(k)) {
           waiting.delete(k);
           generation[k]++;
