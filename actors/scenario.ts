@@ -91,7 +91,11 @@ export const scenarioSchema = z.strictObject({
   bandwidth: z.number().positive().nullable().default(null),
   /** Probability that a message is lost. */
   dropProbability: probability.default(0),
-  /** Probability that a delivered message is also replayed (delivered twice). */
+  /**
+   * Probability that a delivered message is also replayed (sent twice: counted, its bytes
+   * paid twice, arriving at the earlier of two draws; receivers de-duplicate, so an algorithm
+   * sees each message once).
+   */
   duplicateProbability: probability.default(0),
   /** Messages in flight on one directed link past which new ones are dropped; null = ∞. */
   linkCapacity: z.number().int().positive().nullable().default(null),
