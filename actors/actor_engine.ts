@@ -31,7 +31,7 @@ import { evaluateModels } from "../metrics/evaluate.ts";
 import { Rng } from "../random.ts";
 import { EventQueue } from "./event_queue.ts";
 import { type LinkTraffic, Network, type NetworkCounters } from "./network.ts";
-import { type Command, SELF, type Snapshot, type Target } from "./protocol.ts";
+import { checkFiniteModels, type Command, SELF, type Snapshot, type Target } from "./protocol.ts";
 import {
   type ExecutionMode,
   type MissingPolicy,
@@ -250,13 +250,7 @@ class Run {
     const snapshots = await this.supervisor.flush();
     const byNode = new Map<number, Snapshot>(snapshots.map((s) => [s.node, s]));
     const taken = nodes.map((node) => byNode.get(node)!);
-    for (const snapshot of taken) {
-      if (snapshot.params.some((value) => !Number.isFinite(value))) {
-        throw new Error(
-          `node ${snapshot.node} diverged: its model holds a non-finite value at step ${step}`,
-        );
-      }
-    }
+    checkFiniteModels(taken.map((s) => s.params), nodes, step);
     const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
     const counters = this.network.counters;
     const row: ActorMetricsRow = {

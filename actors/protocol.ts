@@ -159,3 +159,28 @@ export class NodeFailureError extends Error {
     this.step = step;
   }
 }
+
+/**
+ * Stops a diverged run: the first model holding NaN or ±Infinity raises a
+ * {@linkcode NodeFailureError} naming its node and the step.
+ *
+ * @param models each node's model (`nodes[k]` is the id of `models[k]`)
+ * @param nodes the node ids
+ * @param step the step of the evaluation
+ */
+export function checkFiniteModels(
+  models: readonly Float64Array[],
+  nodes: readonly number[],
+  step: number,
+): void {
+  models.forEach((model, k) => {
+    const at = model.findIndex((value) => !Number.isFinite(value));
+    if (at >= 0) {
+      throw new NodeFailureError(
+        nodes[k],
+        step,
+        new RangeError(`the model diverged: parameter ${at} is ${model[at]}`),
+      );
+    }
+  });
+}

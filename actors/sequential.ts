@@ -17,6 +17,7 @@ import type { Problem } from "../problems/problem.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
 import { Rng } from "../random.ts";
 import { evaluateModels, type ModelMetrics } from "../metrics/evaluate.ts";
+import { checkFiniteModels } from "./protocol.ts";
 
 /** One evaluation point of a run. */
 export interface MetricsRow extends ModelMetrics {
@@ -134,6 +135,7 @@ export function* decentralizedSteps(
     yield;
     if (t % evalEvery === 0 || t === steps) {
       const models = states.map((state) => algorithm.params(state));
+      checkFiniteModels(models, [...models.keys()], t);
       const rates = algorithm.adaptiveRate
         ? states.map((state) => algorithm.adaptiveRate!(state))
         : null;
@@ -290,6 +292,7 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
     );
     yield;
     if (r % evalEvery === 0 || r === rounds) {
+      checkFiniteModels([algorithm.params(server)], [problem.nodes], r);
       const row = {
         algorithm: algorithm.name,
         step: r,

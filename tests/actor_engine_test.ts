@@ -314,3 +314,37 @@ Deno.test("sync missing-value policies: equal without faults, three different ru
   assert.equal(new Set(lossy).size, 3, `${lossy}`);
   for (const loss of lossy) assert.ok(Number.isFinite(loss) && loss < Math.log(2));
 });
+
+Deno.test("a diverging run stops with the node and step named, on both engines", async () => {
+  for (const engine of ["sequential", "actors"]) {
+    await assert.rejects(
+      runSimulation({
+        ...ringLogistic,
+        problem: { type: "quadratic", dim: 3, curvature: [1, 2] },
+        algorithms: [{ name: "dgd", params: { alpha: 50 } }],
+        steps: 400,
+        evalEvery: 100,
+        engine,
+      }),
+      (error: Error) => {
+        assert.ok(error instanceof NodeFailureError, `${engine}: ${error}`);
+        assert.equal(error.step % 100, 0);
+        assert.match(error.message, /^node \d+ failed at step \d+: RangeError: the model diverged/);
+        return true;
+      },
+    );
+  }
+  const { code, err } = await runCli(
+    "--problem",
+    "quadratic",
+    "--param",
+    "alpha=50",
+    "--algorithm",
+    "dgd",
+    "--steps",
+    "400",
+    "--quiet",
+  );
+  assert.equal(code, 1);
+  assert.match(err, /diverged/);
+});
