@@ -42,6 +42,7 @@ Flags (each overrides the same field of --config):
   --steps N             iterations, or rounds for federated algorithms (default 200)
   --eval-every N        evaluate every N steps (default 10)
   --local-steps T       federated: local steps per round (default 1)
+  --local-epochs E      federated: local epochs per round instead (E·⌈n_i/batch⌉ steps)
   --participation F     federated: fraction of clients per round (default 1)
   --seed S              the run's seed (default 0)
   --engine E            sequential (default: one thread, exact) or actors (Workers + scheduler)
@@ -89,6 +90,7 @@ const OPTIONS = {
   steps: { type: "string" },
   "eval-every": { type: "string" },
   "local-steps": { type: "string" },
+  "local-epochs": { type: "string" },
   participation: { type: "string" },
   seed: { type: "string" },
   engine: { type: "string" },
@@ -290,6 +292,7 @@ function applyFlags(base: Record<string, unknown>, v: Values): Record<string, un
   set("backend", v.backend);
   merge("federated", {
     localSteps: number("local-steps", v["local-steps"]),
+    localEpochs: number("local-epochs", v["local-epochs"]),
     participation: number("participation", v.participation),
   });
   return config;
@@ -335,7 +338,11 @@ function report(result: SimulationResult, title: string): void {
     getAlgorithm(a.name).kind === "federated"
   );
   const network = allFederated
-    ? `${nodes} clients, participation ${federated.participation}, ${federated.localSteps} local steps, ${steps} rounds`
+    ? `${nodes} clients, participation ${federated.participation}, ${
+      federated.localEpochs
+        ? `${federated.localEpochs} local epochs`
+        : `${federated.localSteps} local steps`
+    }, ${steps} rounds`
     : `${nodes} nodes, ${topology.type}, λ = ${lambda.toFixed(4)} (gap ${
       gap.toFixed(4)
     }), ${steps} steps`;

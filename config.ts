@@ -106,6 +106,7 @@ const configSchema = z.strictObject({
   network: scenarioSchema.prefault({}),
   federated: z.strictObject({
     localSteps: int(1).default(1),
+    localEpochs: int(1).max(1000).nullable().default(null),
     participation: z.number().gt(0).max(1).default(1),
     weighting: z.enum(["uniform", "samples"]).default("uniform"),
   }).prefault({}),
@@ -169,6 +170,8 @@ export interface TopologyConfig {
 export interface FederatedConfig {
   /** Local steps T per round. */
   localSteps: number;
+  /** Local epochs E per round (overrides localSteps): E·⌈n_i / batch⌉ steps for client i. */
+  localEpochs: number | null;
   /** Fraction of clients sampled per round, in (0, 1]. */
   participation: number;
   /** Uniform 1/|D| or by local sample count. */

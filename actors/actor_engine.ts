@@ -41,6 +41,7 @@ import {
 import {
   type AggregationWeighting,
   aggregationWeights,
+  clientSteps,
   type MetricsRow,
   participationSampler,
   type RunHooks,
@@ -91,8 +92,13 @@ export interface ActorRunOptions extends RunHooks {
   missing: MissingPolicy;
   /** Bounded mode: how many steps a neighbour may lag. */
   staleness: number;
-  /** Federated rounds. */
-  federated: { localSteps: number; participation: number; weighting: AggregationWeighting };
+  /** Federated rounds (local steps, or local epochs when set). */
+  federated: {
+    localSteps: number;
+    localEpochs?: number | null;
+    participation: number;
+    weighting: AggregationWeighting;
+  };
   /** Number of Workers (default: one per core, at most one per node). */
   workers?: number;
   /** Folders the Workers may read (data directories). */
@@ -538,7 +544,7 @@ function mixLatest(run: Run, i: number, round: number, t: number): void {
 async function driveFederated(run: Run): Promise<void> {
   const { options } = run;
   const { steps: rounds, timeout, evalEvery, problem } = options;
-  const { localSteps, participation, weighting } = options.federated;
+  const { localSteps, localEpochs, participation, weighting } = options.federated;
   const n = problem.nodes, server = n;
   const sample = participationSampler(options.seed, n, participation);
   for (let r = 1; r <= rounds; r++) {
@@ -553,11 +559,9 @@ async function driveFederated(run: Run): Promise<void> {
       const down = run.send(server, client, start);
       if (!down) continue;
       broadcast.push(down.target);
-      const done = down.arrival +
-        Array.from({ length: localSteps }, () => run.computeTime(client)).reduce(
-          (a, b) => a + b,
-          0,
-        );
+      const steps = clientSteps(problem, client, localSteps, localEpochs);
+      let done = down.arrival;
+      for (let t = 0; t < steps; t++) done += run.computeTime(client);
       if (!run.alive(client, done)) {
         pending.push([client, { op: "release", ids: [down.target.id] }]);
         continue;
@@ -574,7 +578,7 @@ async function driveFederated(run: Run): Promise<void> {
         op: "client",
         node: client,
         from: down.target.id,
-        steps: localSteps,
+        steps,
         to: inTime ? up.target : null,
       }]);
     }

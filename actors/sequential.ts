@@ -218,6 +218,11 @@ export interface FederatedRunOptions extends RunHooks {
   rounds: number;
   /** Local steps T per round. */
   localSteps: number;
+  /**
+   * Local epochs E per round instead of a fixed T: client i takes E·⌈n_i / batch⌉ steps
+   * (E steps when its gradient uses all its data). Null or absent: `localSteps`.
+   */
+  localEpochs?: number | null;
   /** Fraction of clients sampled each round, in (0, 1]. */
   participation: number;
   /** Uniform 1/|D| (the papers) or by local sample count (FedAvg). */
@@ -226,6 +231,19 @@ export interface FederatedRunOptions extends RunHooks {
   seed: number;
   /** Evaluate every this many rounds (and always after the last); default 1. */
   evalEvery?: number;
+}
+
+/** How many local steps client `client` takes per round (both engines use this). */
+export function clientSteps(
+  problem: Problem,
+  client: number,
+  localSteps: number,
+  localEpochs: number | null | undefined,
+): number {
+  if (!localEpochs) return localSteps;
+  const batch = problem.batchSize ?? 0;
+  const perEpoch = batch > 0 ? Math.ceil(problem.samples(client) / batch) : 1;
+  return localEpochs * perEpoch;
 }
 
 /** The clients taking part in each round, drawn from the run's seed. */
@@ -276,7 +294,8 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
     const global = copyPayload(algorithm.broadcast(server));
     const uploads = participants.map((i) => {
       const client = algorithm.initClient(context(problem, i), global);
-      for (let t = 1; t <= localSteps; t++) {
+      const steps = clientSteps(problem, i, localSteps, options.localEpochs);
+      for (let t = 1; t <= steps; t++) {
         problem.gradient(i, algorithm.gradientPoint(client), gradient, rngs[i]);
         algorithm.localStep(client, gradient, t);
       }

@@ -109,5 +109,6 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
       addRidge(x, out);
     },
     samples: () => m,
+    batchSize: batch,
   };
 }

@@ -355,6 +355,7 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     ),
     initialParams: () => initial.slice(),
     samples: (node) => parts[node].length,
+    batchSize: o.batchSize,
     gradient(node, x, out, rng) {
       checkNode(node, o.nodes);
       const picked = samplers[node].draw(rng);

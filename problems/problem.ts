@@ -48,4 +48,6 @@ export interface Problem {
   accuracy?(x: Float64Array): number;
   /** Number of training samples held by `node` (FedAvg's sample-count weights). */
   samples(node: number): number;
+  /** Minibatch size of `gradient()`; 0 or absent when it uses the node's whole local data. */
+  readonly batchSize?: number;
 }

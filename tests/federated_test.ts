@@ -118,3 +118,27 @@ Deno.test("Fed-AMS server keeps v̂ = max(v̂, mean v) across rounds (never decr
   algorithm.aggregate(server, [{ theta: uploads[0].theta, v: Float64Array.of(1, 4, 0) }], [1]);
   assert.deepEqual(server.vhat, Float64Array.of(2, 4, 2));
 });
+
+Deno.test("local epochs: E·⌈n_i / batch⌉ steps per client, the same on both engines", async () => {
+  const { clientSteps } = await import("../actors/sequential.ts");
+  const fake = { batchSize: 32, samples: (i: number) => [100, 64, 5][i] } as never;
+  assert.deepEqual([0, 1, 2].map((i) => clientSteps(fake, i, 7, 3)), [12, 6, 3]);
+  assert.equal(clientSteps(fake, 0, 7, null), 7);
+  assert.equal(clientSteps({ samples: () => 50 } as never, 0, 7, 2), 2, "full-batch gradients");
+  const { runSimulation } = await import("../simulation.ts");
+  const scenario = {
+    algorithms: ["fed-ams"],
+    nodes: 4,
+    problem: { type: "logistic", dim: 5, samplesPerNode: 40, batchSize: 10 },
+    steps: 6,
+  };
+  const epochs = await runSimulation({ ...scenario, federated: { localEpochs: 2 } });
+  const steps = await runSimulation({ ...scenario, federated: { localSteps: 8 } });
+  assert.deepEqual(epochs.runs[0].rows, steps.runs[0].rows);
+  const actors = await runSimulation({
+    ...scenario,
+    federated: { localEpochs: 2 },
+    engine: "actors",
+  });
+  assert.equal(actors.runs[0].rows.at(-1)!.loss, epochs.runs[0].rows.at(-1)!.loss);
+});
