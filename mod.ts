@@ -63,4 +63,18 @@ export {
   type Scenario,
 } from "./actors/scenario.ts";
 export { type Fate, type LinkTraffic, Network, type NetworkCounters } from "./actors/network.ts";
-export { NodeFailureError } from "./actors/protocol.ts";
+export {
+  checkPayload,
+  type Command,
+  NodeFailureError,
+  type Snapshot,
+  type Target,
+  type WorkerSetup,
+} from "./actors/protocol.ts";
+export {
+  ActorPool,
+  defaultWorkers,
+  placeNodes,
+  Supervisor,
+  type SupervisorOptions,
+} from "./actors/supervisor.ts";

@@ -16,6 +16,7 @@ import {
   type RunResult,
 } from "./actors/sequential.ts";
 import { type ActorRunOptions, type ActorRunResult, runActors } from "./actors/actor_engine.ts";
+import { ActorPool } from "./actors/supervisor.ts";
 import { ConfigError, resolveConfig, type SimulationConfig } from "./config.ts";
 import { type AnyProblemSpec, loadProblem, problemReadPaths } from "./problems/registry.ts";
 import type { Problem } from "./problems/problem.ts";
@@ -217,6 +218,7 @@ export async function runSimulation(
     repeats: repeatStatistics(runs),
     best: config.sweep ? bestValues(config, runs) : {},
   });
+  const pool = new ActorPool();
   try {
     for (const [index, trial] of trials.entries()) {
       partial = [];
@@ -230,7 +232,7 @@ export async function runSimulation(
       const { rows, models, actors } = await runTrial(config, setup, trial, {
         onRow,
         signal: options.signal,
-      });
+      }, pool);
       const accuracy = setup.problem.accuracy?.bind(setup.problem);
       runs.push({
         algorithm: trial.name,
@@ -250,6 +252,8 @@ export async function runSimulation(
       await writeRunDirectory(config.out, result(), { status, error, partial });
     }
     throw error;
+  } finally {
+    pool.close();
   }
   if (config.out) await writeRunDirectory(config.out, result());
   for (const setup of setups.values()) (setup.problem as { dispose?: () => void }).dispose?.();
@@ -261,6 +265,7 @@ async function runTrial(
   setup: SimulationSetup,
   trial: Trial,
   hooks: RunHooks,
+  pool: ActorPool,
 ): Promise<{ rows: MetricsRow[]; models: Float64Array[]; actors: AlgorithmRun["actors"] }> {
   const algorithm = createAlgorithm(trial.name, trial.params);
   if (config.engine !== "actors") {
@@ -274,6 +279,7 @@ async function runTrial(
   }
   const { rows, models, ...actors } = await runActors({
     ...hooks,
+    pool,
     ...actorRunOptions(config, setup, { name: trial.name, params: trial.params }, trial.seed),
   });
   return { rows, models, actors };

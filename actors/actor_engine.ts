@@ -46,7 +46,7 @@ import {
   participationSampler,
   type RunHooks,
 } from "./sequential.ts";
-import { defaultWorkers, placeNodes, Supervisor } from "./supervisor.ts";
+import { type ActorPool, defaultWorkers, placeNodes, Supervisor } from "./supervisor.ts";
 
 /** A metrics row of the actor engine: the sequential row plus time and network facts. */
 export interface ActorMetricsRow extends MetricsRow {
@@ -105,6 +105,8 @@ export interface ActorRunOptions extends RunHooks {
   readable?: string[];
   /** Wall-clock bound on a Worker waiting for one message (ms, default 60,000). */
   waitTimeoutMs?: number;
+  /** Reuse these Workers across runs (left open); without it, Workers live for one run. */
+  pool?: ActorPool;
 }
 
 /** What an actor run returns. */
@@ -296,7 +298,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(n), n));
   const federated = options.instance.kind === "federated";
   const placement = [...placeNodes(n, workers), 0];
-  const supervisor = await Supervisor.start({
+  const start = {
     workers,
     placement: placement.slice(0, n),
     server: federated ? { node: n, worker: 0 } : null,
@@ -307,7 +309,10 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
       seed: options.seed,
       waitTimeoutMs: options.waitTimeoutMs ?? 60_000,
     },
-  });
+  };
+  const supervisor = options.pool
+    ? await options.pool.acquire(start)
+    : await Supervisor.start(start);
   try {
     const run = new Run(supervisor, options, placement);
     if (federated) await driveFederated(run);
@@ -325,7 +330,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
       virtualTime: run.now,
     };
   } finally {
-    supervisor.shutdown();
+    if (!options.pool) supervisor.shutdown();
   }
 }
 

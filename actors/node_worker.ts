@@ -47,19 +47,33 @@ class NodeActor {
   /** Messages for other Workers, posted together before any wait and after every batch. */
   #outbox = new Map<number, WireMessage[]>();
 
-  async init(setup: WorkerSetup, peers: Record<number, MessagePort>): Promise<string> {
+  #problemKey = "";
+
+  /**
+   * Prepares a run: wires the channels to the other Workers (first time only), rebuilds the
+   * problem unless the same one is already loaded, and starts every hosted node afresh.
+   */
+  async init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string> {
     this.#setup = setup;
     if (setup.algorithm.module) await import(setup.algorithm.module);
     this.#algorithm = getAlgorithm(setup.algorithm.name).create(setup.algorithm.params);
     const { spec, nodes, seed } = setup.problem;
-    this.#problem = await loadProblem(spec as AnyProblemSpec, nodes, seed);
+    const key = JSON.stringify([spec, nodes, seed]);
+    if (key !== this.#problemKey) {
+      (this.#problem as { dispose?: () => void } | undefined)?.dispose?.();
+      this.#problem = await loadProblem(spec as AnyProblemSpec, nodes, seed);
+      this.#problemKey = key;
+    }
     this.#gradient = new Float64Array(this.#problem.dim);
-    for (const [worker, port] of Object.entries(peers)) {
+    for (const [worker, port] of Object.entries(peers ?? {})) {
       port.onmessage = (event: MessageEvent<WireMessage[]>) => {
         for (const message of event.data) this.#receive(message);
       };
       this.#ports.set(Number(worker), port);
     }
+    this.#nodes.clear();
+    this.#inbox.clear();
+    this.#outbox.clear();
     const x0 = this.#problem.initialParams();
     for (const id of setup.nodes) {
       const state = this.#algorithm.kind === "decentralized"
@@ -208,7 +222,7 @@ class NodeActor {
   /** Sends one copy of `payload` per target: transferred to other Workers, kept if local. */
   #sendAll(payload: Payload, targets: readonly Target[]): void {
     for (const target of targets) {
-      const message = pack(target.id, payload);
+      const message = pack(this.#setup.epoch, target.id, payload);
       if (target.worker === this.#setup.index) this.#receive(message);
       else {
         if (!this.#ports.has(target.worker)) {
@@ -231,6 +245,7 @@ class NodeActor {
   }
 
   #receive(message: WireMessage): void {
+    if (message.epoch !== this.#setup.epoch) return; // a late payload of an earlier run
     const payload = unpack(message);
     const waiter = this.#waiting.get(message.id);
     this.#inbox.set(message.id, payload);

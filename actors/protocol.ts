@@ -67,10 +67,14 @@ export interface WorkerSetup {
   seed: number;
   /** Wall-clock bound on waiting for one message from another Worker (ms). */
   waitTimeoutMs: number;
+  /** Which run of these Workers this is; payloads of earlier runs still in flight are ignored. */
+  epoch: number;
 }
 
 /** A payload on the wire: every vector packed into one transferable buffer. */
 export interface WireMessage {
+  /** The run it belongs to (see {@linkcode WorkerSetup.epoch}). */
+  epoch: number;
   /** The message id. */
   id: number;
   /** Vector names, in packing order. */
@@ -116,7 +120,7 @@ export function checkPayload(
 }
 
 /** Packs a payload into one fresh buffer (so it can be transferred). */
-export function pack(id: number, payload: Payload): WireMessage {
+export function pack(epoch: number, id: number, payload: Payload): WireMessage {
   const names = Object.keys(payload);
   const total = names.reduce((sum, name) => sum + payload[name].length, 0);
   const data = new Float64Array(total);
@@ -125,7 +129,7 @@ export function pack(id: number, payload: Payload): WireMessage {
     data.set(payload[name], offset);
     offset += payload[name].length;
   }
-  return { id, names, data };
+  return { epoch, id, names, data };
 }
 
 /** Unpacks a wire message into views of its buffer (equal-length vectors). */

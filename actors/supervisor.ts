@@ -11,7 +11,7 @@ import type { Command, Snapshot, WorkerSetup } from "./protocol.ts";
 import { NodeFailureError } from "./protocol.ts";
 
 interface NodeActorApi {
-  init(setup: WorkerSetup, peers: Record<number, MessagePort>): Promise<string>;
+  init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string>;
   run(commands: Command[]): Promise<Snapshot[]>;
 }
 
@@ -47,8 +47,8 @@ export interface SupervisorOptions {
   placement: number[];
   /** Worker hosting the federated server (and its node id), or null. */
   server: { node: number; worker: number } | null;
-  /** Everything but `index`, `nodes` and `server` of each Worker's setup. */
-  setup: Omit<WorkerSetup, "index" | "nodes" | "server">;
+  /** Everything but `index`, `nodes`, `server` and `epoch` of each Worker's setup. */
+  setup: Omit<WorkerSetup, "index" | "nodes" | "server" | "epoch">;
   /** Folders the Workers may read (data directories). */
   readable?: string[];
 }
@@ -61,6 +61,8 @@ export class Supervisor {
   #failure: Promise<never>;
   #fail!: (error: Error) => void;
   #closed = false;
+  #shape = "";
+  #epoch = 0;
   #inFlight: Promise<Snapshot[][]>[] = [];
   #snapshots: Snapshot[] = [];
 
@@ -105,20 +107,49 @@ export class Supervisor {
           ports[b][a] = channel.port2;
         }
       }
-      await supervisor.#guard(Promise.all(supervisor.#apis.map((api, index) => {
-        const nodes = options.placement.flatMap((worker, node) => worker === index ? [node] : []);
-        const server = options.server?.worker === index ? options.server.node : null;
+      await supervisor.#initialise(options, (index) => {
         const peers = ports[index];
-        return api.init(
-          { ...options.setup, index, nodes, server },
-          Comlink.transfer(peers, Object.values(peers)),
-        );
-      })));
+        return Comlink.transfer(peers, Object.values(peers));
+      });
     } catch (error) {
       supervisor.shutdown();
       throw error;
     }
+    supervisor.#shape = shapeOf(options);
     return supervisor;
+  }
+
+  /** Sends every Worker its setup (and, the first time, its channels). */
+  #initialise(
+    options: SupervisorOptions,
+    peers: (index: number) => Record<number, MessagePort> | null,
+  ): Promise<string[]> {
+    return this.#guard(Promise.all(this.#apis.map((api, index) => {
+      const nodes = options.placement.flatMap((worker, node) => worker === index ? [node] : []);
+      const server = options.server?.worker === index ? options.server.node : null;
+      const setup = { ...options.setup, index, nodes, server, epoch: this.#epoch };
+      return api.init(setup, peers(index));
+    })));
+  }
+
+  /** Whether these Workers can serve a run with `options` (same count, placement, rights). */
+  fits(options: SupervisorOptions): boolean {
+    return !this.#closed && this.#shape === shapeOf(options);
+  }
+
+  /**
+   * Prepares the same Workers for another run: nodes start afresh; a Worker whose problem is
+   * unchanged keeps it (no data reloaded).
+   */
+  async restart(options: SupervisorOptions): Promise<void> {
+    if (!this.fits(options)) throw new Error("Cannot restart: the Workers do not fit this run");
+    this.#epoch++;
+    await this.#initialise(options, () => null);
+  }
+
+  /** Whether the Workers were terminated. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Queues a command for Worker `worker` (sent at the next flush). */
@@ -180,6 +211,43 @@ export class Supervisor {
     this.#closed = true;
     for (const api of this.#apis) api[Comlink.releaseProxy]();
     for (const worker of this.#workers) worker.terminate();
+  }
+}
+
+/** What must match for Workers to be reused: count, placement, server and permissions. */
+function shapeOf(options: SupervisorOptions): string {
+  return JSON.stringify([
+    options.workers,
+    options.placement,
+    options.server,
+    [...(options.readable ?? [])].sort(),
+  ]);
+}
+
+/**
+ * Keeps one set of node-actor Workers across runs (the algorithms of a comparison, the values
+ * of a sweep): Worker start-up and data loading are paid once. Close it when done.
+ */
+export class ActorPool {
+  #supervisor: Supervisor | null = null;
+
+  /** Workers ready for a run with `options`: the pooled ones restarted, or new ones. */
+  async acquire(options: SupervisorOptions): Promise<Supervisor> {
+    const current = this.#supervisor;
+    if (current?.fits(options)) {
+      await current.restart(options);
+      return current;
+    }
+    current?.shutdown();
+    this.#supervisor = null;
+    this.#supervisor = await Supervisor.start(options);
+    return this.#supervisor;
+  }
+
+  /** Terminates the pooled Workers. */
+  close(): void {
+    this.#supervisor?.shutdown();
+    this.#supervisor = null;
   }
 }
 

@@ -348,3 +348,13 @@ Deno.test("a diverging run stops with the node and step named, on both engines",
   assert.equal(code, 1);
   assert.match(err, /diverged/);
 });
+
+Deno.test("Workers reused across a comparison give the results of separate runs", async () => {
+  const config = { ...faulty, mode: "async", workers: 2 };
+  const names = ["dgd", "decentralized-amsgrad", "dgd"];
+  const together = await runSimulation({ ...config, algorithms: names });
+  for (const [k, name] of names.entries()) {
+    const alone = await runSimulation({ ...config, algorithms: [name] });
+    assert.deepEqual(together.runs[k].rows, alone.runs[0].rows, `${name} (#${k})`);
+  }
+});

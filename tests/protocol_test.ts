@@ -4,7 +4,7 @@ import { EventQueue } from "../actors/event_queue.ts";
 
 Deno.test("pack/unpack: one transferable buffer, the same vectors back", () => {
   const payload = { x: Float64Array.of(1, 2, 3), u: Float64Array.of(4, 5, 6) };
-  const message = pack(7, payload);
+  const message = pack(1, 7, payload);
   assert.equal(message.id, 7);
   assert.equal(message.data.length, 6);
   assert.notEqual(message.data.buffer, payload.x.buffer);
