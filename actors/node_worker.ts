@@ -8,12 +8,17 @@
  */
 /// <reference lib="deno.worker" />
 import * as Comlink from "comlink";
-import type { Algorithm, Payload } from "../algorithms/algorithm.ts";
+import type {
+  Algorithm,
+  DecentralizedAlgorithm,
+  FederatedAlgorithm,
+  Payload,
+} from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
 import { type AnyProblemSpec, loadProblem } from "../problems/registry.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
-import { context, copyPayload, gradientRng, mixPayloads } from "./sequential.ts";
+import { context, copyPayload, gradientRng, mixPayloads, trainClient } from "./sequential.ts";
 import {
   checkPayload,
   type Command,
@@ -114,12 +119,9 @@ class NodeActor {
   }
 
   async #execute(command: Command): Promise<Snapshot | null> {
-    const algorithm = this.#algorithm;
     switch (command.op) {
       case "step": {
-        if (algorithm.kind !== "decentralized") {
-          throw new Error("step needs a decentralized algorithm");
-        }
+        const algorithm = this.#decentralized("step");
         const host = this.#host(command.node);
         host.step = command.t;
         this.#problem.gradient(
@@ -132,9 +134,7 @@ class NodeActor {
         return null;
       }
       case "send": {
-        if (algorithm.kind !== "decentralized") {
-          throw new Error("send needs a decentralized algorithm");
-        }
+        const algorithm = this.#decentralized("send");
         const host = this.#host(command.node);
         const payload = algorithm.outgoing(host.state, command.round);
         checkPayload(payload, algorithm.channels, this.#problem.dim, `node ${command.node}`);
@@ -143,21 +143,19 @@ class NodeActor {
         return null;
       }
       case "mix": {
-        if (algorithm.kind !== "decentralized") {
-          throw new Error("mix needs a decentralized algorithm");
-        }
+        const algorithm = this.#decentralized("mix");
         const host = this.#host(command.node);
         const payloads = await Promise.all(
           command.from.map((id) => id === SELF ? host.own[command.round] : this.#take(id)),
         );
-        const order = payloads.map((_, k) => k);
-        algorithm.mix(host.state, command.round, mixPayloads(payloads, order, command.weights));
+        algorithm.mix(host.state, command.round, mixPayloads(payloads, command.weights));
         return null;
       }
       case "release":
         for (const id of command.ids) this.#inbox.delete(id);
         return null;
       case "snapshot": {
+        const algorithm = this.#algorithm;
         const host = this.#host(command.node);
         const params = new Float64Array(algorithm.params(host.state as never));
         const rate = algorithm.kind === "decentralized" && algorithm.adaptiveRate
@@ -166,9 +164,7 @@ class NodeActor {
         return { node: command.node, params, rate };
       }
       case "broadcast": {
-        if (algorithm.kind !== "federated") {
-          throw new Error("broadcast needs a federated algorithm");
-        }
+        const algorithm = this.#federated("broadcast");
         const payload = algorithm.broadcast(this.#host(command.node).state);
         checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
         this.#sendAll(copyPayload(payload), command.to);
@@ -178,9 +174,7 @@ class NodeActor {
         await this.#clientRound(command);
         return null;
       case "aggregate": {
-        if (algorithm.kind !== "federated") {
-          throw new Error("aggregate needs a federated algorithm");
-        }
+        const algorithm = this.#federated("aggregate");
         const host = this.#host(command.node);
         const uploads = await Promise.all(command.from.map((id) => this.#take(id)));
         for (const id of command.from) this.#inbox.delete(id);
@@ -192,25 +186,36 @@ class NodeActor {
   }
 
   async #clientRound(command: Extract<Command, { op: "client" }>): Promise<void> {
-    const algorithm = this.#algorithm;
-    if (algorithm.kind !== "federated") throw new Error("client needs a federated algorithm");
+    const algorithm = this.#federated("client");
     const host = this.#host(command.node);
     const global = await this.#take(command.from);
     this.#inbox.delete(command.from);
-    const client = algorithm.initClient(context(this.#problem, command.node), global);
-    for (let t = 1; t <= command.steps; t++) {
-      this.#problem.gradient(
-        command.node,
-        algorithm.gradientPoint(client),
-        this.#gradient,
-        host.rng,
-      );
-      algorithm.localStep(client, this.#gradient, t);
-    }
+    const upload = trainClient(
+      this.#problem,
+      algorithm,
+      command.node,
+      global,
+      command.steps,
+      host.rng,
+      this.#gradient,
+    );
     host.step++;
-    const upload = algorithm.upload(client);
     checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${command.node}`);
     if (command.to) this.#sendAll(copyPayload(upload), [command.to]);
+  }
+
+  #decentralized(op: string): DecentralizedAlgorithm {
+    if (this.#algorithm.kind !== "decentralized") {
+      throw new Error(`${op} needs a decentralized algorithm, ${this.#algorithm.name} is not`);
+    }
+    return this.#algorithm;
+  }
+
+  #federated(op: string): FederatedAlgorithm {
+    if (this.#algorithm.kind !== "federated") {
+      throw new Error(`${op} needs a federated algorithm, ${this.#algorithm.name} is not`);
+    }
+    return this.#algorithm;
   }
 
   #host(node: number): Hosted {

@@ -128,7 +128,7 @@ export function* decentralizedSteps(
         const neighbours = indices.length - 1;
         messages += neighbours;
         bytes += neighbours * payloadBytes(sent[i]);
-        algorithm.mix(states[i], round, mixPayloads(sent, indices, weights));
+        algorithm.mix(states[i], round, mixPayloads(indices.map((j) => sent[j]), weights));
       }
     }
     options.onStep?.(t, states);
@@ -153,18 +153,38 @@ export function* decentralizedSteps(
   return { rows, models: states.map((state) => new Float64Array(algorithm.params(state))) };
 }
 
-/** Σ_j W_ij payload_j for every channel, j in the row's (ascending) order. */
-export function mixPayloads(
-  sent: readonly Payload[],
-  indices: readonly number[],
-  weights: readonly number[],
-): Payload {
+/**
+ * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order):
+ * both engines mix through this, so equal inputs give bit-identical results.
+ */
+export function mixPayloads(payloads: readonly Payload[], weights: readonly number[]): Payload {
   const mixed: Payload = {};
-  for (const name of Object.keys(sent[indices[0]])) {
-    const vectors = indices.map((j) => sent[j][name]);
+  for (const name of Object.keys(payloads[0])) {
+    const vectors = payloads.map((payload) => payload[name]);
     mixed[name] = weightedSumInto(new Float64Array(vectors[0].length), vectors, weights);
   }
   return mixed;
+}
+
+/**
+ * One federated client's round, as both engines run it: start from the broadcast, take
+ * `steps` local steps on its own gradient stream, return its upload (not copied).
+ */
+export function trainClient<C>(
+  problem: Problem,
+  algorithm: FederatedAlgorithm<C>,
+  client: number,
+  global: Payload,
+  steps: number,
+  rng: Rng,
+  gradient: Float64Array,
+): Payload {
+  const state = algorithm.initClient(context(problem, client), global);
+  for (let t = 1; t <= steps; t++) {
+    problem.gradient(client, algorithm.gradientPoint(state), gradient, rng);
+    algorithm.localStep(state, gradient, t);
+  }
+  return algorithm.upload(state);
 }
 
 function drain<T>(steps: Generator<void, T, void>): T {
@@ -293,13 +313,8 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
     const participants = sample();
     const global = copyPayload(algorithm.broadcast(server));
     const uploads = participants.map((i) => {
-      const client = algorithm.initClient(context(problem, i), global);
       const steps = clientSteps(problem, i, localSteps, options.localEpochs);
-      for (let t = 1; t <= steps; t++) {
-        problem.gradient(i, algorithm.gradientPoint(client), gradient, rngs[i]);
-        algorithm.localStep(client, gradient, t);
-      }
-      return copyPayload(algorithm.upload(client));
+      return copyPayload(trainClient(problem, algorithm, i, global, steps, rngs[i], gradient));
     });
     messages += 2 * participants.length;
     bytes += participants.length * payloadBytes(global) +
