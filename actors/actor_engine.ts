@@ -145,6 +145,11 @@ interface Arrival {
   time: number;
 }
 
+/** The key of the latest value a receiver holds from `from` for exchange `round` (τ ≤ 100). */
+function heldKey(from: number, round: number): number {
+  return from * 128 + round;
+}
+
 /** State shared by the drivers: the scheduler's view of one run. */
 class Run {
   readonly supervisor: Supervisor;
@@ -154,7 +159,8 @@ class Run {
   readonly rows: ActorMetricsRow[] = [];
   readonly nodeSteps: number[];
   readonly nodeTimes: number[];
-  readonly bytesPerMessage: number;
+  /** Payload bytes of a neighbour message, a broadcast and an upload (8 per entry). */
+  readonly bytes: { message: number; broadcast: number; upload: number };
   readonly computeRng: Rng[];
   /** Each node's neighbours (W's row indices without itself), ascending. */
   readonly neighbours: number[][];
@@ -179,9 +185,14 @@ class Run {
     this.network = new Network(options.scenario, n + 1, options.seed);
     this.nodeSteps = new Array(n).fill(0);
     this.nodeTimes = new Array(n).fill(0);
-    const instance = options.instance;
-    const channels = instance.kind === "decentralized" ? instance.channels.length : 1;
-    this.bytesPerMessage = channels * options.problem.dim * 8;
+    const instance = options.instance, vector = options.problem.dim * 8;
+    this.bytes = instance.kind === "decentralized"
+      ? { message: instance.channels.length * vector, broadcast: 0, upload: 0 }
+      : {
+        message: 0,
+        broadcast: instance.broadcastChannels.length * vector,
+        upload: instance.uploadChannels.length * vector,
+      };
     this.computeRng = Array.from({ length: n }, (_, i) => new Rng(options.seed, `compute/${i}`));
     this.held = Array.from({ length: n }, () => new Map());
     this.neighbours = options.mixing.rows.map((row, i) => row.indices.filter((j) => j !== i));
@@ -206,7 +217,7 @@ class Run {
   }
 
   /** Sends one message through the network; a delivered one gets an id and a target. */
-  send(from: number, to: number, time: number, bytes = this.bytesPerMessage) {
+  send(from: number, to: number, time: number, bytes: number) {
     const fate = this.network.send(from, to, bytes, time);
     if (!fate.delivered) return null;
     if (to < this.nodeSteps.length && !this.alive(to, fate.arrival)) {
@@ -224,7 +235,7 @@ class Run {
   broadcastToNeighbours(i: number, round: number, t: number, time: number): Arrival[] {
     const targets: Target[] = [], arrivals: Arrival[] = [];
     for (const j of this.neighbours[i]) {
-      const sent = this.send(i, j, time);
+      const sent = this.send(i, j, time, this.bytes.message);
       if (!sent) continue;
       targets.push(sent.target);
       arrivals.push({ from: i, to: j, round, id: sent.target.id, stamp: t, time: sent.arrival });
@@ -236,7 +247,7 @@ class Run {
   /** A message reached receiver `to`: it becomes the latest held value if it is newer. */
   absorb(arrival: Arrival): void {
     this.network.arrived(arrival.from, arrival.to, false);
-    const key = arrival.from * 128 + arrival.round;
+    const key = heldKey(arrival.from, arrival.round);
     const previous = this.held[arrival.to].get(key);
     if (previous && previous.stamp >= arrival.stamp) {
       this.command(arrival.to, { op: "release", ids: [arrival.id] });
@@ -436,7 +447,7 @@ function mixSync(
       run.absorb(fresh);
       return { id: fresh.id, staleness: 0 };
     }
-    const stale = stalePolicy ? run.held[j].get(k * 128 + round) : undefined;
+    const stale = stalePolicy ? run.held[j].get(heldKey(k, round)) : undefined;
     return stale ? { id: stale.id, staleness: t - stale.stamp } : null;
   });
   for (const arrival of inbound) {
@@ -540,7 +551,7 @@ async function driveAsync(run: Run): Promise<void> {
 /** Async mix: the latest value held from each neighbour; never-heard-from ones by policy. */
 function mixLatest(run: Run, i: number, round: number, t: number): void {
   emitMix(run, i, round, (k) => {
-    const held = run.held[i].get(k * 128 + round);
+    const held = run.held[i].get(heldKey(k, round));
     return held ? { id: held.id, staleness: Math.max(0, t - held.stamp) } : null;
   });
 }
@@ -561,7 +572,7 @@ async function driveFederated(run: Run): Promise<void> {
     let expected = 0;
     for (const client of participants) {
       if (!run.alive(client, start)) continue;
-      const down = run.send(server, client, start);
+      const down = run.send(server, client, start, run.bytes.broadcast);
       if (!down) continue;
       broadcast.push(down.target);
       const steps = clientSteps(problem, client, localSteps, localEpochs);
@@ -574,7 +585,7 @@ async function driveFederated(run: Run): Promise<void> {
       run.nodeSteps[client]++;
       run.nodeTimes[client] = done;
       expected++;
-      const up = run.send(client, server, done);
+      const up = run.send(client, server, done, run.bytes.upload);
       const inTime = up !== null && up.arrival <= deadline;
       if (up) run.network.arrived(client, server, false);
       if (inTime) uploads.push({ client, id: up.target.id, time: up.arrival });

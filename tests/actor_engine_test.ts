@@ -21,7 +21,7 @@ function maxDifference(a: SimulationResult, b: SimulationResult): number {
   a.runs.forEach((run, r) =>
     run.rows.forEach((row, k) => {
       const other = b.runs[r].rows[k];
-      for (const key of ["loss", "gradNormSq", "consensusDistance"] as const) {
+      for (const key of ["loss", "gradNormSq", "consensusDistance", "messages", "bytes"] as const) {
         worst = Math.max(worst, Math.abs(row[key] - other[key]));
       }
     })
