@@ -39,6 +39,8 @@ export interface AlgorithmRun {
   label: string;
   /** The seed of this run (config.seed + repeat index). */
   seed: number;
+  /** The value of the swept hyper-parameter in this run, or null without a sweep. */
+  sweepValue: number | null;
   /** Its resolved hyper-parameters. */
   params: Record<string, unknown>;
   /** One row per evaluation (actor runs add virtual time and network columns). */
@@ -108,8 +110,6 @@ export interface SimulationSetup {
   problem: Problem;
   /** The mixing matrix, validated. */
   mixing: MixingMatrix;
-  /** Its spectral analysis. */
-  spectral: SpectralAnalysis;
 }
 
 /**
@@ -143,7 +143,7 @@ export async function buildSetup(config: SimulationConfig): Promise<SimulationSe
     "problem",
     () => loadProblem(problemSpec(config), config.nodes, config.seed),
   );
-  return { problem, mixing, spectral: spectralAnalysis(mixing) };
+  return { problem, mixing };
 }
 
 interface Trial {
@@ -208,12 +208,13 @@ export async function runSimulation(
     if (!setups.has(seed)) setups.set(seed, await buildSetup({ ...config, seed }));
     return setups.get(seed)!;
   };
-  const first = await setupFor(config.seed);
+  // W's spectrum is O(N³): computed once, for the first seed's graph, which the outputs report.
+  const spectral = spectralAnalysis((await setupFor(config.seed)).mixing);
   const runs: AlgorithmRun[] = [];
   let partial: MetricsRow[] = [];
   const result = (): SimulationResult => ({
     config,
-    spectral: first.spectral,
+    spectral,
     runs,
     repeats: repeatStatistics(runs),
     best: config.sweep ? bestValues(config, runs) : {},
@@ -238,6 +239,7 @@ export async function runSimulation(
         algorithm: trial.name,
         label: trial.label,
         seed: trial.seed,
+        sweepValue: trial.sweepValue,
         params: trial.params,
         rows,
         actors,
@@ -351,7 +353,7 @@ function bestValues(config: SimulationConfig, runs: AlgorithmRun[]): Record<stri
   const best: Record<string, SweepChoice> = {};
   for (const { name } of config.algorithms) {
     for (const value of sweep.values) {
-      const finals = runs.filter((run) => run.algorithm === name && run.label.endsWith(`=${value}`))
+      const finals = runs.filter((run) => run.algorithm === name && run.sweepValue === value)
         .map((run) => run.rows.at(-1)![sweep.metric]);
       const scores = finals.filter((v): v is number => v !== null && Number.isFinite(v));
       if (scores.length === 0) continue;
