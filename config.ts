@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { describeIssue } from "./_describe_issue.ts";
 import { getAlgorithm, resolveHyperparameters } from "./algorithms/registry.ts";
 import { TOPOLOGY_TYPES, type TopologyType } from "./topologies/topology_spec.ts";
 import type { MixingSpec } from "./topologies/mixing_spec.ts";
@@ -258,25 +259,6 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
     this.problems = problems;
   }
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join(".") || "(root)";
-  if (issue.code === "unrecognized_keys") {
-    return `${path}: unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
-  }
-  const value = valueAt(input, issue.path);
-  const shown = value === undefined ? "missing" : JSON.stringify(value);
-  return `${path} = ${shown}: ${issue.message}`;
 }
 
 /**

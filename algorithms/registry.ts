@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { describeIssue, type Issue } from "../_describe_issue.ts";
 import type { Algorithm } from "./algorithm.ts";
 import { consensusSgd } from "./consensus_sgd.ts";
 import {
@@ -21,12 +22,7 @@ import { fedAms, fedAvg, fedLamb } from "./federated.ts";
 export type Hyperparameters = Record<string, unknown>;
 
 /** One problem found by a {@linkcode HyperparameterSchema}. */
-export interface SchemaIssue {
-  /** Where: the key path inside the hyper-parameters. */
-  readonly path: readonly PropertyKey[];
-  /** What was expected. */
-  readonly message: string;
-}
+export type SchemaIssue = Issue;
 
 /**
  * Validates hyper-parameters and fills in defaults; a zod object schema (`z.strictObject`)
@@ -277,15 +273,9 @@ export function resolveHyperparameters(
   const definition = getAlgorithm(name);
   const result = definition.parameters.safeParse(parameters);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const field = issue.path.length
-      ? issue.path.map(String).join(".")
-      : (issue as { keys?: string[] }).keys;
-    const value = issue.path.length
-      ? JSON.stringify((parameters as Record<string, unknown>)[String(issue.path[0])])
-      : "";
-    return `${definition.name}.${field}${value ? ` = ${value}` : ""}: ${issue.message}`;
-  });
+  const problems = result.error.issues.map((issue) =>
+    describeIssue(parameters, issue, definition.name)
+  );
   throw new RangeError(`Invalid hyper-parameters: ${problems.join("; ")}`);
 }
 
