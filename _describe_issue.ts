@@ -6,7 +6,7 @@
  */
 
 /** The parts of a zod issue the wording uses. */
-export interface Issue {
+export interface SchemaIssue {
   /** Where, inside the validated input. */
   readonly path: readonly PropertyKey[];
   /** What was expected. */
@@ -30,7 +30,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * Describes one issue found in `input`, its path prefixed by `prefix` (e.g. an algorithm's
  * name) when given.
  */
-export function describeIssue(input: unknown, issue: Issue, prefix?: string): string {
+export function describeIssue(input: unknown, issue: SchemaIssue, prefix?: string): string {
   const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "(root)";
   if (issue.code === "unrecognized_keys" && issue.keys) {
     return `${path}: unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(", ")}`;

@@ -6,12 +6,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, resolveConfig } from "./config.ts";
-import { type MeanStd, runSimulation, type SimulationResult } from "./simulation.ts";
+import { ConfigError, resolveConfig } from "./simulation/config.ts";
+import { type MeanStd, runSimulation, type SimulationResult } from "./simulation/mod.ts";
 import { createProgress, type Progress } from "./metrics/progress.ts";
 import { getAlgorithm, listAlgorithms } from "./algorithms/registry.ts";
 import { formatTable } from "./metrics/report.ts";
-import type { ActorMetricsRow } from "./actors/actor_engine.ts";
+import type { ActorMetricsRow } from "./metrics/rows.ts";
 
 const HELP = `gossim — decentralized and federated optimization under a simulated network
 

@@ -10,7 +10,8 @@
  * - The algorithm registry ({@linkcode listAlgorithms}, {@linkcode createAlgorithm},
  *   {@linkcode registerAlgorithm}) and {@linkcode decentralize}, which turns any second-moment
  *   rule into a decentralized adaptive method (seed 000, Algorithm 2).
- * - Problems ({@linkcode createProblem}): quadratics, least squares, logistic regression.
+ * - Problems ({@linkcode createProblem}, {@linkcode loadProblem}): quadratics, least squares,
+ *   logistic regression, and a registry ({@linkcode registerProblem}) for a user's own.
  *
  * @example Decentralized AMSGrad against DADAM on a 5-node ring
  * ```ts
@@ -31,14 +32,17 @@
  *
  * @module
  */
-export * from "./simulation.ts";
-export * from "./config.ts";
+export * from "./simulation/mod.ts";
 export * from "./algorithms/algorithm.ts";
 export * from "./algorithms/registry.ts";
+export * from "./algorithms/iteration.ts";
+export * from "./algorithms/federated_round.ts";
+export * from "./algorithms/payload.ts";
+export * from "./algorithms/node_failure.ts";
 export * from "./algorithms/consensus_sgd.ts";
 export * from "./algorithms/decentralized_adaptive.ts";
 export * from "./algorithms/federated.ts";
-export * from "./actors/sequential.ts";
+export * from "./metrics/rows.ts";
 export * from "./metrics/evaluate.ts";
 export * from "./metrics/report.ts";
 export * from "./metrics/plot.ts";
@@ -46,12 +50,8 @@ export * from "./metrics/progress.ts";
 export * from "./topologies/mod.ts";
 export * from "./problems/mod.ts";
 export { Rng } from "./random.ts";
-export {
-  type ActorMetricsRow,
-  type ActorRunOptions,
-  type ActorRunResult,
-  runActors,
-} from "./actors/actor_engine.ts";
+export type { SchemaIssue } from "./_describe_issue.ts";
+export { type ActorRunOptions, type ActorRunResult, runActors } from "./actors/engine.ts";
 export {
   type Distribution,
   type ExecutionMode,
@@ -63,14 +63,7 @@ export {
   type Scenario,
 } from "./actors/scenario.ts";
 export { type Fate, type LinkTraffic, Network, type NetworkCounters } from "./actors/network.ts";
-export {
-  checkPayload,
-  type Command,
-  NodeFailureError,
-  type Snapshot,
-  type Target,
-  type WorkerSetup,
-} from "./actors/protocol.ts";
+export { type Command, type Snapshot, type Target, type WorkerSetup } from "./actors/protocol.ts";
 export {
   ActorPool,
   defaultWorkers,

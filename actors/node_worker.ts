@@ -1,28 +1,25 @@
 /**
  * The node actor: the entry point of every Worker of the actor engine. It hosts one or more
  * nodes (and perhaps the federated server), rebuilds the problem and the algorithm from
- * plain data, and executes the supervisor's commands strictly in order. Payloads arrive
- * from other Workers on MessagePorts and wait in an inbox until a command uses them.
+ * plain data, and executes the supervisor's commands strictly in order through the iteration
+ * templates of `algorithms/` that the sequential engine calls too. Payloads arrive from other
+ * Workers on MessagePorts and wait in an inbox until a command uses them.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
 import * as Comlink from "comlink";
-import type {
-  Algorithm,
-  DecentralizedAlgorithm,
-  FederatedAlgorithm,
-  Payload,
-} from "../algorithms/algorithm.ts";
+import type { Algorithm, FederatedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
-import { type AnyProblemSpec, loadProblem } from "../problems/registry.ts";
+import { DecentralizedNode, gradientRng, nodeContext } from "../algorithms/iteration.ts";
+import { trainClient } from "../algorithms/federated_round.ts";
+import { checkPayload, copyPayload } from "../algorithms/payload.ts";
+import { NodeFailureError } from "../algorithms/node_failure.ts";
+import { loadProblem } from "../problems/registry.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
-import { context, copyPayload, gradientRng, mixPayloads, trainClient } from "./sequential.ts";
 import {
-  checkPayload,
   type Command,
-  NodeFailureError,
   pack,
   SELF,
   type Snapshot,
@@ -32,12 +29,12 @@ import {
   type WorkerSetup,
 } from "./protocol.ts";
 
-interface Hosted {
-  state: unknown;
+/** A federated client or the server, as a Worker hosts it. */
+interface FederatedHost {
+  /** The server's state (null for a client, whose state lives for one round). */
+  server: unknown;
   rng: Rng;
   step: number;
-  /** The node's own payload of each exchange round, as it was sent. */
-  own: Payload[];
 }
 
 class NodeActor {
@@ -45,7 +42,8 @@ class NodeActor {
   #problem!: Problem;
   #algorithm!: Algorithm;
   #gradient!: Float64Array;
-  #nodes = new Map<number, Hosted>();
+  #nodes = new Map<number, DecentralizedNode>();
+  #federated = new Map<number, FederatedHost>();
   #ports = new Map<number, MessagePort>();
   #inbox = new Map<number, Payload>();
   #waiting = new Map<number, (payload: Payload) => void>();
@@ -61,12 +59,13 @@ class NodeActor {
   async init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string> {
     this.#setup = setup;
     if (setup.algorithm.module) await import(setup.algorithm.module);
+    if (setup.problem.module) await import(setup.problem.module);
     this.#algorithm = getAlgorithm(setup.algorithm.name).create(setup.algorithm.params);
     const { spec, nodes, seed } = setup.problem;
     const key = JSON.stringify([spec, nodes, seed]);
     if (key !== this.#problemKey) {
-      (this.#problem as { dispose?: () => void } | undefined)?.dispose?.();
-      this.#problem = await loadProblem(spec as AnyProblemSpec, nodes, seed);
+      this.#problem?.dispose?.();
+      this.#problem = await loadProblem(spec, nodes, seed);
       this.#problemKey = key;
     }
     this.#gradient = new Float64Array(this.#problem.dim);
@@ -77,18 +76,22 @@ class NodeActor {
       this.#ports.set(Number(worker), port);
     }
     this.#nodes.clear();
+    this.#federated.clear();
     this.#inbox.clear();
     this.#outbox.clear();
-    const x0 = this.#problem.initialParams();
+    const algorithm = this.#algorithm, problem = this.#problem;
+    const x0 = problem.initialParams();
     for (const id of setup.nodes) {
-      const state = this.#algorithm.kind === "decentralized"
-        ? this.#algorithm.init(context(this.#problem, id), x0)
-        : undefined;
-      this.#nodes.set(id, { state, rng: gradientRng(setup.seed, id), step: 0, own: [] });
+      if (algorithm.kind === "decentralized") {
+        this.#nodes.set(
+          id,
+          new DecentralizedNode(problem, algorithm, id, setup.seed, x0, this.#gradient),
+        );
+      } else this.#federated.set(id, { server: null, rng: gradientRng(setup.seed, id), step: 0 });
     }
-    if (setup.server !== null && this.#algorithm.kind === "federated") {
-      const state = this.#algorithm.initServer(context(this.#problem, -1), x0);
-      this.#nodes.set(setup.server, { state, rng: gradientRng(setup.seed, -1), step: 0, own: [] });
+    if (setup.server !== null && algorithm.kind === "federated") {
+      const server = algorithm.initServer(nodeContext(problem, -1), x0);
+      this.#federated.set(setup.server, { server, rng: gradientRng(setup.seed, -1), step: 0 });
     }
     return `worker ${setup.index}: ${setup.nodes.length} nodes`;
   }
@@ -111,7 +114,8 @@ class NodeActor {
         if (snapshot) snapshots.push(snapshot);
       } catch (error) {
         if (error instanceof NodeFailureError) throw error;
-        throw new NodeFailureError(node, this.#nodes.get(node)?.step ?? 0, error);
+        const step = this.#nodes.get(node)?.step ?? this.#federated.get(node)?.step ?? 0;
+        throw new NodeFailureError(node, step, error);
       }
     }
     this.#flushOutbox();
@@ -120,52 +124,30 @@ class NodeActor {
 
   async #execute(command: Command): Promise<Snapshot | null> {
     switch (command.op) {
-      case "step": {
-        const algorithm = this.#decentralized("step");
-        const host = this.#host(command.node);
-        host.step = command.t;
-        this.#problem.gradient(
-          command.node,
-          algorithm.gradientPoint(host.state),
-          this.#gradient,
-          host.rng,
-        );
-        algorithm.localStep(host.state, this.#gradient, command.t);
+      case "step":
+        this.#node(command.node).iterate(command.t);
         return null;
-      }
       case "send": {
-        const algorithm = this.#decentralized("send");
-        const host = this.#host(command.node);
-        const payload = algorithm.outgoing(host.state, command.round);
-        checkPayload(payload, algorithm.channels, this.#problem.dim, `node ${command.node}`);
-        host.own[command.round] = copyPayload(payload);
-        this.#sendAll(host.own[command.round], command.to);
+        const node = this.#node(command.node);
+        this.#sendAll(node.send(command.round), command.to);
         return null;
       }
       case "mix": {
-        const algorithm = this.#decentralized("mix");
-        const host = this.#host(command.node);
+        const node = this.#node(command.node);
         const payloads = await Promise.all(
-          command.from.map((id) => id === SELF ? host.own[command.round] : this.#take(id)),
+          command.from.map((id) => id === SELF ? node.own(command.round) : this.#take(id)),
         );
-        algorithm.mix(host.state, command.round, mixPayloads(payloads, command.weights));
+        node.mix(command.round, payloads, command.weights);
         return null;
       }
       case "release":
         for (const id of command.ids) this.#inbox.delete(id);
         return null;
-      case "snapshot": {
-        const algorithm = this.#algorithm;
-        const host = this.#host(command.node);
-        const params = new Float64Array(algorithm.params(host.state as never));
-        const rate = algorithm.kind === "decentralized" && algorithm.adaptiveRate
-          ? new Float64Array(algorithm.adaptiveRate(host.state))
-          : null;
-        return { node: command.node, params, rate };
-      }
+      case "snapshot":
+        return this.#snapshot(command.node);
       case "broadcast": {
-        const algorithm = this.#federated("broadcast");
-        const payload = algorithm.broadcast(this.#host(command.node).state);
+        const algorithm = this.#federatedAlgorithm();
+        const payload = algorithm.broadcast(this.#host(command.node).server);
         checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
         this.#sendAll(copyPayload(payload), command.to);
         return null;
@@ -174,19 +156,32 @@ class NodeActor {
         await this.#clientRound(command);
         return null;
       case "aggregate": {
-        const algorithm = this.#federated("aggregate");
         const host = this.#host(command.node);
         const uploads = await Promise.all(command.from.map((id) => this.#take(id)));
         for (const id of command.from) this.#inbox.delete(id);
-        algorithm.aggregate(host.state, uploads, command.weights);
+        this.#federatedAlgorithm().aggregate(host.server, uploads, command.weights);
         host.step++;
         return null;
       }
     }
   }
 
+  #snapshot(id: number): Snapshot {
+    const node = this.#nodes.get(id);
+    if (node) {
+      const rate = node.rate();
+      return {
+        node: id,
+        params: new Float64Array(node.params()),
+        rate: rate && new Float64Array(rate),
+      };
+    }
+    const params = this.#federatedAlgorithm().params(this.#host(id).server);
+    return { node: id, params: new Float64Array(params), rate: null };
+  }
+
   async #clientRound(command: Extract<Command, { op: "client" }>): Promise<void> {
-    const algorithm = this.#federated("client");
+    const algorithm = this.#federatedAlgorithm();
     const host = this.#host(command.node);
     const global = await this.#take(command.from);
     this.#inbox.delete(command.from);
@@ -204,24 +199,27 @@ class NodeActor {
     if (command.to) this.#sendAll(copyPayload(upload), [command.to]);
   }
 
-  #decentralized(op: string): DecentralizedAlgorithm {
-    if (this.#algorithm.kind !== "decentralized") {
-      throw new Error(`${op} needs a decentralized algorithm, ${this.#algorithm.name} is not`);
-    }
-    return this.#algorithm;
+  #node(id: number): DecentralizedNode {
+    const node = this.#nodes.get(id);
+    if (!node) throw new Error(`node ${id} is not a decentralized node of worker ${this.#where}`);
+    return node;
   }
 
-  #federated(op: string): FederatedAlgorithm {
-    if (this.#algorithm.kind !== "federated") {
-      throw new Error(`${op} needs a federated algorithm, ${this.#algorithm.name} is not`);
-    }
-    return this.#algorithm;
-  }
-
-  #host(node: number): Hosted {
-    const host = this.#nodes.get(node);
-    if (!host) throw new Error(`node ${node} is not hosted on worker ${this.#setup.index}`);
+  #host(id: number): FederatedHost {
+    const host = this.#federated.get(id);
+    if (!host) throw new Error(`node ${id} is not a federated actor of worker ${this.#where}`);
     return host;
+  }
+
+  get #where(): number {
+    return this.#setup.index;
+  }
+
+  #federatedAlgorithm(): FederatedAlgorithm {
+    if (this.#algorithm.kind !== "federated") {
+      throw new Error(`${this.#algorithm.name} is not a federated algorithm`);
+    }
+    return this.#algorithm;
   }
 
   /** Sends one copy of `payload` per target: transferred to other Workers, kept if local. */

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import type { Hyperparameters } from "../algorithms/registry.ts";
+import type { AlgorithmSource } from "../algorithms/registry.ts";
 import type { Payload } from "../algorithms/algorithm.ts";
+import type { ProblemSource } from "../problems/registry.ts";
 
 /** The message id a mix uses for the node's own payload of that exchange. */
 export const SELF = -1;
@@ -59,10 +60,10 @@ export interface WorkerSetup {
   nodes: number[];
   /** The federated server's node id if this Worker hosts it, else null. */
   server: number | null;
-  /** Registry name and resolved hyper-parameters. */
-  algorithm: { name: string; params: Hyperparameters; module?: string };
-  /** A problem spec (plain data), the node count and the run's seed. */
-  problem: { spec: unknown; nodes: number; seed: number };
+  /** Registry name, resolved hyper-parameters and the module that registers it, if any. */
+  algorithm: AlgorithmSource;
+  /** The problem's resolved spec, node count and seed, and the module that registers it. */
+  problem: ProblemSource & { module?: string };
   /** The run's seed (gradient streams). */
   seed: number;
   /** Wall-clock bound on waiting for one message from another Worker (ms). */
@@ -81,42 +82,6 @@ export interface WireMessage {
   names: string[];
   /** The vectors, concatenated. */
   data: Float64Array;
-}
-
-/**
- * Checks a payload against its channel's message type: exactly the declared vector names,
- * each of the model's length. Algorithms that send something else fail at the sender, with
- * the channel named, instead of corrupting a neighbour.
- *
- * @param payload what the algorithm produced
- * @param channels the declared vector names
- * @param length the model dimension d
- * @param what the sender, for the message (e.g. "node 3, exchange 0")
- */
-export function checkPayload(
-  payload: Payload,
-  channels: readonly string[],
-  length: number,
-  what: string,
-): void {
-  const names = Object.keys(payload);
-  if (names.length !== channels.length || !channels.every((name) => name in payload)) {
-    throw new TypeError(
-      `Cannot send from ${what}: the channel carries {${channels.join(", ")}}, received {${
-        names.join(", ")
-      }}`,
-    );
-  }
-  for (const name of channels) {
-    const vector = payload[name];
-    if (!(vector instanceof Float64Array) || vector.length !== length) {
-      throw new TypeError(
-        `Cannot send from ${what}: ${name} must be a Float64Array of length ${length}, received ${vector?.constructor?.name} of length ${
-          (vector as { length?: number })?.length
-        }`,
-      );
-    }
-  }
 }
 
 /** Packs a payload into one fresh buffer (so it can be transferred). */
@@ -140,51 +105,4 @@ export function unpack(message: WireMessage): Payload {
     payload[name] = message.data.subarray(k * length, (k + 1) * length);
   });
   return payload;
-}
-
-/** A node's failure inside a Worker: which node, which step, and the stack. */
-export class NodeFailureError extends Error {
-  /** The failing node. */
-  readonly node: number;
-  /** Its step (iteration or round) when it failed. */
-  readonly step: number;
-  /**
-   * Wraps the cause with the node and step in the message.
-   *
-   * @param node the failing node
-   * @param step its step
-   * @param cause what was thrown
-   */
-  constructor(node: number, step: number, cause: unknown) {
-    const detail = cause instanceof Error ? cause.stack ?? cause.message : String(cause);
-    super(`node ${node} failed at step ${step}: ${detail}`);
-    this.name = "NodeFailureError";
-    this.node = node;
-    this.step = step;
-  }
-}
-
-/**
- * Stops a diverged run: the first model holding NaN or ±Infinity raises a
- * {@linkcode NodeFailureError} naming its node and the step.
- *
- * @param models each node's model (`nodes[k]` is the id of `models[k]`)
- * @param nodes the node ids
- * @param step the step of the evaluation
- */
-export function checkFiniteModels(
-  models: readonly Float64Array[],
-  nodes: readonly number[],
-  step: number,
-): void {
-  models.forEach((model, k) => {
-    const at = model.findIndex((value) => !Number.isFinite(value));
-    if (at >= 0) {
-      throw new NodeFailureError(
-        nodes[k],
-        step,
-        new RangeError(`the model diverged: parameter ${at} is ${model[at]}`),
-      );
-    }
-  });
 }

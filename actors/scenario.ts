@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Rng } from "../random.ts";
+import type { Agrees } from "../_schema_agrees.ts";
 
 const seconds = z.number().min(0).finite();
 const probability = z.number().min(0).max(1);
@@ -207,6 +208,9 @@ export interface RandomPartitions {
   /** Both directions or one way. */
   symmetric: boolean;
 }
+
+// The schema and the documented types above are one concept: the compiler holds them equal.
+const _scenarioAgrees: Agrees<Scenario, z.output<typeof scenarioSchema>> = true;
 
 /** How the actor engine runs a decentralized algorithm. */
 export type ExecutionMode = "sync" | "async" | "bounded";

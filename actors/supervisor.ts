@@ -8,7 +8,7 @@
  */
 import * as Comlink from "comlink";
 import type { Command, Snapshot, WorkerSetup } from "./protocol.ts";
-import { NodeFailureError } from "./protocol.ts";
+import { NodeFailureError } from "../algorithms/node_failure.ts";
 
 interface NodeActorApi {
   init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string>;

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { describeIssue, type Issue } from "../_describe_issue.ts";
+import { describeIssue, type SchemaIssue } from "../_describe_issue.ts";
 import type { Algorithm } from "./algorithm.ts";
 import { consensusSgd } from "./consensus_sgd.ts";
 import {
@@ -21,8 +21,15 @@ import { fedAms, fedAvg, fedLamb } from "./federated.ts";
 /** Hyper-parameters as plain data. */
 export type Hyperparameters = Record<string, unknown>;
 
-/** One problem found by a {@linkcode HyperparameterSchema}. */
-export type SchemaIssue = Issue;
+/** How a Worker rebuilds an algorithm: its registry name, hyper-parameters and module. */
+export interface AlgorithmSource {
+  /** The registry name. */
+  readonly name: string;
+  /** Resolved hyper-parameters (every default filled in). */
+  readonly params: Hyperparameters;
+  /** A module that registers it, for user algorithms; Workers import it first. */
+  readonly module?: string;
+}
 
 /**
  * Validates hyper-parameters and fills in defaults; a zod object schema (`z.strictObject`)

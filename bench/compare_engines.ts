@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { actorRunOptions, buildSetup, type SimulationSetup } from "../simulation.ts";
-import { resolveConfig, type SimulationConfig } from "../config.ts";
+import { actorRunOptions, buildSetup, type SimulationSetup } from "../simulation/mod.ts";
+import { resolveConfig, type SimulationConfig } from "../simulation/config.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
-import { runDecentralized } from "../actors/sequential.ts";
-import { runActors } from "../actors/actor_engine.ts";
+import { runDecentralized } from "../simulation/sequential.ts";
+import { runActors } from "../actors/engine.ts";
 
 /** One measured configuration. */
 export interface EngineComparison {

@@ -1,4 +1,4 @@
-import { runSimulation } from "../simulation.ts";
+import { runSimulation } from "../simulation/mod.ts";
 import { benchScenario } from "./compare_engines.ts";
 
 for (const nodes of [8, 64, 512]) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MetricsRow } from "../actors/sequential.ts";
+import type { MetricsRow } from "./rows.ts";
 
 /** One JSON object per line, keys in the row's order; same rows → same bytes. */
 export function toJsonl(rows: readonly object[]): string {

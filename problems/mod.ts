@@ -27,8 +27,9 @@ export { Rng } from "../random.ts";
 export * from "./quadratic.ts";
 export * from "./synthetic.ts";
 export * from "./registry.ts";
+export type { LeastSquaresSpec, LogisticSpec, NeuralSpec, QuadraticSpec } from "./specs.ts";
+export * from "./backend_names.ts";
 // Types only: the neural modules load tfjs, which flat problems should not pay for. Import
 // "@gossim/gossim/neural" for the functions.
-export type { NeuralOptions, NeuralPartition, NeuralProblem, NeuralSpec } from "./neural.ts";
+export type { NeuralOptions, NeuralPartition, NeuralProblem } from "./neural.ts";
 export type { LayersModel, ModelName } from "./models.ts";
-export type { BackendName } from "./tfjs_backend.ts";

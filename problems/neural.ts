@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { Rng } from "../random.ts";
 import type { LayerSpec, Problem } from "./problem.ts";
+import type { NeuralSpec } from "./specs.ts";
 import { loadMnistPixels, type MnistPixels } from "./idx.ts";
 import {
   buildModel,
@@ -40,8 +41,8 @@ export type NeuralPartition = "iid" | "classes" | "dirichlet" | "unbalanced";
 
 /** Options of {@linkcode neuralProblem}. */
 export interface NeuralOptions {
-  /** The model (see {@linkcode buildModel}). */
-  readonly model: ModelName;
+  /** The model (see {@linkcode buildModel}). Default `"softmax"`. */
+  readonly model?: ModelName;
   /** The partition scheme (ALGORITHMS.md §5). Default `"iid"`. */
   readonly partition?: NeuralPartition;
   /** Classes per node for `partition: "classes"`, in [1, 10]. Default 2. */
@@ -69,12 +70,6 @@ export interface NeuralOptions {
   readonly seed: number;
 }
 
-/** A {@linkcode neuralProblem} as plain data (the node count and seed come separately). */
-export interface NeuralSpec extends Omit<NeuralOptions, "nodes" | "seed"> {
-  /** Discriminant. */
-  readonly type: "neural";
-}
-
 /** A neural-network {@linkcode Problem} on MNIST. */
 export interface NeuralProblem extends Problem {
   /** The fraction of the test images whose label the model at `x` predicts. */
@@ -82,7 +77,7 @@ export interface NeuralProblem extends Problem {
   /** Each node's number of training images per class (N rows of 10). */
   readonly classHistogram: readonly (readonly number[])[];
   /** The model's name. */
-  readonly model: ModelName;
+  readonly model?: ModelName;
   /** The tfjs backend the problem computes on. */
   readonly backend: BackendName;
   /** The tfjs-layers model whose weights the flat parameters are (to save or inspect it). */
@@ -129,7 +124,7 @@ function checkOptions(options: NeuralOptions) {
     ? { scheme: "dirichlet", alpha }
     : { scheme: partition };
   return {
-    model: checkName("model", options.model, MODEL_NAMES),
+    model: checkName("model", options.model ?? "softmax", MODEL_NAMES),
     backend: checkName("backend", options.backend ?? "wasm", BACKEND_NAMES),
     spec,
     batchSize: checkPositiveInteger(WHAT, "batchSize", options.batchSize ?? 32),

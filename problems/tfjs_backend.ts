@@ -9,18 +9,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmConvFilterGradient } from "./_wasm_conv_grad.ts";
+import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
 
-/** The backends {@linkcode initBackend} knows. */
-export type BackendName = "wasm" | "cpu" | "tensorflow" | "tensorflow-gpu" | "webgpu";
-
-/** The names {@linkcode initBackend} accepts, `"wasm"` (the default) first. */
-export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
-  "wasm",
-  "cpu",
-  "tensorflow",
-  "tensorflow-gpu",
-  "webgpu",
-]);
+/** The backend names, re-exported beside the backends. */
+export { BACKEND_NAMES, type BackendName };
 
 /**
  * A known backend that cannot run here: its package failed to load, or tfjs did not switch to

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { listAlgorithms } from "../algorithms/registry.ts";
-import { runSimulation, type SimulationResult } from "../simulation.ts";
-import type { ActorMetricsRow } from "../actors/actor_engine.ts";
-import { NodeFailureError } from "../actors/protocol.ts";
+import { runSimulation, type SimulationResult } from "../simulation/mod.ts";
+import type { ActorMetricsRow } from "../metrics/rows.ts";
+import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { runCli } from "./_cli.ts";
 import "./fixtures/throwing_algorithm.ts";
 

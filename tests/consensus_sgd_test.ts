@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
-import { runDecentralized } from "../actors/sequential.ts";
+import { runDecentralized } from "../simulation/sequential.ts";
 import { quadraticProblem } from "../problems/quadratic.ts";
 import { constantWeights } from "../topologies/mixing.ts";
 import { ringTopology } from "../topologies/generators.ts";
@@ -85,7 +85,7 @@ Deno.test("CDMSGD momentum forms: Nesterov, heavy ball and look-ahead all reach 
 });
 
 Deno.test("degree of consensus (best − worst node accuracy) shrinks as gCDSGD's ω falls", async () => {
-  const { runSimulation } = await import("../simulation.ts");
+  const { runSimulation } = await import("../simulation/mod.ts");
   const spread = async (omega: number) => {
     const result = await runSimulation({
       algorithms: [{ name: "gcdsgd", params: { alpha: 0.5, omega } }],

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import type { AdaptiveState } from "../algorithms/decentralized_adaptive.ts";
-import { runDecentralized } from "../actors/sequential.ts";
+import { runDecentralized } from "../simulation/sequential.ts";
 import { theorem1Problem } from "../problems/registry.ts";
 import { quadraticProblem } from "../problems/quadratic.ts";
 import { mixingFromMatrix } from "../topologies/mixing_from_matrix.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
 import type { LocalAmsClient } from "../algorithms/federated.ts";
-import { runFederated } from "../actors/sequential.ts";
+import { runFederated } from "../simulation/sequential.ts";
 import { logisticProblem } from "../problems/synthetic.ts";
 import { Rng } from "../random.ts";
 
@@ -120,12 +120,12 @@ Deno.test("Fed-AMS server keeps v̂ = max(v̂, mean v) across rounds (never decr
 });
 
 Deno.test("local epochs: E·⌈n_i / batch⌉ steps per client, the same on both engines", async () => {
-  const { clientSteps } = await import("../actors/sequential.ts");
+  const { clientSteps } = await import("../algorithms/federated_round.ts");
   const fake = { batchSize: 32, samples: (i: number) => [100, 64, 5][i] } as never;
   assert.deepEqual([0, 1, 2].map((i) => clientSteps(fake, i, 7, 3)), [12, 6, 3]);
   assert.equal(clientSteps(fake, 0, 7, null), 7);
   assert.equal(clientSteps({ samples: () => 50 } as never, 0, 7, 2), 2, "full-batch gradients");
-  const { runSimulation } = await import("../simulation.ts");
+  const { runSimulation } = await import("../simulation/mod.ts");
   const scenario = {
     algorithms: ["fed-ams"],
     nodes: 4,

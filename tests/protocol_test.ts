@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { checkPayload, NodeFailureError, pack, unpack } from "../actors/protocol.ts";
+import { pack, unpack } from "../actors/protocol.ts";
+import { checkPayload } from "../algorithms/payload.ts";
+import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { EventQueue } from "../actors/event_queue.ts";
 
 Deno.test("pack/unpack: one transferable buffer, the same vectors back", () => {

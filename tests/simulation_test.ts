@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runSimulation } from "../simulation.ts";
+import { runSimulation } from "../simulation/mod.ts";
 
 const scenario = {
   algorithms: ["decentralized-amsgrad", "cdmsgd", "fed-ams"],

@@ -41,7 +41,8 @@ export type TopologyType = typeof TOPOLOGY_TYPES[number];
  * - `"torus"`, `"grid"`: `rows` and `cols`;
  * - `"hypercube"`: `dimension` (2^dimension nodes);
  * - `"erdos-renyi"`: `nodes`, `p` and `seed`;
- * - `"custom"`: either `adjacency` (a symmetric 0/1 matrix) or `edges` together with `nodes`.
+ * - `"custom"`: either `adjacency` (a symmetric 0/1 matrix) or `edges` together with `nodes`;
+ *   a config may name an edge-list `file` instead, which is read into `edges` before building.
  */
 export interface TopologySpec {
   /** The kind of topology. */
@@ -62,6 +63,8 @@ export interface TopologySpec {
   readonly adjacency?: readonly (readonly number[])[];
   /** Custom topology: an edge list over `nodes` nodes. */
   readonly edges?: readonly (readonly [number, number])[];
+  /** Custom topology: an edge-list file (read into `edges` by the caller, never here). */
+  readonly file?: string;
 }
 
 function field<K extends keyof TopologySpec>(

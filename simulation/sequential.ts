@@ -2,50 +2,27 @@
  * The sequential engine: every node in one thread, lock-step iterations, a perfect network.
  * It is the oracle the actor engine is tested against and the fastest way to run a
  * fault-free experiment. Decentralized runs mix through W exactly; federated runs are rounds
- * of T local steps on a seeded sample of the clients.
+ * of T local steps on a seeded sample of the clients. The per-node arithmetic is the
+ * iteration template of `algorithms/` that the node actors call too; this file holds only the
+ * lock-step loops.
  *
  * @module
  */
+import type { DecentralizedAlgorithm, FederatedAlgorithm } from "../algorithms/algorithm.ts";
+import { DecentralizedNode, gradientRng, nodeContext } from "../algorithms/iteration.ts";
 import {
-  type DecentralizedAlgorithm,
-  type FederatedAlgorithm,
-  type NodeContext,
-  type Payload,
-  weightedSumInto,
-} from "../algorithms/algorithm.ts";
+  type AggregationWeighting,
+  aggregationWeights,
+  clientSteps,
+  participationSampler,
+  trainClient,
+} from "../algorithms/federated_round.ts";
+import { copyPayload, payloadBytes } from "../algorithms/payload.ts";
+import { checkFiniteModels } from "../algorithms/node_failure.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
-import { Rng } from "../random.ts";
-import { evaluateModels, type ModelMetrics } from "../metrics/evaluate.ts";
-import { checkFiniteModels } from "./protocol.ts";
-
-/** One evaluation point of a run. */
-export interface MetricsRow extends ModelMetrics {
-  /** The algorithm's registry name. */
-  algorithm: string;
-  /** Iterations (decentralized) or rounds (federated) completed. */
-  step: number;
-  /** Messages sent so far (every neighbour exchange, broadcast and upload counts one). */
-  messages: number;
-  /** Payload bytes sent so far (8 bytes per parameter). */
-  bytes: number;
-}
-
-/** What a run returns. */
-export interface RunResult {
-  /** One row per evaluation, in order. */
-  rows: MetricsRow[];
-  /** The final models: every node's x_i, or the federated global model alone. */
-  models: Float64Array[];
-}
-
-/** What every engine accepts besides its own options. */
-export interface RunHooks {
-  /** Called with every metrics row as soon as it is recorded (progress, partial outputs). */
-  onRow?: (row: MetricsRow) => void;
-  /** Stops the run between steps; the engine throws the signal's reason. */
-  signal?: AbortSignal;
-}
+import { evaluateModels } from "../metrics/evaluate.ts";
+import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 
 /** Options of a decentralized run on the sequential engine. */
 export interface DecentralizedRunOptions extends RunHooks {
@@ -63,25 +40,6 @@ export interface DecentralizedRunOptions extends RunHooks {
   evalEvery?: number;
   /** Called after every iteration with every node's state (tests check invariants here). */
   onStep?: (t: number, states: readonly unknown[]) => void;
-}
-
-/** The random stream of node `id`'s gradients; both engines use it. */
-export function gradientRng(seed: number, id: number): Rng {
-  return new Rng(seed, `node/${id}/gradient`);
-}
-
-/** Copies a payload into fresh buffers. */
-export function copyPayload(payload: Payload): Payload {
-  const copy: Payload = {};
-  for (const name of Object.keys(payload)) copy[name] = new Float64Array(payload[name]);
-  return copy;
-}
-
-/** Bytes on the wire of a payload (8 per entry). */
-export function payloadBytes(payload: Payload): number {
-  let bytes = 0;
-  for (const name of Object.keys(payload)) bytes += payload[name].byteLength;
-  return bytes;
 }
 
 /**
@@ -110,35 +68,32 @@ export function* decentralizedSteps(
     );
   }
   const x0 = problem.initialParams();
-  const states = Array.from({ length: n }, (_, id) => algorithm.init(context(problem, id), x0));
-  const rngs = Array.from({ length: n }, (_, id) => gradientRng(seed, id));
   const gradient = new Float64Array(problem.dim);
+  const nodes = Array.from(
+    { length: n },
+    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, gradient),
+  );
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
   for (let t = 1; t <= steps; t++) {
     options.signal?.throwIfAborted();
-    for (let i = 0; i < n; i++) {
-      problem.gradient(i, algorithm.gradientPoint(states[i]), gradient, rngs[i]);
-      algorithm.localStep(states[i], gradient, t);
-    }
+    for (const node of nodes) node.iterate(t);
     for (let round = 0; round < algorithm.exchanges; round++) {
-      const sent = states.map((state) => copyPayload(algorithm.outgoing(state, round)));
-      for (let i = 0; i < n; i++) {
-        const { indices, weights } = mixing.rows[i];
+      const sent = nodes.map((node) => node.send(round));
+      for (const node of nodes) {
+        const { indices, weights } = mixing.rows[node.id];
         const neighbours = indices.length - 1;
         messages += neighbours;
-        bytes += neighbours * payloadBytes(sent[i]);
-        algorithm.mix(states[i], round, mixPayloads(indices.map((j) => sent[j]), weights));
+        bytes += neighbours * payloadBytes(sent[node.id]);
+        node.mix(round, indices.map((j) => sent[j]), weights);
       }
     }
-    options.onStep?.(t, states);
+    options.onStep?.(t, nodes.map((node) => node.state));
     yield;
     if (t % evalEvery === 0 || t === steps) {
-      const models = states.map((state) => algorithm.params(state));
+      const models = nodes.map((node) => node.params());
       checkFiniteModels(models, [...models.keys()], t);
-      const rates = algorithm.adaptiveRate
-        ? states.map((state) => algorithm.adaptiveRate!(state))
-        : null;
+      const rates = algorithm.adaptiveRate ? nodes.map((node) => node.rate()!) : null;
       const row = {
         algorithm: algorithm.name,
         step: t,
@@ -150,41 +105,7 @@ export function* decentralizedSteps(
       options.onRow?.(row);
     }
   }
-  return { rows, models: states.map((state) => new Float64Array(algorithm.params(state))) };
-}
-
-/**
- * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order):
- * both engines mix through this, so equal inputs give bit-identical results.
- */
-export function mixPayloads(payloads: readonly Payload[], weights: readonly number[]): Payload {
-  const mixed: Payload = {};
-  for (const name of Object.keys(payloads[0])) {
-    const vectors = payloads.map((payload) => payload[name]);
-    mixed[name] = weightedSumInto(new Float64Array(vectors[0].length), vectors, weights);
-  }
-  return mixed;
-}
-
-/**
- * One federated client's round, as both engines run it: start from the broadcast, take
- * `steps` local steps on its own gradient stream, return its upload (not copied).
- */
-export function trainClient<C>(
-  problem: Problem,
-  algorithm: FederatedAlgorithm<C>,
-  client: number,
-  global: Payload,
-  steps: number,
-  rng: Rng,
-  gradient: Float64Array,
-): Payload {
-  const state = algorithm.initClient(context(problem, client), global);
-  for (let t = 1; t <= steps; t++) {
-    problem.gradient(client, algorithm.gradientPoint(state), gradient, rng);
-    algorithm.localStep(state, gradient, t);
-  }
-  return algorithm.upload(state);
+  return { rows, models: nodes.map((node) => new Float64Array(node.params())) };
 }
 
 function drain<T>(steps: Generator<void, T, void>): T {
@@ -220,14 +141,6 @@ export async function runCooperatively<T>(
   }
 }
 
-/** A node's context for `Algorithm.init`. */
-export function context(problem: Problem, id: number): NodeContext {
-  return { id, nodes: problem.nodes, dim: problem.dim, layers: problem.layers };
-}
-
-/** How the server weights the uploads of a round. */
-export type AggregationWeighting = "uniform" | "samples";
-
 /** Options of a federated run on the sequential engine. */
 export interface FederatedRunOptions extends RunHooks {
   /** The objective; its nodes are the clients. */
@@ -253,41 +166,6 @@ export interface FederatedRunOptions extends RunHooks {
   evalEvery?: number;
 }
 
-/** How many local steps client `client` takes per round (both engines use this). */
-export function clientSteps(
-  problem: Problem,
-  client: number,
-  localSteps: number,
-  localEpochs: number | null | undefined,
-): number {
-  if (!localEpochs) return localSteps;
-  const batch = problem.batchSize ?? 0;
-  const perEpoch = batch > 0 ? Math.ceil(problem.samples(client) / batch) : 1;
-  return localEpochs * perEpoch;
-}
-
-/** The clients taking part in each round, drawn from the run's seed. */
-export function participationSampler(
-  seed: number,
-  clients: number,
-  participation: number,
-): () => number[] {
-  const rng = new Rng(seed, "participation");
-  const count = Math.max(1, Math.round(participation * clients));
-  return () => count === clients ? [...Array(clients).keys()] : rng.sample(clients, count);
-}
-
-/** The aggregation weights of the round's participants (they sum to 1). */
-export function aggregationWeights(
-  problem: Problem,
-  participants: readonly number[],
-  weighting: AggregationWeighting,
-): number[] {
-  if (weighting === "uniform") return participants.map(() => 1 / participants.length);
-  const total = participants.reduce((sum, i) => sum + problem.samples(i), 0);
-  return participants.map((i) => problem.samples(i) / total);
-}
-
 /**
  * Runs a federated algorithm round by round.
  *
@@ -302,7 +180,7 @@ export function runFederated(options: FederatedRunOptions): RunResult {
 export function* federatedSteps(options: FederatedRunOptions): Generator<void, RunResult, void> {
   const { problem, algorithm, rounds, localSteps, seed } = options;
   const evalEvery = options.evalEvery ?? 1;
-  const server = algorithm.initServer(context(problem, -1), problem.initialParams());
+  const server = algorithm.initServer(nodeContext(problem, -1), problem.initialParams());
   const rngs = Array.from({ length: problem.nodes }, (_, id) => gradientRng(seed, id));
   const sample = participationSampler(seed, problem.nodes, options.participation);
   const gradient = new Float64Array(problem.dim);

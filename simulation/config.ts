@@ -2,22 +2,25 @@
  * The simulation config: one plain-data description of a run (topology, mixing rule,
  * algorithms and their hyper-parameters, problem, engine, steps, seed), validated with zod
  * before anything runs. Every error names its JSON path, the bad value and what was expected.
+ * The config's types are the schema's output: one definition per concept.
  *
  * @module
  */
 import { z } from "zod";
-import { describeIssue } from "./_describe_issue.ts";
-import { getAlgorithm, resolveHyperparameters } from "./algorithms/registry.ts";
-import { TOPOLOGY_TYPES, type TopologyType } from "./topologies/topology_spec.ts";
-import type { MixingSpec } from "./topologies/mixing_spec.ts";
-import type { AnyProblemSpec } from "./problems/registry.ts";
-import type { AggregationWeighting } from "./actors/sequential.ts";
+import { describeIssue } from "../_describe_issue.ts";
+import { getAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts";
+import { TOPOLOGY_TYPES, type TopologyType } from "../topologies/topology_spec.ts";
+import { MIXING_RULES, type MixingSpec } from "../topologies/mixing_spec.ts";
+import type { Agrees } from "../_schema_agrees.ts";
+import { getProblem, listProblems, type ProblemSource } from "../problems/registry.ts";
+import { BACKEND_NAMES } from "../problems/backend_names.ts";
 import {
   type ExecutionMode,
   type MissingPolicy,
   type Scenario,
   scenarioSchema,
-} from "./actors/scenario.ts";
+} from "../actors/scenario.ts";
+import type { AggregationWeighting } from "../algorithms/federated_round.ts";
 
 const int = (min: number) => z.number().int().min(min);
 const matrix = z.array(z.array(z.number().finite()));
@@ -30,53 +33,16 @@ const topologySchema = z.strictObject({
   p: z.number().gt(0).max(1).optional(),
   adjacency: matrix.optional(),
   edges: z.array(z.tuple([int(0), int(0)])).optional(),
+  file: z.string().min(1).optional(),
 });
 
 const mixingSchema = z.strictObject({
-  rule: z.enum(["uniform", "metropolis-hastings", "max-degree", "constant", "custom"])
-    .default("metropolis-hastings"),
+  rule: z.enum(MIXING_RULES).default("metropolis-hastings"),
   lazy: z.boolean().default(false),
   self: z.number().min(0).max(1).optional(),
   neighbor: z.number().min(0).max(1).optional(),
   matrix: matrix.optional(),
 });
-
-const syntheticFields = {
-  dim: int(1).max(100_000).default(10),
-  samplesPerNode: int(1).default(100),
-  testSamples: int(1).default(500),
-  heterogeneity: z.number().min(0).finite().default(0),
-  noise: z.number().min(0).finite().optional(),
-  batchSize: int(0).default(0),
-  l2: z.number().min(0).finite().optional(),
-};
-
-const problemSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("quadratic"),
-    dim: int(1).max(1_000_000).default(10),
-    a: matrix.optional(),
-    b: matrix.optional(),
-    heterogeneity: z.number().min(0).finite().optional(),
-    curvature: z.tuple([z.number().positive(), z.number().positive()]).optional(),
-    noise: z.number().min(0).finite().optional(),
-    x0: z.array(z.number().finite()).optional(),
-  }),
-  z.strictObject({ type: z.literal("least-squares"), ...syntheticFields }),
-  z.strictObject({ type: z.literal("logistic"), ...syntheticFields }),
-  z.strictObject({
-    type: z.literal("neural"),
-    model: z.enum(["softmax", "mlp", "cnn", "small-cnn"]).default("softmax"),
-    partition: z.enum(["iid", "classes", "dirichlet", "unbalanced"]).default("iid"),
-    classesPerNode: int(1).max(10).optional(),
-    dirichletAlpha: z.number().positive().finite().optional(),
-    batchSize: int(1).default(32),
-    trainSamples: int(1).max(60_000).optional(),
-    testSamples: int(1).max(10_000).optional(),
-    evalSamples: int(1).optional(),
-    dataDir: z.string().min(1).optional(),
-  }),
-]);
 
 const algorithmEntry = z.union([
   z.string(),
@@ -85,34 +51,52 @@ const algorithmEntry = z.union([
 
 /** The zod schema of a simulation config (defaults filled in by parsing). */
 const configSchema = z.strictObject({
+  /** A label for the run. */
   name: z.string().default("run"),
-  algorithms: z.array(algorithmEntry).min(1).default([
-    "decentralized-amsgrad",
-    "dadam",
-  ]),
+  /** The algorithms to run on the same scenario: names, or `{ name, params }`. */
+  algorithms: z.array(algorithmEntry).min(1).default(["decentralized-amsgrad", "dadam"]),
+  /** Number of nodes N (clients, for federated algorithms). */
   nodes: int(2).max(100_000).default(5),
+  /** The communication graph. */
   topology: topologySchema.prefault({}),
+  /** The mixing rule W. */
   mixing: mixingSchema.prefault({}),
-  problem: problemSchema.prefault({ type: "logistic" }),
+  /** The objective and its data: a registered problem `type` and its fields. */
+  problem: z.looseObject({ type: z.string() }).prefault({ type: "logistic" }),
+  /** Iterations, or rounds for federated algorithms. */
   steps: int(1).max(10_000_000).default(200),
+  /** Evaluate every this many steps (and after the last). */
   evalEvery: int(1).default(10),
+  /** The run's seed: every random choice flows from it. */
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+  /** `sequential` (one thread, exact) or `actors` (a Worker per group of nodes, scheduler). */
   engine: z.enum(["sequential", "actors"]).default("sequential"),
-  backend: z.enum(["wasm", "cpu", "tensorflow", "tensorflow-gpu", "webgpu"]).default("wasm"),
+  /** Tensor backend of neural-network problems (each Worker initialises it once). */
+  backend: z.enum(BACKEND_NAMES).default("wasm"),
+  /** Actor engine: number of Workers (null = one per core, at most one per node). */
   workers: int(1).max(1024).nullable().default(null),
+  /** Actor engine: sync, async or bounded. */
   mode: z.enum(["sync", "async", "bounded"]).default("sync"),
+  /** Actor engine: barrier/round deadline and bound of bounded waits (virtual seconds). */
   timeout: z.number().positive().finite().default(1),
+  /** Actor engine, sync mode: what a missing neighbour value becomes. */
   missing: z.enum(["stale", "self", "renormalize"]).default("stale"),
+  /** Actor engine, bounded mode: how many steps a neighbour may lag. */
   staleness: int(0).default(2),
+  /** Actor engine: the network and fault model. */
   network: scenarioSchema.prefault({}),
+  /** Federated rounds: local steps (or epochs), participation and aggregation weights. */
   federated: z.strictObject({
     localSteps: int(1).default(1),
     localEpochs: int(1).max(1000).nullable().default(null),
     participation: z.number().gt(0).max(1).default(1),
     weighting: z.enum(["uniform", "samples"]).default("uniform"),
   }).prefault({}),
+  /** Output directory, or null for none. */
   out: z.string().min(1).nullable().default(null),
+  /** Run every algorithm for seeds seed, seed + 1, …, seed + repeat − 1; report mean ± std. */
   repeat: int(1).max(1000).default(1),
+  /** A hyper-parameter grid (e.g. α over {1e-1 … 1e-6}); the best value per algorithm wins. */
   sweep: z.strictObject({
     param: z.string().min(1).default("alpha"),
     values: z.array(z.number().finite()).min(1),
@@ -165,6 +149,8 @@ export interface TopologyConfig {
   adjacency?: number[][];
   /** Custom: an edge list. */
   edges?: [number, number][];
+  /** Custom: an edge-list file (N, then one `a b` pair per line). */
+  file?: string;
 }
 
 /** Federated rounds: local steps, participation and aggregation weights. */
@@ -191,8 +177,8 @@ export interface SimulationConfig {
   topology: TopologyConfig;
   /** The mixing rule W. */
   mixing: MixingSpec & { lazy: boolean };
-  /** The objective and its data. */
-  problem: AnyProblemSpec;
+  /** The objective and its data: a registered problem's resolved spec. */
+  problem: ProblemSource["spec"];
   /** Iterations, or rounds for federated algorithms. */
   steps: number;
   /** Evaluate every this many steps (and after the last). */
@@ -240,10 +226,11 @@ export interface SweepConfig {
 /** A config as a user writes it: any field may be left out and takes its default. */
 export type SimulationInput = { [K in keyof SimulationConfig]?: unknown };
 
-// The schema's output must fit the interfaces above (checked at compile time).
-type SchemaOutput = z.output<typeof configSchema>;
-const _schemaFits: Omit<SimulationConfig, "algorithms" | "problem" | "mixing" | "network"> =
-  {} as Omit<SchemaOutput, "algorithms" | "problem" | "mixing" | "network">;
+// The schema and the documented types above are one concept: the compiler holds them equal.
+const _configAgrees: Agrees<
+  Omit<SimulationConfig, "algorithms" | "problem">,
+  Omit<z.output<typeof configSchema>, "algorithms" | "problem">
+> = true;
 
 /** Bad input: the message lists every problem, each naming its JSON path. */
 export class ConfigError extends Error {
@@ -259,6 +246,32 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
     this.problems = problems;
   }
+}
+
+/** The problem's spec checked against its registered type's schema, defaults filled in. */
+function resolveProblem(
+  input: { type: string } & Record<string, unknown>,
+  problems: string[],
+): ProblemSource["spec"] | null {
+  let definition;
+  try {
+    definition = getProblem(input.type);
+  } catch {
+    const known = listProblems().map((d) => d.name).join(", ");
+    problems.push(`problem.type = ${JSON.stringify(input.type)}: expected one of ${known}`);
+    return null;
+  }
+  const { type: _type, ...fields } = input;
+  if ("backend" in fields) {
+    problems.push(`problem.backend: unknown field; set the config's top-level "backend"`);
+    return null;
+  }
+  const parsed = definition.parameters.safeParse(fields);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((issue) => describeIssue(fields, issue, "problem")));
+    return null;
+  }
+  return { type: definition.name, ...(parsed.data as Record<string, unknown>) };
 }
 
 /**
@@ -287,6 +300,10 @@ export function resolveConfig(input: SimulationInput | unknown): SimulationConfi
       return [];
     }
   });
-  if (problems.length || !parsed.success) throw new ConfigError(problems);
-  return { ...parsed.data, algorithms } as SimulationConfig;
+  const raw = parsed.success ? parsed.data.problem : (input as { problem?: unknown })?.problem;
+  const problem = typeof (raw as { type?: unknown })?.type === "string"
+    ? resolveProblem(raw as { type: string }, problems)
+    : null;
+  if (problems.length || !parsed.success || !problem) throw new ConfigError(problems);
+  return { ...parsed.data, algorithms, problem };
 }

@@ -1,0 +1,106 @@
+/**
+ * Sync mode: barrier phases (one per exchange of every iteration) with a deadline `timeout`
+ * after the barrier opened. A message missing when a node mixes is handled by the `missing`
+ * policy (`stale`, `self`, `renormalize`); a node whose own work overruns the deadline mixes
+ * late with what it has.
+ *
+ * @module
+ */
+import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
+import type { MixingMatrix } from "../topologies/mixing.ts";
+import { emitMix } from "./emit_mix.ts";
+import { EventQueue } from "./event_queue.ts";
+import type { Arrival, RunState } from "./run_state.ts";
+import type { MissingPolicy } from "./scenario.ts";
+
+/** What the sync driver needs besides the run state. */
+export interface SyncPlan {
+  /** The algorithm (its exchange count). */
+  algorithm: DecentralizedAlgorithm;
+  /** W: neighbours and summation order. */
+  mixing: MixingMatrix;
+  /** Iterations. */
+  steps: number;
+  /** Evaluate every this many iterations (and after the last). */
+  evalEvery: number;
+  /** Barrier deadline (virtual seconds after it opened). */
+  timeout: number;
+  /** What a missing neighbour value becomes. */
+  missing: MissingPolicy;
+}
+
+/** Runs every iteration in barrier phases. */
+export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
+  const { steps, timeout, evalEvery } = plan;
+  const n = run.nodeSteps.length;
+  const everyone = [...Array(n).keys()];
+  const free = new Float64Array(n);
+  const late = new EventQueue<Arrival>();
+  let open = 0;
+  for (let t = 1; t <= steps; t++) {
+    for (let round = 0; round < plan.algorithm.exchanges; round++) {
+      while (late.size && late.peek()!.time <= open) run.absorb(late.pop()!.event);
+      const deadline = open + timeout;
+      const start = everyone.map((i) => Math.max(open, free[i]));
+      const ready = everyone.map((i) => start[i] + (round === 0 ? run.computeTime(i) : 0));
+      const active = everyone.filter((i) => run.alive(i, start[i]) && run.alive(i, ready[i]));
+      const inbound: Arrival[][] = everyone.map(() => []);
+      for (const i of active) {
+        if (round === 0) {
+          run.command(i, { op: "step", node: i, t });
+          run.nodeSteps[i]++;
+          run.nodeTimes[i] = ready[i];
+        }
+        for (const arrival of run.sendToNeighbours(i, round, t, ready[i])) {
+          inbound[arrival.to].push(arrival);
+        }
+      }
+      let closed = open;
+      for (const j of active) {
+        const expected = run.neighbours[j].length;
+        const last = inbound[j].length === expected
+          ? Math.max(...inbound[j].map((a) => a.time), -Infinity)
+          : Infinity;
+        const mixTime = Math.max(ready[j], Math.min(deadline, last));
+        mixSync(run, plan, j, round, t, inbound[j], mixTime, late);
+        free[j] = mixTime;
+        closed = Math.max(closed, Math.min(deadline, mixTime));
+      }
+      open = active.length ? closed : deadline;
+      run.now = Math.max(run.now, open);
+    }
+    if (t % evalEvery === 0 || t === steps) {
+      run.now = Math.max(open, ...free);
+      await run.evaluate(t, everyone);
+    } else await run.maybeFlush();
+  }
+}
+
+/** One node's mix in sync mode: fresh values where they arrived, the policy elsewhere. */
+function mixSync(
+  run: RunState,
+  plan: SyncPlan,
+  j: number,
+  round: number,
+  t: number,
+  inbound: Arrival[],
+  mixTime: number,
+  late: EventQueue<Arrival>,
+): void {
+  const stalePolicy = plan.missing === "stale";
+  emitMix(run, plan.mixing.rows[j], j, round, plan.missing, (k) => {
+    const fresh = inbound.find((a) => a.from === k && a.time <= mixTime);
+    if (fresh) {
+      run.absorb(fresh);
+      return { id: fresh.id, staleness: 0 };
+    }
+    const stale = stalePolicy ? run.held(j, k, round) : undefined;
+    return stale ? { id: stale.id, staleness: t - stale.stamp } : null;
+  });
+  for (const arrival of inbound) {
+    if (arrival.time > mixTime) {
+      run.countLate();
+      late.push(arrival.time, arrival);
+    }
+  }
+}

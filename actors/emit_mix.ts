@@ -1,0 +1,50 @@
+/**
+ * How a node's mix command is composed from the values it holds, in every decentralized mode:
+ * W_jk for each neighbour value chosen; a missing one's weight goes to the node itself, or
+ * (`renormalize`) the weights used are rescaled to sum to 1. Summation follows W's row order,
+ * as in the sequential engine.
+ *
+ * @module
+ */
+import type { MixingRow } from "../topologies/mixing.ts";
+import { SELF } from "./protocol.ts";
+import type { RunState } from "./run_state.ts";
+import type { MissingPolicy } from "./scenario.ts";
+
+/** A neighbour value chosen for a mix: its message id and how many steps old it is. */
+export interface Chosen {
+  /** Message id. */
+  id: number;
+  /** Steps between the value's sender step and the receiver's step (−1 for its own). */
+  staleness: number;
+}
+
+/**
+ * Emits node `j`'s mix of exchange `round`, with `choose(k)` giving the value used for
+ * neighbour k (null when it has none).
+ */
+export function emitMix(
+  run: RunState,
+  row: MixingRow,
+  j: number,
+  round: number,
+  missing: MissingPolicy,
+  choose: (k: number) => Chosen | null,
+): void {
+  const { indices, weights } = row;
+  const renormalize = missing === "renormalize";
+  const from: number[] = [], used: number[] = [];
+  let selfExtra = 0;
+  indices.forEach((k, position) => {
+    const chosen = k === j ? { id: SELF, staleness: -1 } : choose(k);
+    if (chosen) {
+      from.push(chosen.id);
+      used.push(weights[position]);
+      if (chosen.staleness >= 0) run.recordStaleness(chosen.staleness);
+    } else if (!renormalize) selfExtra += weights[position];
+  });
+  used[from.indexOf(SELF)] += selfExtra;
+  const total = used.reduce((sum, w) => sum + w, 0);
+  const final = renormalize ? used.map((w) => w / total) : used;
+  run.command(j, { op: "mix", node: j, round, from, weights: final });
+}

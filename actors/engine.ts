@@ -1,0 +1,183 @@
+/**
+ * The actor engine: every node an actor in a Deno Worker, a discrete-event scheduler in
+ * virtual time deciding what each node does and which messages it sees.
+ *
+ * The schedule depends only on the config and seed — compute times and network fates are
+ * drawn, never measured — so the scheduler runs ahead of the Workers, emitting each node's
+ * commands in virtual-time order; Workers run them in parallel, waiting only for payloads
+ * from other Workers. Results never depend on the number of Workers or on machine load.
+ * One driver per mode: `drive_sync.ts` (barrier phases with a deadline),
+ * `drive_async.ts` (`async` and `bounded`) and `drive_federated.ts` (rounds with a server
+ * actor). Crashes are crash-stop with optional rejoin from the node's last state; a step under
+ * way at the crash is lost.
+ *
+ * @module
+ */
+import type { Algorithm } from "../algorithms/algorithm.ts";
+import {
+  type AlgorithmSource,
+  getAlgorithm,
+  type Hyperparameters,
+  resolveHyperparameters,
+} from "../algorithms/registry.ts";
+import type { AggregationWeighting } from "../algorithms/federated_round.ts";
+import type { ActorMetricsRow, RunHooks } from "../metrics/rows.ts";
+import { getProblem, problemReadPaths, type SourcedProblem } from "../problems/registry.ts";
+import type { MixingMatrix } from "../topologies/mixing.ts";
+import type { LinkTraffic, NetworkCounters } from "./network.ts";
+import { RunState } from "./run_state.ts";
+import type { ExecutionMode, MissingPolicy, Scenario } from "./scenario.ts";
+import { type ActorPool, defaultWorkers, placeNodes, Supervisor } from "./supervisor.ts";
+import { driveSync } from "./drive_sync.ts";
+import { driveAsync } from "./drive_async.ts";
+import { driveFederated } from "./drive_federated.ts";
+
+/** Options of an actor run. */
+export interface ActorRunOptions extends RunHooks {
+  /**
+   * The objective, built through the problem registry (`loadProblem`, `createProblem`): the
+   * main thread evaluates on it, and every Worker rebuilds it from its source.
+   */
+  problem: SourcedProblem;
+  /**
+   * The algorithm's registry name and hyper-parameters, resolved here (defaults filled in,
+   * validated) once for the main thread and every Worker.
+   */
+  algorithm: string | { name: string; params?: Hyperparameters };
+  /** W; its rows give the neighbours and the summation order. */
+  mixing: MixingMatrix;
+  /** Iterations (decentralized) or rounds (federated). */
+  steps: number;
+  /** The run's seed. */
+  seed: number;
+  /** Evaluate every this many steps (average steps per node in async modes). */
+  evalEvery: number;
+  /** Network and fault model. */
+  scenario: Scenario;
+  /** Execution mode of decentralized algorithms. */
+  mode: ExecutionMode;
+  /** Barrier / round deadline and the bound on bounded-mode waits (virtual seconds). */
+  timeout: number;
+  /** Sync mode: what a missing neighbour value becomes. */
+  missing: MissingPolicy;
+  /** Bounded mode: how many steps a neighbour may lag. */
+  staleness: number;
+  /** Federated rounds (local steps, or local epochs when set). */
+  federated: {
+    localSteps: number;
+    localEpochs?: number | null;
+    participation: number;
+    weighting: AggregationWeighting;
+  };
+  /** Number of Workers (default: one per core, at most one per node). */
+  workers?: number;
+  /** Wall-clock bound on a Worker waiting for one message (ms, default 60,000). */
+  waitTimeoutMs?: number;
+  /** Reuse these Workers across runs (left open); without it, Workers live for one run. */
+  pool?: ActorPool;
+}
+
+/** What an actor run returns. */
+export interface ActorRunResult {
+  /** One row per evaluation. */
+  rows: ActorMetricsRow[];
+  /** Final models: every node's, or the federated global model. */
+  models: Float64Array[];
+  /** Steps (or rounds taken part in) completed by each node. */
+  nodeSteps: number[];
+  /** Virtual time (seconds) of each node's latest completed step. */
+  nodeTimes: number[];
+  /** Network counters. */
+  network: NetworkCounters;
+  /** Traffic per directed link. */
+  links: LinkTraffic[];
+  /** Federated: uploads that missed their round's deadline (stragglers, drops). */
+  missedDeadline: number;
+  /** Bounded mode: waits that ended at the timeout. */
+  waitTimeouts: number;
+  /** Virtual time at the end (seconds). */
+  virtualTime: number;
+}
+
+/** The one place the actor engine resolves an algorithm: hyper-parameters, module, instance. */
+function resolveAlgorithm(entry: ActorRunOptions["algorithm"]) {
+  const { name, params } = typeof entry === "string" ? { name: entry, params: {} } : entry;
+  const definition = getAlgorithm(name);
+  const resolved = resolveHyperparameters(definition.name, params ?? {});
+  const source: AlgorithmSource = {
+    name: definition.name,
+    params: resolved,
+    ...(definition.module ? { module: definition.module } : {}),
+  };
+  return { source, instance: definition.create(resolved) as Algorithm };
+}
+
+/** A user module, when it is a local file, must be readable by the Workers. */
+function moduleFile(module: string | undefined): string[] {
+  if (!module?.startsWith("file:")) return [];
+  return [decodeURIComponent(new URL(module).pathname)];
+}
+
+/**
+ * Runs an algorithm on the actor engine.
+ *
+ * @param options problem, algorithm, W, scenario, mode, Workers
+ * @returns metrics rows, final models, per-node step counts and network counters
+ * @throws {NodeFailureError} when a node's code throws (the message names node and step)
+ * @throws {TypeError} when the problem was not built through the registry
+ */
+export async function runActors(options: ActorRunOptions): Promise<ActorRunResult> {
+  const problem = options.problem;
+  const source = problem.source;
+  if (!source) {
+    throw new TypeError(
+      `Cannot run problem "${problem.name}" on the actor engine: Workers rebuild it from its ` +
+        "spec, so build it with loadProblem or createProblem (register your own with " +
+        "registerProblem)",
+    );
+  }
+  const algorithm = resolveAlgorithm(options.algorithm);
+  const n = problem.nodes;
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(n), n));
+  const federated = algorithm.instance.kind === "federated";
+  const placement = [...placeNodes(n, workers), 0];
+  const problemModule = getProblem(source.spec.type).module;
+  const start = {
+    workers,
+    placement: placement.slice(0, n),
+    server: federated ? { node: n, worker: 0 } : null,
+    readable: [...problemReadPaths(source.spec), ...moduleFile(algorithm.source.module)],
+    setup: {
+      algorithm: algorithm.source,
+      problem: { ...source, ...(problemModule ? { module: problemModule } : {}) },
+      seed: options.seed,
+      waitTimeoutMs: options.waitTimeoutMs ?? 60_000,
+    },
+  };
+  const supervisor = options.pool
+    ? await options.pool.acquire(start)
+    : await Supervisor.start(start);
+  try {
+    const run = new RunState(supervisor, {
+      problem,
+      algorithm: algorithm.instance,
+      neighbours: options.mixing.rows.map((row, i) => row.indices.filter((j) => j !== i)),
+      scenario: options.scenario,
+      seed: options.seed,
+      placement,
+      onRow: options.onRow,
+      signal: options.signal,
+    });
+    const instance = algorithm.instance;
+    if (instance.kind === "federated") {
+      await driveFederated(run, { ...options, problem, rounds: options.steps });
+    } else if (options.mode === "sync") {
+      await driveSync(run, { ...options, algorithm: instance });
+    } else {
+      await driveAsync(run, { ...options, algorithm: instance, mode: options.mode });
+    }
+    return run.result();
+  } finally {
+    if (!options.pool) supervisor.shutdown();
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The scheduler's view of one actor run, shared by the drivers: who is alive (the one crash
+ * model), each node's step count and clock, the latest value every receiver holds from each
+ * neighbour, the network, the counters, and the metrics rows. Commands for the node actors
+ * are queued through it.
+ *
+ * @module
+ */
+import type { Algorithm } from "../algorithms/algorithm.ts";
+import { checkFiniteModels } from "../algorithms/node_failure.ts";
+import { evaluateModels } from "../metrics/evaluate.ts";
+import type { ActorMetricsRow } from "../metrics/rows.ts";
+import type { Problem } from "../problems/problem.ts";
+import { Rng } from "../random.ts";
+import { Network } from "./network.ts";
+import type { Command, Snapshot, Target } from "./protocol.ts";
+import { sampleDuration, type Scenario } from "./scenario.ts";
+import type { Supervisor } from "./supervisor.ts";
+
+/** A message the network will deliver: its header, the sender's step and the arrival time. */
+export interface Arrival {
+  /** Sender. */
+  from: number;
+  /** Receiver. */
+  to: number;
+  /** The exchange round it belongs to. */
+  round: number;
+  /** Its message id. */
+  id: number;
+  /** The sender's step when it sent it. */
+  stamp: number;
+  /** Arrival time (virtual seconds). */
+  time: number;
+}
+
+/** A neighbour value chosen for a mix: its message id and how many steps old it is. */
+export interface Held {
+  /** Message id. */
+  id: number;
+  /** The sender's step when it sent it. */
+  stamp: number;
+}
+
+/** The key of the latest value a receiver holds from `from` for exchange `round` (τ ≤ 100). */
+function heldKey(from: number, round: number): number {
+  return from * 128 + round;
+}
+
+/** What a run state is built from. */
+export interface RunStateOptions {
+  /** The problem (main-thread copy, for metrics). */
+  problem: Problem;
+  /** The algorithm (main-thread copy, for its channels and exchanges). */
+  algorithm: Algorithm;
+  /** Each node's neighbours, from W's rows. */
+  neighbours: number[][];
+  /** The fault model. */
+  scenario: Scenario;
+  /** The run's seed. */
+  seed: number;
+  /** Node → Worker (the federated server is node N). */
+  placement: number[];
+  /** Called with every row as it is recorded. */
+  onRow?: (row: ActorMetricsRow) => void;
+  /** Stops the run at the next flush. */
+  signal?: AbortSignal;
+}
+
+/** The scheduler's state of one run. */
+export class RunState {
+  /** The network model (fates, counters, traffic). */
+  readonly network: Network;
+  /** One row per evaluation. */
+  readonly rows: ActorMetricsRow[] = [];
+  /** Steps (or rounds taken part in) completed by each node. */
+  readonly nodeSteps: number[];
+  /** Virtual time of each node's latest completed step. */
+  readonly nodeTimes: number[];
+  /** Each node's neighbours (W's row indices without itself), ascending. */
+  readonly neighbours: readonly number[][];
+  /** Payload bytes of a neighbour message, a broadcast and an upload (8 per entry). */
+  readonly bytes: { message: number; broadcast: number; upload: number };
+  /** The virtual clock (seconds). */
+  now = 0;
+  #supervisor: Supervisor;
+  #options: RunStateOptions;
+  #computeRng: Rng[];
+  #held: Map<number, Held>[];
+  #lastModels: Float64Array[] = [];
+  #late = 0;
+  #stalenessTotal = 0;
+  #stalenessCount = 0;
+  #stalenessMax = 0;
+  #missedDeadline = 0;
+  #waitTimeouts = 0;
+  #nextId = 0;
+
+  /**
+   * @param supervisor the Workers' driver
+   * @param options problem, algorithm, neighbours, scenario, seed, placement, hooks
+   */
+  constructor(supervisor: Supervisor, options: RunStateOptions) {
+    this.#supervisor = supervisor;
+    this.#options = options;
+    const n = options.problem.nodes;
+    this.network = new Network(options.scenario, n + 1, options.seed);
+    this.nodeSteps = new Array(n).fill(0);
+    this.nodeTimes = new Array(n).fill(0);
+    this.neighbours = options.neighbours;
+    const algorithm = options.algorithm, vector = options.problem.dim * 8;
+    this.bytes = algorithm.kind === "decentralized"
+      ? { message: algorithm.channels.length * vector, broadcast: 0, upload: 0 }
+      : {
+        message: 0,
+        broadcast: algorithm.broadcastChannels.length * vector,
+        upload: algorithm.uploadChannels.length * vector,
+      };
+    this.#computeRng = Array.from({ length: n }, (_, i) => new Rng(options.seed, `compute/${i}`));
+    this.#held = Array.from({ length: n }, () => new Map());
+  }
+
+  /** Queues a command for the Worker hosting `node`. */
+  command(node: number, command: Command): void {
+    this.#supervisor.enqueue(this.#options.placement[node], command);
+  }
+
+  /** Compute time of one local step of node `i` (stragglers slowed down). */
+  computeTime(i: number): number {
+    const { compute, stragglers } = this.#options.scenario;
+    const base = sampleDuration(compute, this.#computeRng[i]);
+    return stragglers.nodes.includes(i) ? base * stragglers.slowdown : base;
+  }
+
+  /** The crash/rejoin schedule (the drivers turn it into events). */
+  get crashes(): Scenario["crashes"] {
+    return this.#options.scenario.crashes;
+  }
+
+  /** Whether node `i` is up at virtual time `time`: the run's one crash model. */
+  alive(i: number, time: number): boolean {
+    return !this.#options.scenario.crashes.some((crash) =>
+      crash.node === i && crash.at <= time && (crash.rejoin === null || time < crash.rejoin)
+    );
+  }
+
+  /** Sends one message through the network; a delivered one gets an id and a target. */
+  send(from: number, to: number, time: number, bytes: number) {
+    const fate = this.network.send(from, to, bytes, time);
+    if (!fate.delivered) return null;
+    if (to < this.nodeSteps.length && !this.alive(to, fate.arrival)) {
+      this.network.arrived(from, to, true);
+      return null;
+    }
+    const target: Target = { id: this.#nextId++, to, worker: this.#options.placement[to] };
+    return { target, arrival: fate.arrival };
+  }
+
+  /**
+   * Node `i` sends its payload of exchange `round` (its step `t`) to every neighbour at
+   * `time`; returns the messages the network will deliver.
+   */
+  sendToNeighbours(i: number, round: number, t: number, time: number): Arrival[] {
+    const targets: Target[] = [], arrivals: Arrival[] = [];
+    for (const j of this.neighbours[i]) {
+      const sent = this.send(i, j, time, this.bytes.message);
+      if (!sent) continue;
+      targets.push(sent.target);
+      arrivals.push({ from: i, to: j, round, id: sent.target.id, stamp: t, time: sent.arrival });
+    }
+    this.command(i, { op: "send", node: i, round, to: targets });
+    return arrivals;
+  }
+
+  /** A message reached receiver `to`: it becomes the latest held value if it is newer. */
+  absorb(arrival: Arrival): void {
+    this.network.arrived(arrival.from, arrival.to, false);
+    const key = heldKey(arrival.from, arrival.round);
+    const previous = this.#held[arrival.to].get(key);
+    if (previous && previous.stamp >= arrival.stamp) {
+      this.command(arrival.to, { op: "release", ids: [arrival.id] });
+      return;
+    }
+    if (previous) this.command(arrival.to, { op: "release", ids: [previous.id] });
+    this.#held[arrival.to].set(key, { id: arrival.id, stamp: arrival.stamp });
+  }
+
+  /** The latest value node `to` holds from `from` for exchange `round`, if any. */
+  held(to: number, from: number, round: number): Held | undefined {
+    return this.#held[to].get(heldKey(from, round));
+  }
+
+  /** Counts a message that arrived after its receiver mixed. */
+  countLate(): void {
+    this.#late++;
+  }
+
+  /** Counts an upload that missed its round's deadline. */
+  countMissedDeadline(): void {
+    this.#missedDeadline++;
+  }
+
+  /** Counts a bounded-mode wait that ended at the timeout. */
+  countWaitTimeout(): void {
+    this.#waitTimeouts++;
+  }
+
+  /** Records the staleness (steps) of one neighbour value used in a mix. */
+  recordStaleness(staleness: number): void {
+    this.#stalenessTotal += staleness;
+    this.#stalenessCount++;
+    if (staleness > this.#stalenessMax) this.#stalenessMax = staleness;
+  }
+
+  /** Snapshots `nodes` at this point of their command streams and records a metrics row. */
+  async evaluate(step: number, nodes: number[]): Promise<void> {
+    for (const node of nodes) this.command(node, { op: "snapshot", node });
+    const snapshots = await this.#supervisor.flush();
+    const byNode = new Map<number, Snapshot>(snapshots.map((s) => [s.node, s]));
+    const taken = nodes.map((node) => byNode.get(node)!);
+    checkFiniteModels(taken.map((s) => s.params), nodes, step);
+    const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
+    const counters = this.network.counters;
+    const row: ActorMetricsRow = {
+      algorithm: this.#options.algorithm.name,
+      step,
+      ...evaluateModels(this.#options.problem, taken.map((s) => s.params), rates),
+      messages: counters.sent,
+      bytes: counters.bytes,
+      virtualTime: this.now,
+      delivered: counters.delivered,
+      dropped: this.network.dropped,
+      late: this.#late,
+      stalenessMean: this.#stalenessCount ? this.#stalenessTotal / this.#stalenessCount : 0,
+      stalenessMax: this.#stalenessMax,
+    };
+    this.rows.push(row);
+    this.#options.onRow?.(row);
+    this.#lastModels = taken.map((s) => s.params);
+  }
+
+  /** Hands queued commands to the Workers once there are enough to be worth a message. */
+  async maybeFlush(): Promise<void> {
+    this.#options.signal?.throwIfAborted();
+    if (this.#supervisor.pending > 2_000) await this.#supervisor.dispatch();
+  }
+
+  /** The run's outcome once the drivers are done. */
+  result() {
+    return {
+      rows: this.rows,
+      models: this.#lastModels,
+      nodeSteps: this.nodeSteps,
+      nodeTimes: this.nodeTimes,
+      network: { ...this.network.counters },
+      links: this.network.traffic(),
+      missedDeadline: this.#missedDeadline,
+      waitTimeouts: this.#waitTimeouts,
+      virtualTime: this.now,
+    };
+  }
+}

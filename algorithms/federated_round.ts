@@ -1,0 +1,70 @@
+/**
+ * The template of a federated round, which both engines call: the clients sampled from the
+ * run's seed, each client's local steps (T, or E epochs of minibatches), a client's training
+ * from the server's broadcast, and the aggregation weights of the uploads.
+ *
+ * @module
+ */
+import type { FederatedAlgorithm, Payload } from "./algorithm.ts";
+import { nodeContext } from "./iteration.ts";
+import type { Problem } from "../problems/problem.ts";
+import { Rng } from "../random.ts";
+
+/** How the server weights the uploads of a round. */
+export type AggregationWeighting = "uniform" | "samples";
+
+/**
+ * One federated client's round, as both engines run it: start from the broadcast, take
+ * `steps` local steps on its own gradient stream, return its upload (not copied).
+ */
+export function trainClient<C>(
+  problem: Problem,
+  algorithm: FederatedAlgorithm<C>,
+  client: number,
+  global: Payload,
+  steps: number,
+  rng: Rng,
+  gradient: Float64Array,
+): Payload {
+  const state = algorithm.initClient(nodeContext(problem, client), global);
+  for (let t = 1; t <= steps; t++) {
+    problem.gradient(client, algorithm.gradientPoint(state), gradient, rng);
+    algorithm.localStep(state, gradient, t);
+  }
+  return algorithm.upload(state);
+}
+
+/** How many local steps client `client` takes per round (both engines use this). */
+export function clientSteps(
+  problem: Problem,
+  client: number,
+  localSteps: number,
+  localEpochs: number | null | undefined,
+): number {
+  if (!localEpochs) return localSteps;
+  const batch = problem.batchSize ?? 0;
+  const perEpoch = batch > 0 ? Math.ceil(problem.samples(client) / batch) : 1;
+  return localEpochs * perEpoch;
+}
+
+/** The clients taking part in each round, drawn from the run's seed. */
+export function participationSampler(
+  seed: number,
+  clients: number,
+  participation: number,
+): () => number[] {
+  const rng = new Rng(seed, "participation");
+  const count = Math.max(1, Math.round(participation * clients));
+  return () => count === clients ? [...Array(clients).keys()] : rng.sample(clients, count);
+}
+
+/** The aggregation weights of the round's participants (they sum to 1). */
+export function aggregationWeights(
+  problem: Problem,
+  participants: readonly number[],
+  weighting: AggregationWeighting,
+): number[] {
+  if (weighting === "uniform") return participants.map(() => 1 / participants.length);
+  const total = participants.reduce((sum, i) => sum + problem.samples(i), 0);
+  return participants.map((i) => problem.samples(i) / total);
+}

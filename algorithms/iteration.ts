@@ -1,0 +1,114 @@
+/**
+ * The one template of a decentralized node's iteration, which both engines call: the
+ * sequential engine for every node in lock step, the node actor for the nodes its Worker
+ * hosts, in the order the scheduler's commands give. Iteration t of node i is
+ * 1. {@linkcode DecentralizedNode.iterate}: g ← ∇f_i at the algorithm's gradient point (on the
+ *    node's own seeded gradient stream), then the algorithm's local step;
+ * 2. for every exchange r: {@linkcode DecentralizedNode.send} (the payload, copied and checked
+ *    against the channel's type) goes to the neighbours, and
+ *    {@linkcode DecentralizedNode.mix} folds in Σ_j W_ij payload_j in W's row order.
+ * The engines differ only in which payloads reach a mix and when; the arithmetic is this
+ * file's, so equal inputs give bit-identical trajectories.
+ *
+ * @module
+ */
+import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
+import { checkPayload, copyPayload, mixPayloads } from "./payload.ts";
+import type { Problem } from "../problems/problem.ts";
+import { Rng } from "../random.ts";
+
+/** The random stream of node `id`'s gradients; both engines use it. */
+export function gradientRng(seed: number, id: number): Rng {
+  return new Rng(seed, `node/${id}/gradient`);
+}
+
+/** A node's context for `Algorithm.init` (the federated server's id is −1). */
+export function nodeContext(problem: Problem, id: number): NodeContext {
+  return { id, nodes: problem.nodes, dim: problem.dim, layers: problem.layers };
+}
+
+/**
+ * One node of a decentralized run: its algorithm state, its gradient stream and the payloads
+ * it sent in the current iteration.
+ *
+ * @typeParam S the algorithm's per-node state
+ */
+export class DecentralizedNode<S = unknown> {
+  /** The node's id. */
+  readonly id: number;
+  /** The algorithm's state of this node. */
+  readonly state: S;
+  /** The iteration under way or last completed (0 before the first). */
+  step = 0;
+  readonly #problem: Problem;
+  readonly #algorithm: DecentralizedAlgorithm<S>;
+  readonly #rng: Rng;
+  readonly #gradient: Float64Array;
+  readonly #own: Payload[] = [];
+
+  /**
+   * A node starting from `x0`.
+   *
+   * @param problem the objective (its f_i gives the node's gradients)
+   * @param algorithm the per-node code
+   * @param id the node's id
+   * @param seed the run's seed (the node's gradient stream)
+   * @param x0 the common starting point (copied by the algorithm)
+   * @param gradient a scratch buffer of length d, which nodes of one engine may share
+   */
+  constructor(
+    problem: Problem,
+    algorithm: DecentralizedAlgorithm<S>,
+    id: number,
+    seed: number,
+    x0: Float64Array,
+    gradient: Float64Array = new Float64Array(problem.dim),
+  ) {
+    this.id = id;
+    this.#problem = problem;
+    this.#algorithm = algorithm;
+    this.#rng = gradientRng(seed, id);
+    this.#gradient = gradient;
+    this.state = algorithm.init(nodeContext(problem, id), x0);
+  }
+
+  /** The gradient-driven part of iteration `t`: g at the gradient point, then the local step. */
+  iterate(t: number): void {
+    const algorithm = this.#algorithm;
+    this.step = t;
+    this.#problem.gradient(this.id, algorithm.gradientPoint(this.state), this.#gradient, this.#rng);
+    algorithm.localStep(this.state, this.#gradient, t);
+  }
+
+  /**
+   * The payload of exchange `round`, copied (the copy is what neighbours receive and what
+   * {@linkcode DecentralizedNode.own} returns until the next send of that round).
+   *
+   * @throws {TypeError} when the payload does not match the algorithm's channels
+   */
+  send(round: number): Payload {
+    const payload = this.#algorithm.outgoing(this.state, round);
+    checkPayload(payload, this.#algorithm.channels, this.#problem.dim, `node ${this.id}`);
+    return (this.#own[round] = copyPayload(payload));
+  }
+
+  /** The node's own payload of exchange `round`, as last sent. */
+  own(round: number): Payload {
+    return this.#own[round];
+  }
+
+  /** Folds Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the node. */
+  mix(round: number, payloads: readonly Payload[], weights: readonly number[]): void {
+    this.#algorithm.mix(this.state, round, mixPayloads(payloads, weights));
+  }
+
+  /** The node's current model x_i (the algorithm's own buffer: copy it to keep it). */
+  params(): Float64Array {
+    return this.#algorithm.params(this.state);
+  }
+
+  /** The node's adaptive rate u_i, for adaptive methods; else null. */
+  rate(): Float64Array | null {
+    return this.#algorithm.adaptiveRate?.(this.state) ?? null;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Payloads: the typed messages of an algorithm's channels (named vectors), and the operations
+ * both engines apply to them — copy on send, check against the channel's declared type, mix
+ * by W's row, count bytes.
+ *
+ * @module
+ */
+import { type Payload, weightedSumInto } from "./algorithm.ts";
+
+/** Copies a payload into fresh buffers. */
+export function copyPayload(payload: Payload): Payload {
+  const copy: Payload = {};
+  for (const name of Object.keys(payload)) copy[name] = new Float64Array(payload[name]);
+  return copy;
+}
+
+/** Bytes on the wire of a payload (8 per entry). */
+export function payloadBytes(payload: Payload): number {
+  let bytes = 0;
+  for (const name of Object.keys(payload)) bytes += payload[name].byteLength;
+  return bytes;
+}
+
+/**
+ * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order):
+ * both engines mix through this, so equal inputs give bit-identical results.
+ */
+export function mixPayloads(payloads: readonly Payload[], weights: readonly number[]): Payload {
+  const mixed: Payload = {};
+  for (const name of Object.keys(payloads[0])) {
+    const vectors = payloads.map((payload) => payload[name]);
+    mixed[name] = weightedSumInto(new Float64Array(vectors[0].length), vectors, weights);
+  }
+  return mixed;
+}
+
+/**
+ * Checks a payload against its channel's message type: exactly the declared vector names,
+ * each of the model's length. Algorithms that send something else fail at the sender, with
+ * the channel named, instead of corrupting a neighbour.
+ *
+ * @param payload what the algorithm produced
+ * @param channels the declared vector names
+ * @param length the model dimension d
+ * @param what the sender, for the message (e.g. "node 3, exchange 0")
+ */
+export function checkPayload(
+  payload: Payload,
+  channels: readonly string[],
+  length: number,
+  what: string,
+): void {
+  const names = Object.keys(payload);
+  if (names.length !== channels.length || !channels.every((name) => name in payload)) {
+    throw new TypeError(
+      `Cannot send from ${what}: the channel carries {${channels.join(", ")}}, received {${
+        names.join(", ")
+      }}`,
+    );
+  }
+  for (const name of channels) {
+    const vector = payload[name];
+    if (!(vector instanceof Float64Array) || vector.length !== length) {
+      throw new TypeError(
+        `Cannot send from ${what}: ${name} must be a Float64Array of length ${length}, received ${vector?.constructor?.name} of length ${
+          (vector as { length?: number })?.length
+        }`,
+      );
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The scenario every algorithm of a config shares: the problem (same data split), the graph
+ * and its mixing matrix W, built and validated from a resolved config.
+ *
+ * @module
+ */
+import { loadProblem, type SourcedProblem } from "../problems/registry.ts";
+import { topologyFromSpec } from "../topologies/topology_spec.ts";
+import { mixingFromSpec } from "../topologies/mixing_spec.ts";
+import { validateMixing } from "../topologies/validate_mixing.ts";
+import type { MixingMatrix } from "../topologies/mixing.ts";
+import { ConfigError, type SimulationConfig } from "./config.ts";
+
+/** The scenario every algorithm of a config shares: the same data, graph and W. */
+export interface SimulationSetup {
+  /** The objective (built through the registry, so Workers can rebuild it). */
+  problem: SourcedProblem;
+  /** The mixing matrix, validated. */
+  mixing: MixingMatrix;
+}
+
+/** The problem spec with the config's tensor backend filled in (neural problems). */
+export function problemSpec(config: SimulationConfig): SimulationConfig["problem"] {
+  return config.problem.type === "neural"
+    ? { ...config.problem, backend: config.backend }
+    : config.problem;
+}
+
+/**
+ * Builds the shared scenario of a resolved config and validates W.
+ *
+ * @throws {ConfigError} naming the field (`topology`, `mixing`, `problem`) and the reason
+ */
+export async function buildSetup(config: SimulationConfig): Promise<SimulationSetup> {
+  const stage = async <T>(field: string, build: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await build();
+    } catch (error) {
+      throw new ConfigError([`${field}: ${(error as Error).message}`]);
+    }
+  };
+  const graph = await stage(
+    "topology",
+    () => topologyFromSpec({ nodes: config.nodes, seed: config.seed, ...config.topology }),
+  );
+  if (graph.nodes !== config.nodes) {
+    throw new ConfigError([
+      `nodes = ${config.nodes}: topology "${config.topology.type}" has ${graph.nodes} nodes`,
+    ]);
+  }
+  const mixing = await stage("mixing", () => {
+    const matrix = mixingFromSpec(config.mixing, graph);
+    validateMixing(matrix, graph);
+    return matrix;
+  });
+  const problem = await stage(
+    "problem",
+    () => loadProblem(problemSpec(config), config.nodes, config.seed),
+  );
+  return { problem, mixing };
+}
