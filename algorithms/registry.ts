@@ -11,10 +11,12 @@ import type { Algorithm } from "./algorithm.ts";
 import { consensusSgd } from "./consensus_sgd.ts";
 import {
   adagradRule,
+  type AdaptiveOptions,
   amsgradRule,
   dadam,
   decentralize,
   exponentialMovingRule,
+  type SecondMomentRule,
 } from "./decentralized_adaptive.ts";
 import { fedAms, fedAvg, fedLamb } from "./federated.ts";
 
@@ -34,19 +36,25 @@ export interface AlgorithmSource {
 /**
  * Validates hyper-parameters and fills in defaults; a zod object schema (`z.strictObject`)
  * is one.
+ *
+ * @typeParam P the validated hyper-parameters
  */
-export interface HyperparameterSchema {
+export interface HyperparameterSchema<P = Hyperparameters> {
   /** Parses `input`: the data with defaults, or the issues found. */
   safeParse(
     input: unknown,
-  ): { success: true; data: Hyperparameters } | {
+  ): { success: true; data: P } | {
     success: false;
     error: { issues: readonly SchemaIssue[] };
   };
 }
 
-/** A registered algorithm: its documentation, its parameter schema and its factory. */
-export interface AlgorithmDefinition {
+/**
+ * A registered algorithm: its documentation, its parameter schema and its factory.
+ *
+ * @typeParam P its validated hyper-parameters, which the factory receives
+ */
+export interface AlgorithmDefinition<P = Hyperparameters> {
   /** The registry name, e.g. `"decentralized-amsgrad"`. */
   readonly name: string;
   /** Decentralized (neighbour mixing) or federated (client/server rounds). */
@@ -56,14 +64,14 @@ export interface AlgorithmDefinition {
   /** One line on what it does. */
   readonly description: string;
   /** The hyper-parameters with their defaults; unknown keys are rejected. */
-  readonly parameters: HyperparameterSchema;
+  readonly parameters: HyperparameterSchema<P>;
   /**
    * A module that registers this algorithm when imported; Workers of the actor engine import
    * it, so user-registered algorithms run there too. Built-ins leave it unset.
    */
   readonly module?: string;
   /** Builds the per-node code from validated hyper-parameters. */
-  create(parameters: Hyperparameters): Algorithm;
+  create(parameters: P): Algorithm;
 }
 
 const positive = (fallback: number, what: string) =>
@@ -71,37 +79,41 @@ const positive = (fallback: number, what: string) =>
 const decay = (fallback: number, what: string) =>
   z.number().min(0).lt(1).default(fallback).describe(what);
 
-const consensusShape = {
-  alpha: positive(0.01, "step size α (seed 004: 0.01)"),
-  tau: z.number().int().min(1).max(100).default(1).describe("consensus exchanges per step τ"),
-  omega: z.number().gt(0).max(1).nullable().default(null)
-    .describe("gCDSGD weight ω of the local update; null = plain consensus"),
-  momentum: decay(0, "momentum μ (0 = none)"),
-  momentumForm: z.enum(["nesterov", "heavy-ball", "lookahead"]).default("nesterov")
-    .describe(
-      "how momentum enters: the authors' Nesterov code form (default), heavy ball, or look-ahead",
-    ),
-};
+/** The consensus family's hyper-parameters, with each member's own defaults. */
+function consensusSchema(defaults: { tau?: number; omega?: number; momentum?: number }) {
+  return z.strictObject({
+    alpha: positive(0.01, "step size α (seed 004: 0.01)"),
+    tau: z.number().int().min(1).max(100).default(defaults.tau ?? 1)
+      .describe("consensus exchanges per step τ"),
+    omega: z.number().gt(0).max(1).nullable().default(defaults.omega ?? null)
+      .describe("gCDSGD weight ω of the local update; null = plain consensus"),
+    momentum: decay(defaults.momentum ?? 0, "momentum μ (0 = none)"),
+    momentumForm: z.enum(["nesterov", "heavy-ball", "lookahead"]).default("nesterov")
+      .describe(
+        "how momentum enters: the authors' Nesterov code form (default), heavy ball, or look-ahead",
+      ),
+  });
+}
+
+/** A registry entry's type erased, for storing definitions of different parameter types. */
+function erase<P>(definition: AlgorithmDefinition<P>): AlgorithmDefinition {
+  return definition as unknown as AlgorithmDefinition;
+}
 
 function consensusDefinition(
   name: string,
   description: string,
-  defaults: Partial<Record<keyof typeof consensusShape, number | null>>,
+  defaults: { tau?: number; omega?: number; momentum?: number },
   paper = "Jameel et al. / seed 004: consensus–optimality trade-offs",
 ): AlgorithmDefinition {
-  const shape: Record<string, z.ZodType> = { ...consensusShape };
-  for (const [key, value] of Object.entries(defaults)) {
-    const base = consensusShape[key as keyof typeof consensusShape];
-    shape[key] = (base as z.ZodDefault<z.ZodType>).unwrap().default(value);
-  }
-  return {
+  return erase({
     name,
     kind: "decentralized",
     paper,
     description,
-    parameters: z.strictObject(shape),
-    create: (p) => consensusSgd(name, p as never),
-  };
+    parameters: consensusSchema(defaults),
+    create: (p) => consensusSgd(name, p),
+  });
 }
 
 const adaptiveShape = {
@@ -110,20 +122,20 @@ const adaptiveShape = {
   epsilon: positive(1e-6, "ε: v̂_0 = ε·1 and the floor u = max(ũ, ε)"),
 };
 
-function frameworkDefinition(
+function frameworkDefinition<P extends AdaptiveOptions>(
   name: string,
   description: string,
-  extra: Record<string, z.ZodType>,
-  rule: (p: Hyperparameters) => Parameters<typeof decentralize>[1],
+  parameters: HyperparameterSchema<P>,
+  rule: (p: P) => SecondMomentRule,
 ): AlgorithmDefinition {
-  return {
+  return erase({
     name,
     kind: "decentralized",
     paper: "seed 000: Convergent adaptive gradient methods in decentralized optimization (Alg. 2)",
     description,
-    parameters: z.strictObject({ ...adaptiveShape, ...extra }),
-    create: (p) => decentralize(name, rule(p), p as never),
-  };
+    parameters,
+    create: (p) => decentralize(name, rule(p), p),
+  });
 }
 
 const localAmsShape = {
@@ -154,7 +166,7 @@ const builtins: AlgorithmDefinition[] = [
     omega: 0.5,
     momentum: 0.95,
   }),
-  {
+  erase({
     name: "dadam",
     kind: "decentralized",
     paper: "Nazari et al. 2019, as stated in seed 000 (Alg. 1); known divergent",
@@ -164,52 +176,59 @@ const builtins: AlgorithmDefinition[] = [
       beta2: decay(0.999, "second-moment decay β2"),
       beta3: decay(0.9, "decay β3 of the max-smoothed v̂"),
     }),
-    create: (p) => dadam("dadam", p as never),
-  },
+    create: (p) => dadam("dadam", p),
+  }),
   frameworkDefinition(
     "decentralized-amsgrad",
     "Decentralized AMSGrad: AMSGrad rule, x and ũ mixed, ũ tracks mean v̂",
-    { beta2: decay(0.999, "second-moment decay β2") },
-    (p) => amsgradRule(p.beta2 as number),
+    z.strictObject({ ...adaptiveShape, beta2: decay(0.999, "second-moment decay β2") }),
+    (p) => amsgradRule(p.beta2),
   ),
   frameworkDefinition(
     "decentralized-adagrad",
     "Decentralized AdaGrad: v̂ = (1/t)Σg² (or the plain sum) with average tracking",
-    { normalized: z.boolean().default(true).describe("v̂ = (1/t)Σg² (true) or Σg² (false)") },
-    (p) => adagradRule(p.normalized as boolean),
+    z.strictObject({
+      ...adaptiveShape,
+      normalized: z.boolean().default(true).describe("v̂ = (1/t)Σg² (true) or Σg² (false)"),
+    }),
+    (p) => adagradRule(p.normalized),
   ),
   frameworkDefinition(
     "decentralized-adam",
     "Decentralized Adam: v̂ = v (EMA), not covered by the convergence theorem",
-    {
+    z.strictObject({
+      ...adaptiveShape,
       beta2: decay(0.999, "second-moment decay β2"),
       biasCorrection: z.boolean().default(false).describe("divide v by 1 − β2^t"),
-    },
-    (p) => exponentialMovingRule("adam", p.beta2 as number, p.biasCorrection as boolean),
+    }),
+    (p) => exponentialMovingRule("adam", p.beta2, p.biasCorrection),
   ),
   frameworkDefinition(
     "decentralized-rmsprop",
     "Decentralized RMSProp: v̂ = EMA of g² with decay ρ",
-    { rho: decay(0.9, "decay ρ of the squared-gradient average") },
-    (p) => exponentialMovingRule("rmsprop", p.rho as number, false),
+    z.strictObject({
+      ...adaptiveShape,
+      rho: decay(0.9, "decay ρ of the squared-gradient average"),
+    }),
+    (p) => exponentialMovingRule("rmsprop", p.rho, false),
   ),
-  {
+  erase({
     name: "fedavg",
     kind: "federated",
     paper: "McMahan et al. 2017 (Fed-SGD in seed 003)",
     description: "FedAvg / Fed-SGD: local SGD, the server averages models",
     parameters: z.strictObject({ alpha: positive(0.05, "local step size α") }),
-    create: (p) => fedAvg("fedavg", p as never),
-  },
-  {
+    create: (p) => fedAvg("fedavg", p),
+  }),
+  erase({
     name: "fed-ams",
     kind: "federated",
     paper: "Chen et al. 2020 (Local AMSGrad), as the baseline of seed 003",
     description: "Fed-AMS: local AMSGrad with the server's v̂ = max(v̂, mean v)",
     parameters: z.strictObject(localAmsShape),
-    create: (p) => fedAms("fed-ams", p as never),
-  },
-  {
+    create: (p) => fedAms("fed-ams", p),
+  }),
+  erase({
     name: "fed-lamb",
     kind: "federated",
     paper: "seed 003: FED-LAMB (Alg. 1)",
@@ -226,8 +245,8 @@ const builtins: AlgorithmDefinition[] = [
       phiMax: z.number().positive().nullable().default(null)
         .describe("φ_max; null = no upper bound (with φ_min 0, φ is the identity as in seed 003)"),
     }),
-    create: (p) => fedLamb("fed-lamb", p as never),
-  },
+    create: (p) => fedLamb("fed-lamb", p),
+  }),
 ];
 
 const registry = new Map<string, AlgorithmDefinition>(builtins.map((d) => [d.name, d]));
@@ -239,13 +258,13 @@ const aliases = new Map([["d-psgd", "dgd"], ["fed-sgd", "fedavg"], ["local-ams",
  * @param definition its name, documentation, schema and factory
  * @throws {RangeError} when the name is taken
  */
-export function registerAlgorithm(definition: AlgorithmDefinition): void {
+export function registerAlgorithm<P>(definition: AlgorithmDefinition<P>): void {
   if (registry.has(definition.name) || aliases.has(definition.name)) {
     throw new RangeError(
       `Cannot register algorithm: name "${definition.name}" is already registered`,
     );
   }
-  registry.set(definition.name, definition);
+  registry.set(definition.name, erase(definition));
 }
 
 /** Every registered algorithm, built-ins first. */

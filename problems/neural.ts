@@ -1,5 +1,5 @@
 /**
- * MNIST classification with a tfjs-layers model ({@linkcode buildModel}) as a {@linkcode Problem}:
+ * MNIST classification with a tfjs-layers model (`buildModel`) as a {@linkcode Problem}:
  * the flat `Float64Array` parameters are the model's weights in `model.getWeights()` order, one
  * {@linkcode LayerSpec} per variable (`"dense_1/kernel"`, `"dense_1/bias"`, …). Training images
  * come from MNIST's training set, partitioned over the nodes; accuracy is measured on MNIST's
@@ -13,17 +13,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type * as tfl from "@tensorflow/tfjs-layers";
 import { Rng } from "../random.ts";
-import type { LayerSpec, Problem } from "./problem.ts";
-import type { NeuralSpec } from "./specs.ts";
+import type { Problem } from "./problem.ts";
 import { loadMnistPixels, type MnistPixels } from "./idx.ts";
 import {
-  buildModel,
   glorotUniform,
   type LayersModel,
   MODEL_NAMES,
-  modelInputShape,
   type ModelName,
 } from "./models.ts";
 import {
@@ -34,6 +30,7 @@ import {
 } from "./partition.ts";
 import { BACKEND_NAMES, type BackendName, initBackend } from "./tfjs_backend.ts";
 import { MinibatchSampler } from "./_minibatch.ts";
+import { CLASSES, NeuralModel, oneHot } from "./_neural_model.ts";
 import { checkFinite, checkIntegerIn, checkNode, checkPositiveInteger, fail } from "./_validate.ts";
 
 /** How {@linkcode neuralProblem} splits the training images over the nodes. */
@@ -41,7 +38,7 @@ export type NeuralPartition = "iid" | "classes" | "dirichlet" | "unbalanced";
 
 /** Options of {@linkcode neuralProblem}. */
 export interface NeuralOptions {
-  /** The model (see {@linkcode buildModel}). Default `"softmax"`. */
+  /** The model (see `buildModel`). Default `"softmax"`. */
   readonly model?: ModelName;
   /** The partition scheme (ALGORITHMS.md §5). Default `"iid"`. */
   readonly partition?: NeuralPartition;
@@ -91,7 +88,6 @@ export interface NeuralProblem extends Problem {
 }
 
 const WHAT = "neural problem";
-const CLASSES = 10;
 const CHUNK = 500;
 const PARTITIONS: readonly NeuralPartition[] = ["iid", "classes", "dirichlet", "unbalanced"];
 
@@ -152,117 +148,6 @@ function subset(set: MnistPixels, count: number, rng: Rng) {
   return { images, labels, size };
 }
 
-/** The model, its variables, and the batched computations on them. */
-class Network {
-  readonly model: tfl.Sequential;
-  readonly variables: tf.Variable[];
-  readonly layers: readonly LayerSpec[];
-  readonly dim: number;
-  readonly dropouts: number;
-  readonly #inputShape: number[];
-
-  constructor(name: ModelName) {
-    this.model = buildModel(name) as tfl.Sequential;
-    this.#inputShape = modelInputShape(name);
-    this.variables = this.model.getWeights() as tf.Variable[];
-    const names = this.model.layers.flatMap((layer) =>
-      layer.getWeights().map((_, k) => `${layer.name}/${k === 0 ? "kernel" : "bias"}`)
-    );
-    let offset = 0;
-    this.layers = Object.freeze(this.variables.map((v, j) => {
-      const spec = { name: names[j], offset, size: v.size };
-      offset += v.size;
-      return Object.freeze(spec);
-    }));
-    this.dim = offset;
-    this.dropouts = this.model.layers.filter((l) => l.getClassName() === "Dropout").length;
-  }
-
-  /** Copies the flat parameters into the model's variables. */
-  setWeights(x: Float64Array): void {
-    if (x.length !== this.dim) {
-      throw new RangeError(
-        `Cannot evaluate ${WHAT}: x must have ${this.dim} entries, received ${x.length}`,
-      );
-    }
-    tf.tidy(() => {
-      this.variables.forEach((v, j) => {
-        const { offset, size } = this.layers[j];
-        v.assign(tf.tensor(Float32Array.from(x.subarray(offset, offset + size)), v.shape));
-      });
-    });
-  }
-
-  /** The variables' current values as flat parameters. */
-  getWeights(): Float64Array {
-    const x = new Float64Array(this.dim);
-    this.variables.forEach((v, j) => x.set(v.dataSync(), this.layers[j].offset));
-    return x;
-  }
-
-  /** A batch of images as the model's input tensor. */
-  input(images: Float32Array, rows: ArrayLike<number>, size: number): tf.Tensor {
-    const batch = new Float32Array(rows.length * size);
-    for (let r = 0; r < rows.length; r++) {
-      batch.set(images.subarray(rows[r] * size, (rows[r] + 1) * size), r * size);
-    }
-    return tf.tensor(batch, [rows.length, ...this.#inputShape]);
-  }
-
-  /** The logits; dropout is applied (seeded by `seeds`, one per dropout layer) when given. */
-  logits(input: tf.Tensor, seeds?: readonly number[]): tf.Tensor {
-    let h = input;
-    let dropout = 0;
-    for (const layer of this.model.layers) {
-      if (layer.getClassName() === "Dropout") {
-        const rate = layer.getConfig().rate as number;
-        if (seeds !== undefined) h = tf.dropout(h, rate, undefined, seeds[dropout++]);
-      } else {
-        h = layer.apply(h) as tf.Tensor;
-      }
-    }
-    return h;
-  }
-
-  /**
-   * The loss Σ_s w_s ℓ_s (or the mean when `weights` is undefined) on the given rows; its
-   * gradient is written into (or, with `accumulate`, added to) `out`.
-   */
-  lossAndGradient(
-    batch: { input: tf.Tensor; labels: tf.Tensor; weights?: tf.Tensor; seeds?: number[] },
-    out: Float64Array,
-    accumulate: boolean,
-  ): number {
-    const { value, grads } = tf.variableGrads(() => this.#loss(batch), this.variables);
-    this.variables.forEach((v, j) => {
-      const g = grads[v.name].dataSync();
-      const offset = this.layers[j].offset;
-      if (accumulate) { for (let k = 0; k < g.length; k++) out[offset + k] += g[k]; }
-      else for (let k = 0; k < g.length; k++) out[offset + k] = g[k];
-    });
-    return value.dataSync()[0];
-  }
-
-  #loss(batch: { input: tf.Tensor; labels: tf.Tensor; weights?: tf.Tensor; seeds?: number[] }) {
-    const logits = this.logits(batch.input, batch.seeds);
-    return (batch.weights === undefined
-      ? tf.losses.softmaxCrossEntropy(batch.labels, logits)
-      : tf.losses.softmaxCrossEntropy(
-        batch.labels,
-        logits,
-        batch.weights,
-        0,
-        tf.Reduction.SUM,
-      )) as tf.Scalar;
-  }
-}
-
-/** One-hot float labels of the given rows. */
-function oneHot(labels: Uint8Array, rows: ArrayLike<number>): tf.Tensor {
-  const picked = Int32Array.from({ length: rows.length }, (_, r) => labels[rows[r]]);
-  return tf.cast(tf.oneHot(tf.tensor1d(picked, "int32"), CLASSES), "float32");
-}
-
 /**
  * Builds an MNIST problem on a tfjs-layers model. Initialises the tfjs backend first (once per
  * process or Worker).
@@ -304,7 +189,7 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     seed: o.seed,
     classes: CLASSES,
   });
-  const network = new Network(o.model);
+  const network = new NeuralModel(o.model);
   const initial = initialWeights(network, o.seed);
   const samplers = parts.map((part) =>
     new MinibatchSampler(part.length, Math.min(o.batchSize, part.length))
@@ -396,7 +281,7 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
 }
 
 /** Glorot-uniform kernels and zero biases, drawn from the seed's `"problem/neural/init"`. */
-function initialWeights(network: Network, seed: number): Float64Array {
+function initialWeights(network: NeuralModel, seed: number): Float64Array {
   const rng = new Rng(seed, "problem/neural/init");
   const x = new Float64Array(network.dim);
   network.variables.forEach((v, j) => {
@@ -423,7 +308,7 @@ function evaluationRows(parts: Partition, evalSamples: number, seed: number) {
 }
 
 /**
- * Builds the problem a {@linkcode NeuralSpec} describes (the asynchronous counterpart of
+ * Builds the problem a neural spec (`{ type: "neural", …NeuralOptions }`) describes (the asynchronous counterpart of
  * `createProblem`, since the data are read from disk).
  *
  * @param spec the problem's options, with `type: "neural"`
@@ -445,7 +330,7 @@ function evaluationRows(parts: Partition, evalSamples: number, seed: number) {
  * ```
  */
 export function createNeuralProblem(
-  spec: NeuralSpec,
+  spec: Omit<NeuralOptions, "nodes" | "seed"> & { readonly type: "neural" },
   nodes: number,
   seed: number,
 ): Promise<NeuralProblem> {

