@@ -42,6 +42,33 @@ Deno.test("sync, no faults: the actor engine equals the sequential engine for ev
   assert.ok(difference <= 1e-6, `max abs difference ${difference}`);
 });
 
+Deno.test("sync, no faults: every registered algorithm's trajectory is bit-identical on both engines", async () => {
+  const algorithms = listAlgorithms().filter((d) => !d.module && !d.name.startsWith("test-"))
+    .map((d) => d.name);
+  const sequential = await runSimulation({ ...ringLogistic, algorithms, evalEvery: 1 });
+  const actors = await runSimulation({
+    ...ringLogistic,
+    algorithms,
+    evalEvery: 1,
+    engine: "actors",
+    workers: 3,
+  });
+  for (let r = 0; r < algorithms.length; r++) {
+    const seq = sequential.runs[r], act = actors.runs[r];
+    assert.equal(act.rows.length, seq.rows.length, seq.label);
+    seq.rows.forEach((row, k) => {
+      for (const [key, value] of Object.entries(row)) {
+        assert.equal(
+          (act.rows[k] as unknown as Record<string, unknown>)[key],
+          value,
+          `${seq.label} ${k} ${key}`,
+        );
+      }
+    });
+    assert.deepEqual(act.nodeAccuracy, seq.nodeAccuracy, seq.label);
+  }
+});
+
 const faulty = {
   ...ringLogistic,
   nodes: 6,
