@@ -122,4 +122,3 @@ export function oneHot(labels: Uint8Array, rows: ArrayLike<number>): tf.Tensor {
   const picked = Int32Array.from({ length: rows.length }, (_, r) => labels[rows[r]]);
   return tf.cast(tf.oneHot(tf.tensor1d(picked, "int32"), CLASSES), "float32");
 }
-

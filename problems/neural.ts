@@ -16,12 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../random.ts";
 import type { Problem } from "./problem.ts";
 import { loadMnistPixels, type MnistPixels } from "./idx.ts";
-import {
-  glorotUniform,
-  type LayersModel,
-  MODEL_NAMES,
-  type ModelName,
-} from "./models.ts";
+import { glorotUniform, type LayersModel, MODEL_NAMES, type ModelName } from "./models.ts";
 import {
   classHistogram,
   type Partition,

@@ -22,7 +22,6 @@ export interface Graph {
   readonly name: string;
 }
 
-
 /**
  * Builds a frozen {@linkcode Graph} from adjacency sets that are already symmetric and free of
  * self loops. Private to `topologies/`: the public builders validate before calling it.
