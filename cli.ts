@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { dirname, resolve } from "node:path";
 import { ConfigError, resolveConfig } from "./simulation/config.ts";
 import { runSimulation, type SimulationResult } from "./simulation/mod.ts";
 import { createProgress, type Progress } from "./metrics/progress.ts";
@@ -27,10 +28,20 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new SyntaxError("the top level must be an object");
     }
-    return value;
+    return resolvePaths(value, path);
   } catch (error) {
     throw new UsageError(`--config: "${path}" is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** A scenario file's relative paths name files beside it, wherever gossim is run from. */
+function resolvePaths(config: Record<string, unknown>, file: string): Record<string, unknown> {
+  const folder = dirname(resolve(file));
+  const topology = config.topology as Record<string, unknown> | undefined;
+  if (typeof topology?.file === "string") {
+    return { ...config, topology: { ...topology, file: resolve(folder, topology.file) } };
+  }
+  return config;
 }
 
 /**

@@ -79,6 +79,14 @@ export const FLAGS: Flag[] = [
       "exponential (torus/grid take --rows/--cols, hypercube --dimension,\nerdos-renyi --p)",
     apply: retype("topology"),
   },
+  {
+    name: "topology-file",
+    value: "FILE",
+    help: "custom topology from an edge-list file (N, then one `a b` pair per line)",
+    apply(config, value) {
+      config.topology = { type: "custom", file: value };
+    },
+  },
   { name: "rows", value: "N", help: "torus/grid rows", parse: "number", field: "topology.rows" },
   { name: "cols", value: "N", help: "torus/grid columns", parse: "number", field: "topology.cols" },
   {

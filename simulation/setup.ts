@@ -6,6 +6,7 @@
  */
 import { loadProblem, type SourcedProblem } from "../problems/registry.ts";
 import { topologyFromSpec } from "../topologies/topology_spec.ts";
+import { readEdgeListFile } from "../topologies/edge_list.ts";
 import { mixingFromSpec } from "../topologies/mixing_spec.ts";
 import { validateMixing } from "../topologies/validate_mixing.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
@@ -39,10 +40,16 @@ export async function buildSetup(config: SimulationConfig): Promise<SimulationSe
       throw new ConfigError([`${field}: ${(error as Error).message}`]);
     }
   };
-  const graph = await stage(
-    "topology",
-    () => topologyFromSpec({ nodes: config.nodes, seed: config.seed, ...config.topology }),
-  );
+  const graph = await stage("topology", () => {
+    const { file, ...spec } = config.topology;
+    if (file === undefined) {
+      return topologyFromSpec({ nodes: config.nodes, seed: config.seed, ...spec });
+    }
+    if (spec.type !== "custom") {
+      throw new TypeError(`file is read only for type "custom", received type "${spec.type}"`);
+    }
+    return readEdgeListFile(file);
+  });
   if (graph.nodes !== config.nodes) {
     throw new ConfigError([
       `nodes = ${config.nodes}: topology "${config.topology.type}" has ${graph.nodes} nodes`,

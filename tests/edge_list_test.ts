@@ -104,3 +104,33 @@ Deno.test("readEdgeListFile() names the path of a missing or bad file", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a scenario file names an edge-list topology relative to its own folder", async () => {
+  const folder = await Deno.makeTempDir();
+  const cwd = Deno.cwd();
+  try {
+    await Deno.copyFile(new URL("eval_36_nodes.edges", DATA), `${folder}/graph.edges`);
+    await Deno.writeTextFile(
+      `${folder}/scenario.json`,
+      JSON.stringify({
+        nodes: 36,
+        topology: { type: "custom", file: "graph.edges" },
+        algorithms: ["dgd"],
+        steps: 3,
+        out: `${folder}/run`,
+      }),
+    );
+    Deno.chdir("/");
+    const { runCli } = await import("./_cli.ts");
+    const { code, err } = await runCli("--config", `${folder}/scenario.json`, "--quiet");
+    assert.equal(code, 0, err);
+    const summary = JSON.parse(await Deno.readTextFile(`${folder}/run/summary.json`));
+    assert.ok(Math.abs(summary.spectral.lambda - 0.840476) < 1e-6, `${summary.spectral.lambda}`);
+    const wrong = await runCli("--config", `${folder}/scenario.json`, "--nodes", "35");
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.err, /nodes = 35: topology "custom" has 36 nodes/);
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(folder, { recursive: true });
+  }
+});
