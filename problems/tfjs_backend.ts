@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmConvFilterGradient } from "./_wasm_conv_grad.ts";
+import { registerWasmFastMatMul } from "./_wasm_fast_matmul.ts";
 import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
 
 /** The backend names, re-exported beside the backends. */
@@ -132,6 +133,7 @@ async function load(name: BackendName): Promise<BackendName> {
   if (name === "wasm") {
     setWasmPaths(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")).href);
     registerWasmConvFilterGradient();
+    registerWasmFastMatMul();
   } else if (name !== "cpu") {
     tfName = OPTIONAL[name].registers;
     await loadOptional(name);
