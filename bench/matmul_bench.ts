@@ -4,7 +4,7 @@
  * that a dense layer's forward pass and tfjs's autodiff issue, a 16-deep batched product, and
  * whole gradient steps of each model.
  *
- *   deno run --allow-read bench/matmul_bench.ts      # GFLOPS table, gradient ms (~1 minute)
+ *   deno run --allow-read bench/matmul_bench.ts      # GFLOPS table, gradient ms (~40 s)
  *   deno bench --allow-read bench/matmul_bench.ts    # the same for the MLP, as Deno.bench
  *
  * @module
@@ -67,12 +67,13 @@ function cases(batch: number, inputs: number, units: number): Case[] {
 }
 
 /**
- * Milliseconds per call, robust to other work on the machine: after a warm-up, the fastest of
- * 5 rounds of ~`budget` / 5 ms (3 calls at least) each.
+ * Milliseconds per call, robust to other work on the machine: after ~`budget` ms of warm-up
+ * (the JIT needs a few hundred gradient steps), the fastest of 5 rounds of ~`budget` / 5 ms
+ * (3 calls at least) each.
  */
 function msPerCall(call: () => void, budget = 50): number {
-  call();
-  call();
+  const warm = performance.now();
+  do call(); while (performance.now() - warm < budget);
   let best = Infinity;
   for (let round = 0; round < 5; round++) {
     let calls = 0;
@@ -140,8 +141,8 @@ if (import.meta.main) {
   for (const model of ["softmax", "mlp", "cnn", "small-cnn"] as const) {
     for (const batch of [32, 128]) {
       const step = await gradientStep(model, batch);
-      const before = withKernels(false, () => msPerCall(step.call, 300));
-      const after = withKernels(true, () => msPerCall(step.call, 300));
+      const before = withKernels(false, () => msPerCall(step.call, 500));
+      const after = withKernels(true, () => msPerCall(step.call, 500));
       step.dispose();
       let line = `${model.padEnd(10)} batch ${String(batch).padEnd(4)} ${before.toFixed(2)} → ` +
         `${after.toFixed(2)} ms`;
