@@ -43,6 +43,7 @@ export * from "./algorithms/consensus_sgd.ts";
 export * from "./algorithms/decentralized_adaptive.ts";
 export * from "./algorithms/federated.ts";
 export * from "./metrics/rows.ts";
+export * from "./metrics/events.ts";
 export * from "./metrics/evaluate.ts";
 export * from "./metrics/report.ts";
 export * from "./metrics/plot.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ModelMetrics } from "./evaluate.ts";
+import type { SimEvent } from "./events.ts";
 
 /** One evaluation point of a run. */
 export interface MetricsRow extends ModelMetrics {
@@ -49,4 +50,9 @@ export interface RunHooks {
   onRow?: (row: MetricsRow) => void;
   /** Stops the run between steps; the engine throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Called with every scheduler event of an actor run, in sequence order (the sequential
+   * engine has no scheduler and emits none).
+   */
+  onEvent?: (event: SimEvent) => void;
 }
