@@ -78,8 +78,9 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
     switch (event.kind) {
       case "arrival": {
         const { arrival } = event;
-        if (!run.alive(arrival.to, time)) run.network.arrived(arrival.from, arrival.to, true);
-        else run.absorb(arrival);
+        if (!run.alive(arrival.to, time)) {
+          run.arrived(arrival.from, arrival.to, arrival.id, time, true);
+        } else run.absorb(arrival);
         break;
       }
       case "crash":
@@ -92,15 +93,15 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
       case "wait-timeout":
         if (event.generation === generation[event.node] && waiting.delete(event.node)) {
           run.countWaitTimeout();
+          run.emit({ kind: "wait-timeout", time, node: event.node });
           schedule(event.node, time);
         }
         break;
       case "step": {
         const i = event.node;
         if (event.generation !== generation[i] || !run.alive(i, time)) break;
-        const t = ++run.nodeSteps[i];
-        run.nodeTimes[i] = time;
-        run.command(i, { op: "step", node: i, t });
+        const t = run.nodeSteps[i] + 1;
+        run.step(i, t, time);
         for (let round = 0; round < plan.algorithm.exchanges; round++) {
           for (const arrival of run.sendToNeighbours(i, round, t, time)) {
             agenda.push(arrival.time, { kind: "arrival", arrival });
@@ -133,7 +134,7 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
 
 /** Async mix: the latest value held from each neighbour; never-heard-from ones by policy. */
 function mixLatest(run: RunState, plan: AsyncPlan, i: number, round: number, t: number): void {
-  emitMix(run, plan.mixing.rows[i], i, round, plan.missing, (k) => {
+  emitMix(run, plan.mixing.rows[i], i, round, plan.missing, run.now, (k) => {
     const held = run.held(i, k, round);
     return held ? { id: held.id, staleness: Math.max(0, t - held.stamp) } : null;
   });

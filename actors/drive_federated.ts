@@ -63,12 +63,16 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
       }
       run.nodeSteps[client]++;
       run.nodeTimes[client] = done;
+      run.emit({ kind: "step", time: done, node: client, t: r });
       expected++;
       const up = run.send(client, server, done, run.bytes.upload);
       const inTime = up !== null && up.arrival <= deadline;
-      if (up) run.network.arrived(client, server, false);
+      if (up) run.arrived(client, server, up.target.id, up.arrival, false);
       if (inTime) uploads.push({ client, id: up.target.id, time: up.arrival });
-      else run.countMissedDeadline();
+      else {
+        run.countMissedDeadline();
+        run.emit({ kind: "missed-deadline", time: deadline, node: client, round: r });
+      }
       pending.push([client, {
         op: "client",
         node: client,
@@ -79,7 +83,7 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
     }
     run.command(server, { op: "broadcast", node: server, to: broadcast });
     for (const [node, command] of pending) run.command(node, command);
-    for (const target of broadcast) run.network.arrived(server, target.to, false);
+    for (const target of broadcast) run.arrived(server, target.to, target.id, start, false);
     if (uploads.length) {
       const weights = aggregationWeights(problem, uploads.map((u) => u.client), weighting);
       run.command(server, {

@@ -46,11 +46,7 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
       const active = everyone.filter((i) => run.alive(i, start[i]) && run.alive(i, ready[i]));
       const inbound: Arrival[][] = everyone.map(() => []);
       for (const i of active) {
-        if (round === 0) {
-          run.command(i, { op: "step", node: i, t });
-          run.nodeSteps[i]++;
-          run.nodeTimes[i] = ready[i];
-        }
+        if (round === 0) run.step(i, t, ready[i]);
         for (const arrival of run.sendToNeighbours(i, round, t, ready[i])) {
           inbound[arrival.to].push(arrival);
         }
@@ -88,7 +84,7 @@ function mixSync(
   late: EventQueue<Arrival>,
 ): void {
   const stalePolicy = plan.missing === "stale";
-  emitMix(run, plan.mixing.rows[j], j, round, plan.missing, (k) => {
+  emitMix(run, plan.mixing.rows[j], j, round, plan.missing, mixTime, (k) => {
     const fresh = inbound.find((a) => a.from === k && a.time <= mixTime);
     if (fresh) {
       run.absorb(fresh);

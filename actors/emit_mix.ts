@@ -20,8 +20,8 @@ export interface Chosen {
 }
 
 /**
- * Emits node `j`'s mix of exchange `round`, with `choose(k)` giving the value used for
- * neighbour k (null when it has none).
+ * Emits node `j`'s mix of exchange `round` at virtual time `time`, with `choose(k)` giving the
+ * value used for neighbour k (null when it has none).
  */
 export function emitMix(
   run: RunState,
@@ -29,6 +29,7 @@ export function emitMix(
   j: number,
   round: number,
   missing: MissingPolicy,
+  time: number,
   choose: (k: number) => Chosen | null,
 ): void {
   const { indices, weights } = row;
@@ -47,4 +48,14 @@ export function emitMix(
   const total = used.reduce((sum, w) => sum + w, 0);
   const final = renormalize ? used.map((w) => w / total) : used;
   run.command(j, { op: "mix", node: j, round, from, weights: final });
+  const absent = indices.length - from.length;
+  run.emit({
+    kind: "mix",
+    time,
+    node: j,
+    t: run.nodeSteps[j],
+    round,
+    used: from.length,
+    missing: absent,
+  });
 }

@@ -7,7 +7,12 @@
  * @module
  */
 import { Rng } from "../random.ts";
-import { type Distribution, sampleDuration, type Scenario } from "./scenario.ts";
+import {
+  type Distribution,
+  type RandomPartitions,
+  sampleDuration,
+  type Scenario,
+} from "./scenario.ts";
 
 /** Counters of everything the network did. */
 export interface NetworkCounters {
@@ -86,6 +91,7 @@ export class Network {
   #randomCut: { side: Set<number>; symmetric: boolean } | null = null;
   #nextCheck: number;
   #windowsSeen = new Set<number>();
+  #onPartition?: (change: PartitionChange) => void;
 
   /**
    * Creates the network of one run.
@@ -94,7 +100,13 @@ export class Network {
    * @param nodes endpoints 0 … nodes − 1 (the federated server included)
    * @param seed the run's seed
    */
-  constructor(scenario: Scenario, nodes: number, seed: number) {
+  constructor(
+    scenario: Scenario,
+    nodes: number,
+    seed: number,
+    onPartition?: (change: PartitionChange) => void,
+  ) {
+    this.#onPartition = onPartition;
     this.#scenario = scenario;
     this.#nodes = nodes;
     this.#seed = seed;
@@ -219,24 +231,77 @@ export class Network {
     return fromInside !== toInside && (cut.symmetric || fromInside);
   }
 
-  /** Runs the random-partition checks due up to `now`, one per `stability` seconds. */
+  /**
+   * Runs the random-partition checks due up to `now`, one per `stability` seconds. Up to
+   * {@linkcode SIMULATED_CHECKS} checks are drawn one by one; a longer stretch (a huge virtual
+   * time, a tiny `stability`) is jumped in one draw from the two-state chain's k-step
+   * distribution, so no stretch of virtual time costs more than a bounded amount of work.
+   */
   #advancePartitions(now: number): void {
     const model = this.#scenario.randomPartitions;
     if (!model) return;
-    while (this.#nextCheck <= now) {
+    for (let checks = 0; this.#nextCheck <= now; checks++) {
+      if (checks === SIMULATED_CHECKS) return this.#jumpPartitions(model, now);
       this.#nextCheck += model.stability;
       const rng = this.#partitionRng;
       if (this.#randomCut) {
-        if (rng.bernoulli(model.healProbability)) this.#randomCut = null;
-      } else if (rng.bernoulli(model.probability)) {
-        const side = model.mode === "isolate-single"
-          ? [rng.int(this.#nodes)]
-          : rng.sample(this.#nodes, 1 + rng.int(Math.max(1, this.#nodes - 1)));
-        this.#randomCut = { side: new Set(side), symmetric: model.symmetric };
-        this.counters.partitions++;
-      }
+        if (rng.bernoulli(model.healProbability)) this.#setCut(null, now);
+      } else if (rng.bernoulli(model.probability)) this.#setCut(this.#drawSide(model), now);
     }
   }
+
+  /** Jumps the k checks due up to `now` at once (k > {@linkcode SIMULATED_CHECKS}). */
+  #jumpPartitions(model: RandomPartitions, now: number): void {
+    const k = Math.floor((now - this.#nextCheck) / model.stability) + 1;
+    this.#nextCheck += k * model.stability;
+    if (this.#nextCheck <= now) this.#nextCheck = now + model.stability;
+    const a = model.probability, b = model.healProbability;
+    if (a + b === 0) return;
+    const stationary = a / (a + b), decay = Math.pow(1 - a - b, k);
+    const cutProbability = this.#randomCut
+      ? stationary + (1 - stationary) * decay
+      : stationary * (1 - decay);
+    // Formations over the stretch: its expected count (the chain forms one every 1/(a·π₀) checks).
+    this.counters.partitions += Math.round(k * a * (1 - stationary));
+    const rng = this.#partitionRng;
+    this.#setCut(rng.bernoulli(cutProbability) ? this.#drawSide(model) : null, now, false);
+  }
+
+  #drawSide(model: RandomPartitions): number[] {
+    const rng = this.#partitionRng;
+    return model.mode === "isolate-single"
+      ? [rng.int(this.#nodes)]
+      : rng.sample(this.#nodes, 1 + rng.int(Math.max(1, this.#nodes - 1)));
+  }
+
+  #setCut(side: number[] | null, time: number, count = true): void {
+    const model = this.#scenario.randomPartitions!;
+    const previous = this.#randomCut;
+    if (previous) {
+      const nodes = [...previous.side];
+      this.#onPartition?.({ kind: "heal", time, nodes, oneWay: !previous.symmetric });
+    }
+    this.#randomCut = side ? { side: new Set(side), symmetric: model.symmetric } : null;
+    if (side) {
+      if (count) this.counters.partitions++;
+      this.#onPartition?.({ kind: "partition", time, nodes: side, oneWay: !model.symmetric });
+    }
+  }
+}
+
+/** Random-partition checks drawn one by one before a stretch is jumped in one draw. */
+export const SIMULATED_CHECKS = 10_000;
+
+/** A random partition forming or healing, as the network reports it. */
+export interface PartitionChange {
+  /** `partition` (formed) or `heal`. */
+  kind: "partition" | "heal";
+  /** Virtual time (seconds). */
+  time: number;
+  /** One side of the cut. */
+  nodes: number[];
+  /** Only messages from `nodes` outward are cut. */
+  oneWay: boolean;
 }
 
 /** Whether the link loses this message. */

@@ -10,6 +10,7 @@ import type { Algorithm } from "../algorithms/algorithm.ts";
 import { checkFiniteModels } from "../algorithms/node_failure.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
+import type { SimEvent, UnstampedEvent } from "../metrics/events.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 import { Network } from "./network.ts";
@@ -64,7 +65,12 @@ export interface RunStateOptions {
   onRow?: (row: ActorMetricsRow) => void;
   /** Stops the run at the next flush. */
   signal?: AbortSignal;
+  /** Called with every scheduler event, in sequence order. */
+  onEvent?: (event: SimEvent) => void;
 }
+
+/** A scheduled change (crash, rejoin, partition window) announced when the clock passes it. */
+type Scheduled = UnstampedEvent & { kind: "crash" | "rejoin" | "partition" | "heal" };
 
 /** The scheduler's state of one run. */
 export class RunState {
@@ -80,8 +86,10 @@ export class RunState {
   readonly neighbours: readonly number[][];
   /** Payload bytes of a neighbour message, a broadcast and an upload (8 per entry). */
   readonly bytes: { message: number; broadcast: number; upload: number };
-  /** The virtual clock (seconds). */
-  now = 0;
+  #now = 0;
+  #seq = 0;
+  #scheduled: Scheduled[];
+  #nextScheduled = 0;
   #supervisor: Supervisor;
   #options: RunStateOptions;
   #computeRng: Rng[];
@@ -103,7 +111,13 @@ export class RunState {
     this.#supervisor = supervisor;
     this.#options = options;
     const n = options.problem.nodes;
-    this.network = new Network(options.scenario, n + 1, options.seed);
+    this.network = new Network(
+      options.scenario,
+      n + 1,
+      options.seed,
+      (change) => this.emit({ ...change, time: change.time }),
+    );
+    this.#scheduled = scheduledChanges(options.scenario);
     this.nodeSteps = new Array(n).fill(0);
     this.nodeTimes = new Array(n).fill(0);
     this.neighbours = options.neighbours;
@@ -117,6 +131,55 @@ export class RunState {
       };
     this.#computeRng = Array.from({ length: n }, (_, i) => new Rng(options.seed, `compute/${i}`));
     this.#held = Array.from({ length: n }, () => new Map());
+  }
+
+  /** The virtual clock (seconds). */
+  get now(): number {
+    return this.#now;
+  }
+
+  /**
+   * Advances the virtual clock, announcing the crashes, rejoins and partition windows it
+   * passes.
+   *
+   * @throws {RangeError} when the time is not finite (durations too large for a double)
+   */
+  set now(time: number) {
+    if (!Number.isFinite(time)) {
+      throw new RangeError(
+        `Cannot advance virtual time past ${this.#now} s: it became ${time}; timeout, latency ` +
+          "and compute times must keep the run's virtual time finite",
+      );
+    }
+    this.#now = time;
+    while (
+      this.#nextScheduled < this.#scheduled.length &&
+      this.#scheduled[this.#nextScheduled].time <= time
+    ) this.emit(this.#scheduled[this.#nextScheduled++]);
+  }
+
+  /** Stamps an event with the next sequence number and hands it to the run's listener. */
+  emit(event: UnstampedEvent): void {
+    const listener = this.#options.onEvent;
+    const seq = this.#seq++;
+    if (listener) listener({ ...event, seq } as SimEvent);
+  }
+
+  /**
+   * Node `i` takes local step `t` (the iteration it runs: in sync mode the global one, which a
+   * node that was down skips ahead to), completing at virtual time `time`.
+   */
+  step(i: number, t: number, time: number): void {
+    this.command(i, { op: "step", node: i, t });
+    this.nodeSteps[i]++;
+    this.nodeTimes[i] = time;
+    this.emit({ kind: "step", time, node: i, t });
+  }
+
+  /** Message `id` on `from → to` reached its receiver at `time`, or found it down. */
+  arrived(from: number, to: number, id: number, time: number, crashed: boolean): void {
+    this.network.arrived(from, to, crashed);
+    this.emit({ kind: "arrive", time, from, to, id, fate: crashed ? "crashed" : "delivered" });
   }
 
   /** Queues a command for the Worker hosting `node`. */
@@ -146,12 +209,18 @@ export class RunState {
   /** Sends one message through the network; a delivered one gets an id and a target. */
   send(from: number, to: number, time: number, bytes: number) {
     const fate = this.network.send(from, to, bytes, time);
-    if (!fate.delivered) return null;
+    const event = { kind: "send" as const, time, from, to, bytes };
+    if (!fate.delivered) {
+      this.emit({ ...event, id: null, fate: fate.reason, arrival: null });
+      return null;
+    }
     if (to < this.nodeSteps.length && !this.alive(to, fate.arrival)) {
       this.network.arrived(from, to, true);
+      this.emit({ ...event, id: null, fate: "crashed", arrival: fate.arrival });
       return null;
     }
     const target: Target = { id: this.#nextId++, to, worker: this.#options.placement[to] };
+    this.emit({ ...event, id: target.id, fate: "delivered", arrival: fate.arrival });
     return { target, arrival: fate.arrival };
   }
 
@@ -173,7 +242,7 @@ export class RunState {
 
   /** A message reached receiver `to`: it becomes the latest held value if it is newer. */
   absorb(arrival: Arrival): void {
-    this.network.arrived(arrival.from, arrival.to, false);
+    this.arrived(arrival.from, arrival.to, arrival.id, arrival.time, false);
     const key = heldKey(arrival.from, arrival.round);
     const previous = this.#held[arrival.to].get(key);
     if (previous && previous.stamp >= arrival.stamp) {
@@ -234,6 +303,7 @@ export class RunState {
       stalenessMax: this.#stalenessMax,
     };
     this.rows.push(row);
+    this.emit({ kind: "evaluate", time: this.now, step });
     this.#options.onRow?.(row);
     this.#lastModels = taken.map((s) => s.params);
   }
@@ -258,4 +328,21 @@ export class RunState {
       virtualTime: this.now,
     };
   }
+}
+
+/** The scenario's crashes, rejoins and partition windows as events, in time order. */
+function scheduledChanges(scenario: Scenario): Scheduled[] {
+  const changes: Scheduled[] = [];
+  for (const crash of scenario.crashes) {
+    changes.push({ kind: "crash", time: crash.at, node: crash.node });
+    if (crash.rejoin !== null) {
+      changes.push({ kind: "rejoin", time: crash.rejoin, node: crash.node });
+    }
+  }
+  for (const window of scenario.partitions) {
+    const cut = { nodes: window.nodes, oneWay: window.oneWay };
+    changes.push({ kind: "partition", time: window.start, ...cut });
+    changes.push({ kind: "heal", time: window.end, ...cut });
+  }
+  return changes.sort((a, b) => a.time - b.time);
 }
