@@ -35,7 +35,27 @@ export function describeIssue(input: unknown, issue: SchemaIssue, prefix?: strin
   if (issue.code === "unrecognized_keys" && issue.keys) {
     return `${path}: unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
   }
-  const value = valueAt(input, issue.path);
-  const shown = value === undefined ? "missing" : JSON.stringify(value);
-  return `${path} = ${shown}: ${issue.message}`;
+  return `${path} = ${showValue(valueAt(input, issue.path))}: ${issue.message}`;
+}
+
+/**
+ * A value as an error message shows it: JSON, but `Infinity`, `-Infinity` and `NaN` by name
+ * (JSON would say `null`), and at most 80 characters of it.
+ */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_, v) =>
+      typeof v === "number" && !Number.isFinite(v) ? String(v) : v) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return clip(text);
+}
+
+/** At most 80 characters of a text shown in an error (a 20 MB value is not echoed whole). */
+export function clip(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 60)}… (${text.length} characters)`;
 }

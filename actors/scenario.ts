@@ -9,7 +9,10 @@ import { z } from "zod";
 import type { Rng } from "../random.ts";
 import type { Agrees } from "../_schema_agrees.ts";
 
-const seconds = z.number().min(0).finite();
+/** The longest duration a scenario may name (about 31.7 years): virtual time stays finite. */
+export const MAX_SECONDS = 1e9;
+
+const seconds = z.number().min(0).max(MAX_SECONDS);
 const probability = z.number().min(0).max(1);
 
 /** A distribution of a duration in virtual seconds. */
@@ -23,16 +26,16 @@ export const distributionSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("lognormal"),
     /** Mean of the underlying normal (of ln seconds). */
-    mu: z.number().finite(),
+    mu: z.number().min(-50).max(20),
     /** Standard deviation of the underlying normal. */
-    sigma: z.number().min(0).finite(),
+    sigma: z.number().min(0).max(10),
   }),
   z.strictObject({
     type: z.literal("pareto"),
     /** The minimum value x_m (seconds). */
-    scale: z.number().positive().finite(),
-    /** The tail index α > 0. */
-    shape: z.number().positive().finite(),
+    scale: z.number().positive().max(MAX_SECONDS),
+    /** The tail index α ≥ 0.1 (heavier tails overflow a double). */
+    shape: z.number().min(0.1).max(1e6),
   }),
 ]);
 
@@ -69,7 +72,7 @@ const linkOverride = z.strictObject({
   /** Apply to both directions (default true). */
   symmetric: z.boolean().default(true),
   latency: distributionSchema.optional(),
-  bandwidth: z.number().positive().nullable().optional(),
+  bandwidth: z.number().min(1).max(1e15).nullable().optional(),
   dropProbability: probability.optional(),
 });
 
@@ -89,7 +92,7 @@ export const scenarioSchema = z.strictObject({
   /** One-way link latency (seconds). */
   latency: distributionSchema.default({ type: "constant", value: 0.001 }),
   /** Link bandwidth in bytes/s: a message takes size/bandwidth more; null = infinite. */
-  bandwidth: z.number().positive().nullable().default(null),
+  bandwidth: z.number().min(1).max(1e15).nullable().default(null),
   /** Probability that a message is lost. */
   dropProbability: probability.default(0),
   /**
@@ -120,7 +123,7 @@ export const scenarioSchema = z.strictObject({
     /** Probability that an active partition heals at a check. */
     healProbability: probability,
     /** Minimum time (seconds) between changes: the check interval. */
-    stability: z.number().positive().finite(),
+    stability: z.number().positive().max(MAX_SECONDS),
     /** Both directions cut (default) or only from the cut-off side outward. */
     symmetric: z.boolean().default(true),
   }).nullable().default(null),
@@ -129,7 +132,7 @@ export const scenarioSchema = z.strictObject({
   /** Nodes whose compute time is multiplied by `slowdown`. */
   stragglers: z.strictObject({
     nodes: z.array(z.number().int().min(0)),
-    slowdown: z.number().min(1).finite(),
+    slowdown: z.number().min(1).max(1e6),
   }).default({ nodes: [], slowdown: 1 }),
   /** Crash-stop at `at` (seconds); with `rejoin`, the node resumes from its state then. */
   crashes: z.array(z.strictObject({

@@ -76,6 +76,7 @@ export async function compareEngines(
     const setup = await buildSetup(config);
     const faulty = resolveConfig({
       ...benchScenario(nodes, steps, dim),
+      engine: "actors",
       mode: "async",
       network: { dropProbability: 0.1, latency: { type: "lognormal", mu: -5, sigma: 1 } },
     });

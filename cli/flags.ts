@@ -42,8 +42,19 @@ export function parseFlags(args: string[]): Values {
     ...(flag.multiple ? { multiple: true } : {}),
     ...(flag.short ? { short: flag.short } : {}),
   }]));
+  // A value that looks like a flag (`--steps -3`) is still the value: node:util would call it
+  // ambiguous, and the user would never hear the allowed range.
+  const valued = new Set(FLAGS.filter((f) => f.parse !== "boolean").map((f) => `--${f.name}`));
+  const joined: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const next = args[k + 1];
+    if (valued.has(args[k]) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${args[k]}=${next}`);
+      k++;
+    } else joined.push(args[k]);
+  }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Run with --help for the flags.`);
   }

@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { clip as shorten } from "../_describe_issue.ts";
 
-export /** Bad command-line input (exit code 2). */
-class UsageError extends Error {
+/** Bad command-line input (exit code 2). */
+export class UsageError extends Error {
   /** @param message what was wrong, naming the flag */
   constructor(message: string) {
     super(message);
@@ -18,17 +19,24 @@ class UsageError extends Error {
 /** A config being built from flags: plain JSON objects. */
 export type Config = Record<string, unknown>;
 
+/** A decimal number as people write it: `12`, `-0.5`, `1e-3` (not `0x10`, `Infinity`, ``). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Reads a flag's decimal number. */
 export function number(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) {
-    throw new UsageError(`--${flag}: expected a number, received "${text}"`);
+  if (!DECIMAL.test(text.trim()) || !Number.isFinite(value)) {
+    throw new UsageError(
+      `--${flag}: expected a number, received "${shorten(text)}" (a finite decimal like 12, ` +
+        "-0.5 or 1e-3)",
+    );
   }
   return value;
 }
 
 export function parseParam(text: string): [string, unknown] {
   const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(text);
-  if (!match) throw new UsageError(`--param: expected KEY=VALUE, received "${text}"`);
+  if (!match) throw new UsageError(`--param: expected KEY=VALUE, received "${shorten(text)}"`);
   const [, key, raw] = match;
   try {
     return [key, JSON.parse(raw)];
@@ -49,23 +57,29 @@ const DISTRIBUTION_FIELDS: Record<string, string[]> = {
 export function distribution(flag: string, text: string): unknown {
   const [type, rest = ""] = text.split(":");
   const fields = DISTRIBUTION_FIELDS[type];
-  const values = rest.split(",").map(Number);
-  if (!fields || values.length !== fields.length || values.some((v) => !Number.isFinite(v))) {
+  const parts = rest.split(",");
+  const values = parts.map(Number);
+  if (
+    !fields || values.length !== fields.length ||
+    parts.some((part, k) => !DECIMAL.test(part.trim()) || !Number.isFinite(values[k]))
+  ) {
     throw new UsageError(
       `--${flag}: expected constant:S, uniform:MIN,MAX, exponential:MEAN, lognormal:MU,SIGMA ` +
-        `or pareto:SCALE,SHAPE, received "${text}"`,
+        `or pareto:SCALE,SHAPE, received "${shorten(text)}"`,
     );
   }
   return { type, ...Object.fromEntries(fields.map((field, k) => [field, values[k]])) };
 }
 
+/** Reads a list of node ids such as `0,3` (never empty). */
 export function nodeList(flag: string, text: string): number[] {
   return text.split(",").map((part) => {
-    const value = Number(part);
-    if (!Number.isInteger(value)) {
-      throw new UsageError(`--${flag}: expected node numbers like 0,3, received "${text}"`);
+    if (!/^\d+$/.test(part.trim())) {
+      throw new UsageError(
+        `--${flag}: expected node numbers like 0,3, received "${shorten(text)}"`,
+      );
     }
-    return value;
+    return Number(part);
   });
 }
 

@@ -12,10 +12,12 @@ import { getAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts"
 import { TOPOLOGY_TYPES, type TopologyType } from "../topologies/topology_spec.ts";
 import { MIXING_RULES, type MixingSpec } from "../topologies/mixing_spec.ts";
 import type { Agrees } from "../_schema_agrees.ts";
+import { contradictions, ignoredFields } from "./config_checks.ts";
 import { getProblem, listProblems, type ProblemSource } from "../problems/registry.ts";
 import { BACKEND_NAMES } from "../problems/backend_names.ts";
 import {
   type ExecutionMode,
+  MAX_SECONDS,
   type MissingPolicy,
   type Scenario,
   scenarioSchema,
@@ -78,7 +80,7 @@ const configSchema = z.strictObject({
   /** Actor engine: sync, async or bounded. */
   mode: z.enum(["sync", "async", "bounded"]).default("sync"),
   /** Actor engine: barrier/round deadline and bound of bounded waits (virtual seconds). */
-  timeout: z.number().positive().finite().default(1),
+  timeout: z.number().positive().max(MAX_SECONDS).default(1),
   /** Actor engine, sync mode: what a missing neighbour value becomes. */
   missing: z.enum(["stale", "self", "renormalize"]).default("stale"),
   /** Actor engine, bounded mode: how many steps a neighbour may lag. */
@@ -305,5 +307,8 @@ export function resolveConfig(input: SimulationInput | unknown): SimulationConfi
     ? resolveProblem(raw as { type: string }, problems)
     : null;
   if (problems.length || !parsed.success || !problem) throw new ConfigError(problems);
-  return { ...parsed.data, algorithms, problem };
+  const config: SimulationConfig = { ...parsed.data, algorithms, problem };
+  problems.push(...contradictions(config), ...ignoredFields(input, config));
+  if (problems.length) throw new ConfigError(problems);
+  return config;
 }

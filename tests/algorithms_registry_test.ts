@@ -7,7 +7,7 @@ import {
   resolveHyperparameters,
 } from "../algorithms/registry.ts";
 import { amsgradRule, decentralize } from "../algorithms/decentralized_adaptive.ts";
-import { runSimulation } from "../simulation/mod.ts";
+import { runSimulation } from "./_fit.ts";
 import { z } from "zod";
 
 const SEED_ALGORITHMS = [

@@ -149,3 +149,107 @@ Deno.test("malformed JSON names the file; exit 2", async () => {
   assert.ok(err.includes(path) && /not valid JSON/.test(err), err);
   await Deno.remove(path);
 });
+
+// Inputs that used to be accepted and then ignored, silently reinterpreted or misreported.
+const SILENT: [string, string[], RegExp][] = [
+  ["fault flag on the sequential engine", ["--drop", "0.5"], /network: the sequential engine/],
+  ["mode on the sequential engine", ["--mode", "async"], /mode: the sequential engine/],
+  [
+    "staleness outside bounded mode",
+    ["--engine", "actors", "--staleness", "3"],
+    /staleness: only bounded mode/,
+  ],
+  [
+    "federated fields with DGD",
+    ["--algorithm", "dgd", "--local-steps", "3"],
+    /federated: no algorithm/,
+  ],
+  [
+    "async mode with FedAvg only",
+    ["--algorithm", "fedavg", "--engine", "actors", "--mode", "async"],
+    /mode: federated algorithms run in rounds/,
+  ],
+  [
+    "an empty straggler list",
+    ["--engine", "actors", "--stragglers", ""],
+    /--stragglers: .*received ""/,
+  ],
+  [
+    "rows on a ring",
+    ["--topology", "ring", "--rows", "2"],
+    /topology\.rows: used by topology torus/,
+  ],
+  ["a backend for logistic regression", ["--backend", "cpu"], /backend: only neural problems/],
+  ["the same algorithm twice", ["--algorithm", "dgd,dgd"], /algorithms\.1: "dgd" is listed twice/],
+  ["hexadecimal node count", ["--nodes", "0x10"], /--nodes: expected a number, received "0x10"/],
+  ["Infinity", ["--drop", "Infinity"], /--drop: expected a number, received "Infinity"/],
+  ["1e400", ["--seed", "1e400"], /--seed: expected a number, received "1e400"/],
+  ["a negative count", ["--nodes", "-4"], /nodes = -4: Too small/],
+  [
+    "a timeout whose sum over rounds overflows",
+    ["--engine", "actors", "--drop", "1", "--timeout", "1e308"],
+    /timeout = 1e\+308: Too big/,
+  ],
+  [
+    "participation that rounds to no client",
+    ["--algorithm", "fedavg", "--participation", "0.01"],
+    /federated\.participation = 0\.01: 0\.01 × 5 clients rounds to no client/,
+  ],
+];
+
+Deno.test(`${SILENT.length} inputs that used to be ignored or misread: exit 2, the field named`, async () => {
+  const failures: string[] = [];
+  for (const [what, args, pattern] of SILENT) {
+    const { code, err } = await runCli(...args, "--steps", "3");
+    if (code !== 2 || !pattern.test(err)) failures.push(`${what}: exit ${code}: ${err}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+const FAULTS: [string, unknown, RegExp][] = [
+  ["a self-link override", {
+    ...ring,
+    engine: "actors",
+    network: { links: [{ from: 2, to: 2, dropProbability: 1 }] },
+  }, /network\.links\.0: from = to = 2/],
+  ["a rejoin before its crash", {
+    ...ring,
+    engine: "actors",
+    network: { crashes: [{ node: 1, at: 5, rejoin: 2 }] },
+  }, /network\.crashes\.0\.rejoin = 2: a node rejoins after it crashes/],
+  ["overlapping crash windows of one node", {
+    ...ring,
+    engine: "actors",
+    network: { crashes: [{ node: 1, at: 1, rejoin: 5 }, { node: 1, at: 3, rejoin: 8 }] },
+  }, /network\.crashes\.1: node 1 is already down/],
+  ["a Pareto tail that overflows", {
+    ...ring,
+    engine: "actors",
+    network: { compute: { type: "pareto", scale: 0.01, shape: 0.001 } },
+  }, /network\.compute\.shape = 0\.001/],
+  [
+    "a 20 MB bad value",
+    { ...ring, name: 5, steps: "x".repeat(20_000_000) },
+    /steps = "x{20,80}… \(20000002 characters\)/,
+  ],
+  ["1e400 in a file", { ...ring, seed: 1e400 }, /seed = Infinity/],
+];
+
+Deno.test(`${FAULTS.length} scenario files with impossible faults or unreadable values: exit 2`, async () => {
+  const parent = await Deno.makeTempDir();
+  const failures: string[] = [];
+  try {
+    for (const [what, config, pattern] of FAULTS) {
+      const path = `${parent}/config.json`;
+      const text = JSON.stringify(config).replace('"seed":null', '"seed":1e400');
+      await Deno.writeTextFile(path, text);
+      const { code, err } = await runCli("--config", path);
+      if (code !== 2 || !pattern.test(err) || err.length > 2_000) {
+        failures.push(`${what}: exit ${code}: ${err.slice(0, 300)}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});

@@ -5,7 +5,7 @@ const BAD_FLAGS: [string[], RegExp][] = [
   [["--frobnicate"], /frobnicate/],
   [["--steps", "ten"], /--steps: expected a number, received "ten"/],
   [["--steps=-3"], /steps = -3/],
-  [["--steps", "-3"], /--steps.*ambiguous/],
+  [["--steps", "-3"], /steps = -3: Too small: expected number to be >=1/],
   [["--nodes", "1"], /nodes = 1/],
   [["--algorithm", "nope"], /Unknown algorithm "nope"/],
   [["--topology", "moebius"], /topology\.type = "moebius"/],

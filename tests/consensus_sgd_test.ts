@@ -85,7 +85,7 @@ Deno.test("CDMSGD momentum forms: Nesterov, heavy ball and look-ahead all reach 
 });
 
 Deno.test("degree of consensus (best − worst node accuracy) shrinks as gCDSGD's ω falls", async () => {
-  const { runSimulation } = await import("../simulation/mod.ts");
+  const { runSimulation } = await import("./_fit.ts");
   const spread = async (omega: number) => {
     const result = await runSimulation({
       algorithms: [{ name: "gcdsgd", params: { alpha: 0.5, omega } }],

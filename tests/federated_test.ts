@@ -125,7 +125,7 @@ Deno.test("local epochs: E·⌈n_i / batch⌉ steps per client, the same on both
   assert.deepEqual([0, 1, 2].map((i) => clientSteps(fake, i, 7, 3)), [12, 6, 3]);
   assert.equal(clientSteps(fake, 0, 7, null), 7);
   assert.equal(clientSteps({ samples: () => 50 } as never, 0, 7, 2), 2, "full-batch gradients");
-  const { runSimulation } = await import("../simulation/mod.ts");
+  const { runSimulation } = await import("./_fit.ts");
   const scenario = {
     algorithms: ["fed-ams"],
     nodes: 4,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runSimulation } from "../simulation/mod.ts";
+import { runSimulation } from "./_fit.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
 import type { LocalAmsClient } from "../algorithms/federated.ts";

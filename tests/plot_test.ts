@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { XMLValidator } from "fast-xml-parser";
 import { plotMetrics, writePlots } from "../metrics/plot.ts";
-import { runSimulation } from "../simulation/mod.ts";
+import { runSimulation } from "./_fit.ts";
 
 const ALGORITHMS = ["decentralized-amsgrad", "cdmsgd", "fedavg"];
 

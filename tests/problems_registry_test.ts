@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runSimulation } from "../simulation/mod.ts";
+import { runSimulation } from "./_fit.ts";
 import { runActors } from "../actors/engine.ts";
 import { listAlgorithms, resolveHyperparameters } from "../algorithms/registry.ts";
 import { loadProblem, problemReadPaths, resolveProblemSpec } from "../problems/registry.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runSimulation } from "../simulation/mod.ts";
+import { runSimulation } from "./_fit.ts";
 
 const scenario = {
   algorithms: ["decentralized-amsgrad", "cdmsgd", "fed-ams"],

@@ -1,0 +1,168 @@
+/**
+ * What a schema cannot see: a field the run would ignore although the user set it, a fault
+ * that cannot happen as written, two runs that would share one label. Each is an error that
+ * names the field and says why, so nothing is silently ignored.
+ *
+ * @module
+ */
+import { getAlgorithm } from "../algorithms/registry.ts";
+type Raw = Record<string, unknown>;
+
+/** The parts of a resolved config these checks read. */
+interface Checked {
+  algorithms: readonly { name: string }[];
+  nodes: number;
+  engine: string;
+  mode: string;
+  problem: { type: string };
+  topology: { type: string };
+  mixing: { rule: string };
+  network: {
+    crashes: readonly { node: number; at: number; rejoin: number | null }[];
+    links: readonly { from: number; to: number }[];
+  };
+  federated: { participation: number };
+}
+
+/** Whether the user's input holds `path` (dotted). */
+function given(input: unknown, path: string): boolean {
+  let value = input;
+  for (const key of path.split(".")) {
+    if (value === null || typeof value !== "object" || !(key in value)) return false;
+    value = (value as Raw)[key];
+  }
+  return value !== undefined;
+}
+
+/** Topology fields and the types that use them. */
+const TOPOLOGY_FIELDS: Record<string, readonly string[]> = {
+  rows: ["torus", "grid"],
+  cols: ["torus", "grid"],
+  dimension: ["hypercube"],
+  p: ["erdos-renyi"],
+  adjacency: ["custom"],
+  edges: ["custom"],
+  file: ["custom"],
+};
+
+/** Mixing fields and the rules that use them. */
+const MIXING_FIELDS: Record<string, readonly string[]> = {
+  self: ["constant"],
+  neighbor: ["constant"],
+  matrix: ["custom"],
+};
+
+/**
+ * Fields the user set that this run would not use, each as `field: why`.
+ *
+ * @param input the config as the user wrote it (flags applied)
+ * @param config the same config resolved
+ * @returns one line per ignored field (none when everything set is used)
+ */
+export function ignoredFields(input: unknown, config: Checked): string[] {
+  const problems: string[] = [];
+  const kinds = new Set(config.algorithms.map((a) => getAlgorithm(a.name).kind));
+  const decentralized = kinds.has("decentralized"), federated = kinds.has("federated");
+  const ignore = (field: string, why: string) => {
+    if (given(input, field)) problems.push(`${field}: ${why}`);
+  };
+  if (config.engine === "sequential") {
+    const why = "the sequential engine runs a perfect network in lock step and does not use it; " +
+      'set engine "actors" (--engine actors)';
+    for (const field of ["network", "mode", "timeout", "missing", "staleness", "workers"]) {
+      ignore(field, why);
+    }
+  } else if (!decentralized) {
+    const why =
+      "federated algorithms run in rounds with a server; it applies to decentralized ones";
+    for (const field of ["mode", "missing", "staleness"]) ignore(field, why);
+  } else if (config.mode !== "sync") {
+    if (config.mode === "async") {
+      ignore("staleness", 'only bounded mode waits for laggards (mode "bounded")');
+      if (!federated) ignore("timeout", "async mode has no barrier or wait to bound");
+    }
+    ignore("missing", "sync mode's policy for a value missing at the barrier");
+  } else ignore("staleness", 'only bounded mode waits for laggards (mode "bounded")');
+  if (!federated) ignore("federated", "no algorithm of this run is federated");
+  if (!decentralized) {
+    const why =
+      "federated clients talk to the server only; no algorithm of this run mixes over a graph";
+    ignore("topology", why);
+    ignore("mixing", why);
+  }
+  if (config.problem.type !== "neural") {
+    ignore(
+      "backend",
+      `only neural problems compute with tensors; problem "${config.problem.type}"`,
+    );
+  }
+  for (const [field, types] of Object.entries(TOPOLOGY_FIELDS)) {
+    if (!types.includes(config.topology.type)) {
+      ignore(
+        `topology.${field}`,
+        `used by topology ${types.join(" and ")} only, not "${config.topology.type}"`,
+      );
+    }
+  }
+  for (const [field, rules] of Object.entries(MIXING_FIELDS)) {
+    if (!rules.includes(config.mixing.rule)) {
+      ignore(
+        `mixing.${field}`,
+        `used by mixing rule ${rules.join(" and ")} only, not "${config.mixing.rule}"`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Contradictions inside a resolved config: two runs with one label, faults that cannot happen
+ * as written, a participation that rounds to no client.
+ *
+ * @returns one line per problem, each naming its field
+ */
+export function contradictions(config: Checked): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  config.algorithms.forEach(({ name }, index) => {
+    if (seen.has(name)) {
+      problems.push(
+        `algorithms.${index}: "${name}" is listed twice (as algorithms.${seen.get(name)}); ` +
+          "their rows would share one label: compare values of a hyper-parameter with sweep",
+      );
+    } else seen.set(name, index);
+  });
+  const crashes = config.network.crashes;
+  crashes.forEach((crash, i) => {
+    if (crash.rejoin !== null && crash.rejoin <= crash.at) {
+      problems.push(
+        `network.crashes.${i}.rejoin = ${crash.rejoin}: a node rejoins after it crashes ` +
+          `(at = ${crash.at})`,
+      );
+    }
+    crashes.forEach((other, k) => {
+      const overlap = k > i && other.node === crash.node &&
+        other.at < (crash.rejoin ?? Infinity) && crash.at < (other.rejoin ?? Infinity);
+      if (overlap) {
+        problems.push(
+          `network.crashes.${k}: node ${crash.node} is already down then (network.crashes.${i}: ` +
+            `${crash.at} … ${crash.rejoin ?? "never back"}); give each crash its own window`,
+        );
+      }
+    });
+  });
+  config.network.links.forEach((link, i) => {
+    if (link.from === link.to) {
+      problems.push(`network.links.${i}: from = to = ${link.from} is not a link between two nodes`);
+    }
+  });
+  const { participation } = config.federated;
+  const clients = Math.round(participation * config.nodes);
+  if (clients < 1 && config.algorithms.some((a) => getAlgorithm(a.name).kind === "federated")) {
+    problems.push(
+      `federated.participation = ${participation}: ${participation} × ${config.nodes} clients ` +
+        `rounds to no client per round; the least is ${(1 / config.nodes).toPrecision(3)}`,
+    );
+  }
+  return problems;
+}
