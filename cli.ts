@@ -34,14 +34,22 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** A scenario file's relative paths name files beside it, wherever gossim is run from. */
+/**
+ * A scenario file's relative paths (`out`, `topology.file`, `problem.dataDir`) name places
+ * beside it, wherever gossim is run from: a downloaded scenario cannot aim at the folder it
+ * is run in.
+ */
 function resolvePaths(config: Record<string, unknown>, file: string): Record<string, unknown> {
   const folder = dirname(resolve(file));
-  const topology = config.topology as Record<string, unknown> | undefined;
-  if (typeof topology?.file === "string") {
-    return { ...config, topology: { ...topology, file: resolve(folder, topology.file) } };
+  const resolved = { ...config };
+  if (typeof config.out === "string") resolved.out = resolve(folder, config.out);
+  for (const [key, field] of [["topology", "file"], ["problem", "dataDir"]] as const) {
+    const part = config[key] as Record<string, unknown> | undefined;
+    if (typeof part?.[field] === "string") {
+      resolved[key] = { ...part, [field]: resolve(folder, part[field] as string) };
+    }
   }
-  return config;
+  return resolved;
 }
 
 /**

@@ -315,6 +315,12 @@ export const FLAGS: Flag[] = [
       "plots there (atomically; an interrupted run keeps what it completed)",
     field: "out",
   },
+  {
+    name: "overwrite",
+    help: "replace an earlier gossim run in --out (never a directory holding other files)",
+    parse: "boolean",
+    field: "overwrite",
+  },
   { name: "print-config", help: "print the resolved config and exit", parse: "boolean" },
   { name: "quiet", help: "print nothing but errors", parse: "boolean" },
   { name: "help", short: "h", help: "this text", parse: "boolean" },

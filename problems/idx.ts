@@ -158,7 +158,12 @@ async function readDataFile(dir: URL, name: string): Promise<{ bytes: Uint8Array
       bytes = await Deno.readFile(url);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) continue;
-      throw error;
+      const folder = decodeURIComponent(dir.pathname);
+      throw new Deno.errors.NotFound(
+        `Cannot load MNIST from ${folder}: ${(error as Error).message}; dataDir must be a ` +
+          "folder holding the four MNIST files",
+        { cause: error },
+      );
     }
     const file = decodeURIComponent(url.pathname);
     return { bytes: url === zipped ? await gunzip(bytes, file) : bytes, file };

@@ -96,6 +96,8 @@ const configSchema = z.strictObject({
   }).prefault({}),
   /** Output directory, or null for none. */
   out: z.string().min(1).nullable().default(null),
+  /** Replace an earlier gossim run in `out` (never a directory holding other files). */
+  overwrite: z.boolean().default(false),
   /** Run every algorithm for seeds seed, seed + 1, …, seed + repeat − 1; report mean ± std. */
   repeat: int(1).max(1000).default(1),
   /** A hyper-parameter grid (e.g. α over {1e-1 … 1e-6}); the best value per algorithm wins. */
@@ -207,6 +209,8 @@ export interface SimulationConfig {
   federated: FederatedConfig;
   /** Output directory, or null for none. */
   out: string | null;
+  /** Replace an earlier gossim run in `out` (never a directory holding other files). */
+  overwrite: boolean;
   /** Run every algorithm for seeds seed, seed + 1, …, seed + repeat − 1; report mean ± std. */
   repeat: number;
   /** A hyper-parameter grid (e.g. α over {1e-1 … 1e-6}); the best value per algorithm wins. */

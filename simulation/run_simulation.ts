@@ -11,7 +11,8 @@ import { type ActorRunOptions, runActors } from "../actors/engine.ts";
 import { ActorPool } from "../actors/supervisor.ts";
 import { spectralAnalysis } from "../topologies/spectral.ts";
 import { resolveConfig, type SimulationConfig } from "./config.ts";
-import { buildSetup, type SimulationSetup } from "./setup.ts";
+import { buildMixing, buildSetup, type SimulationSetup } from "./setup.ts";
+import { OutputDirectory } from "./output_directory.ts";
 import { decentralizedSteps, federatedSteps, runCooperatively } from "./sequential.ts";
 import {
   type AlgorithmRun,
@@ -55,7 +56,29 @@ export async function runSimulation(
 ): Promise<SimulationResult> {
   const config = resolveConfig(input);
   const trials = planTrials(config);
+  // Every seed's graph and W are checked before the first run, and the output directory is
+  // claimed: bad input fails now, not after minutes of work.
   const setups = new Map<number, SimulationSetup>();
+  setups.set(config.seed, await buildSetup(config));
+  for (const seed of new Set(trials.map((trial) => trial.seed))) {
+    options.signal?.throwIfAborted();
+    if (seed !== config.seed) await buildMixing({ ...config, seed });
+  }
+  const directory = config.out ? await OutputDirectory.claim(config.out, config.overwrite) : null;
+  try {
+    return await runTrials(config, trials, { directory, setups }, options);
+  } finally {
+    await directory?.release();
+  }
+}
+
+async function runTrials(
+  config: SimulationConfig,
+  trials: Trial[],
+  prepared: { directory: OutputDirectory | null; setups: Map<number, SimulationSetup> },
+  options: SimulationOptions,
+): Promise<SimulationResult> {
+  const { directory, setups } = prepared;
   const setupFor = async (seed: number) => {
     if (!setups.has(seed)) setups.set(seed, await buildSetup({ ...config, seed }));
     return setups.get(seed)!;
@@ -99,15 +122,19 @@ export async function runSimulation(
       });
     }
   } catch (error) {
-    if (config.out) {
+    if (directory) {
       const status = options.signal?.aborted ? "interrupted" : "failed";
-      await writeRunDirectory(config.out, result(), { status, error, partial });
+      await writeRunDirectory(directory.path, result(), { status, error, partial });
+      await directory.seal();
     }
     throw error;
   } finally {
     pool.close();
   }
-  if (config.out) await writeRunDirectory(config.out, result());
+  if (directory) {
+    await writeRunDirectory(directory.path, result());
+    await directory.seal();
+  }
   for (const setup of setups.values()) setup.problem.dispose?.();
   return result();
 }

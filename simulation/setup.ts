@@ -33,13 +33,29 @@ export function problemSpec(config: SimulationConfig): SimulationConfig["problem
  * @throws {ConfigError} naming the field (`topology`, `mixing`, `problem`) and the reason
  */
 export async function buildSetup(config: SimulationConfig): Promise<SimulationSetup> {
-  const stage = async <T>(field: string, build: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await build();
-    } catch (error) {
-      throw new ConfigError([`${field}: ${(error as Error).message}`]);
-    }
-  };
+  const mixing = await buildMixing(config);
+  const problem = await stage(
+    "problem",
+    () => loadProblem(problemSpec(config), config.nodes, config.seed),
+  );
+  return { problem, mixing };
+}
+
+async function stage<T>(field: string, build: () => T | Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    throw new ConfigError([`${field}: ${(error as Error).message}`]);
+  }
+}
+
+/**
+ * Builds and validates the graph and W of a resolved config (its seed draws random graphs):
+ * cheap next to a run, so every seed of a repeat is checked before the first one runs.
+ *
+ * @throws {ConfigError} naming the field (`topology`, `network.links`, `mixing`) and the reason
+ */
+export async function buildMixing(config: SimulationConfig): Promise<MixingMatrix> {
   const graph = await stage("topology", () => {
     const { file, ...spec } = config.topology;
     if (file === undefined) {
@@ -55,14 +71,17 @@ export async function buildSetup(config: SimulationConfig): Promise<SimulationSe
       `nodes = ${config.nodes}: topology "${config.topology.type}" has ${graph.nodes} nodes`,
     ]);
   }
+  const strays = config.network.links.flatMap((link, i) =>
+    graph.neighbors[link.from]?.includes(link.to) ? [] : [
+      `network.links.${i}: ${link.from} → ${link.to} is not an edge of the graph ` +
+      `(${graph.name}); a link override would change nothing`,
+    ]
+  );
+  if (strays.length) throw new ConfigError(strays);
   const mixing = await stage("mixing", () => {
     const matrix = mixingFromSpec(config.mixing, graph);
     validateMixing(matrix, graph);
     return matrix;
   });
-  const problem = await stage(
-    "problem",
-    () => loadProblem(problemSpec(config), config.nodes, config.seed),
-  );
-  return { problem, mixing };
+  return mixing;
 }

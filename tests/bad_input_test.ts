@@ -212,6 +212,11 @@ const FAULTS: [string, unknown, RegExp][] = [
     engine: "actors",
     network: { links: [{ from: 2, to: 2, dropProbability: 1 }] },
   }, /network\.links\.0: from = to = 2/],
+  ["a link override on a non-edge", {
+    ...ring,
+    engine: "actors",
+    network: { links: [{ from: 0, to: 2, dropProbability: 1 }] },
+  }, /network\.links\.0: 0 → 2 is not an edge of the graph/],
   ["a rejoin before its crash", {
     ...ring,
     engine: "actors",
