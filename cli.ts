@@ -12,6 +12,7 @@ import { createProgress, type Progress } from "./metrics/progress.ts";
 import type { ActorMetricsRow } from "./metrics/rows.ts";
 import { applyFlags, helpText, parseFlags, UsageError } from "./cli/flags.ts";
 import { report } from "./cli/report.ts";
+import { NodeFailureError } from "./algorithms/node_failure.ts";
 import { RING_LOGISTIC, THEOREM_1 } from "./cli/defaults.ts";
 
 export { UsageError };
@@ -128,7 +129,12 @@ export async function main(args: string[]): Promise<number> {
       console.error(`gossim: ${error.message}`);
       return 130;
     }
-    console.error(`gossim: run failed: ${(error as Error).stack ?? error}`);
+    // A node's failure says which node, which step and why (its own stack for code that
+    // threw); gossim's internals add nothing for the user.
+    const detail = error instanceof NodeFailureError
+      ? error.message
+      : (error as Error).stack ?? error;
+    console.error(`gossim: run failed: ${detail}`);
     return 1;
   }
 }

@@ -76,6 +76,7 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
       pending.push([client, {
         op: "client",
         node: client,
+        round: r,
         from: down.target.id,
         steps,
         to: inTime ? up.target : null,

@@ -12,7 +12,7 @@ import * as Comlink from "comlink";
 import type { Algorithm, FederatedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
 import { DecentralizedNode, gradientRng, nodeContext } from "../algorithms/iteration.ts";
-import { trainClient } from "../algorithms/federated_round.ts";
+import { checkFederatedFinite, trainClient } from "../algorithms/federated_round.ts";
 import { checkPayload, copyPayload } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { loadProblem } from "../problems/registry.ts";
@@ -159,8 +159,11 @@ class NodeActor {
         const host = this.#host(command.node);
         const uploads = await Promise.all(command.from.map((id) => this.#take(id)));
         for (const id of command.from) this.#inbox.delete(id);
-        this.#federatedAlgorithm().aggregate(host.server, uploads, command.weights);
+        const algorithm = this.#federatedAlgorithm();
+        algorithm.aggregate(host.server, uploads, command.weights);
         host.step++;
+        const server = { client: null, server: command.node };
+        checkFederatedFinite([algorithm.params(host.server)], server, host.step);
         return null;
       }
     }
@@ -196,6 +199,8 @@ class NodeActor {
     );
     host.step++;
     checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${command.node}`);
+    const who = { client: command.node, server: this.#problem.nodes };
+    checkFederatedFinite(Object.values(upload), who, command.round);
     if (command.to) this.#sendAll(copyPayload(upload), [command.to]);
   }
 

@@ -38,7 +38,7 @@ export type Command =
   /** Federated server: sends its broadcast to each target. */
   | { op: "broadcast"; node: number; to: Target[] }
   /** Federated client: from broadcast `from`, T local steps, then upload to `to` (if any). */
-  | { op: "client"; node: number; from: number; steps: number; to: Target | null }
+  | { op: "client"; node: number; round: number; from: number; steps: number; to: Target | null }
   /** Federated server: aggregates the uploads `from` with `weights`. */
   | { op: "aggregate"; node: number; from: number[]; weights: number[] };
 

@@ -7,7 +7,11 @@
  * @module
  */
 import type { Algorithm } from "../algorithms/algorithm.ts";
-import { checkFiniteModels } from "../algorithms/node_failure.ts";
+import {
+  checkFiniteMetrics,
+  checkFiniteModels,
+  NodeFailureError,
+} from "../algorithms/node_failure.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { SimEvent, UnstampedEvent } from "../metrics/events.ts";
@@ -286,13 +290,27 @@ export class RunState {
     const snapshots = await this.#supervisor.flush();
     const byNode = new Map<number, Snapshot>(snapshots.map((s) => [s.node, s]));
     const taken = nodes.map((node) => byNode.get(node)!);
-    checkFiniteModels(taken.map((s) => s.params), nodes, step);
+    const models = taken.map((s) => s.params);
     const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
+    const metrics = evaluateModels(this.#options.problem, models, rates);
+    try {
+      checkFiniteModels(models, nodes, step);
+      checkFiniteMetrics({ ...metrics }, models, nodes, step);
+    } catch (error) {
+      const server = this.nodeSteps.length;
+      if (!(error instanceof NodeFailureError) || error.node !== server) throw error;
+      throw new NodeFailureError(
+        server,
+        step,
+        error.message.replace(/^node \d+ failed at step \d+: /, ""),
+        "the server",
+      );
+    }
     const counters = this.network.counters;
     const row: ActorMetricsRow = {
       algorithm: this.#options.algorithm.name,
       step,
-      ...evaluateModels(this.#options.problem, taken.map((s) => s.params), rates),
+      ...metrics,
       messages: counters.sent,
       bytes: counters.bytes,
       virtualTime: this.now,

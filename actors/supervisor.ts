@@ -62,6 +62,8 @@ export class Supervisor {
   #fail!: (error: Error) => void;
   #closed = false;
   #shape = "";
+  /** The federated server's node id, to name it in failures (−1 without one). */
+  #server = -1;
   #epoch = 0;
   #inFlight: Promise<Snapshot[][]>[] = [];
   #snapshots: Snapshot[] = [];
@@ -116,6 +118,7 @@ export class Supervisor {
       throw error;
     }
     supervisor.#shape = shapeOf(options);
+    supervisor.#server = options.server?.node ?? -1;
     return supervisor;
   }
 
@@ -201,7 +204,7 @@ export class Supervisor {
       return await Promise.race([work, this.#failure]);
     } catch (error) {
       this.shutdown();
-      throw reviveFailure(error);
+      throw reviveFailure(error, this.#server);
     }
   }
 
@@ -252,12 +255,15 @@ export class ActorPool {
 }
 
 /** Comlink sends errors as plain Errors: recover the node id and step from the message. */
-function reviveFailure(error: unknown): Error {
+function reviveFailure(error: unknown, server: number): Error {
   if (error instanceof NodeFailureError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const match = /^node (-?\d+) failed at step (\d+): ([\s\S]*)$/.exec(message);
+  const match = /^(?:node (-?\d+)|the server) failed at step (\d+): ([\s\S]*)$/.exec(message);
   if (!match) return error instanceof Error ? error : new Error(message);
   const cause = new Error(match[3]);
   cause.stack = match[3];
+  if (match[1] === undefined) {
+    return new NodeFailureError(server, Number(match[2]), cause, "the server");
+  }
   return new NodeFailureError(Number(match[1]), Number(match[2]), cause);
 }

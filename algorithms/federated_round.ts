@@ -7,6 +7,7 @@
  */
 import type { FederatedAlgorithm, Payload } from "./algorithm.ts";
 import { nodeContext } from "./iteration.ts";
+import { checkFinite, NodeFailureError } from "./node_failure.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 
@@ -67,4 +68,27 @@ export function aggregationWeights(
   if (weighting === "uniform") return participants.map(() => 1 / participants.length);
   const total = participants.reduce((sum, i) => sum + problem.samples(i), 0);
   return participants.map((i) => problem.samples(i) / total);
+}
+
+/**
+ * Stops a diverged federated run at the round it happens: a client's upload, or (`client`
+ * null) the server's model after aggregation, holding NaN or ±Infinity.
+ *
+ * @param vectors the upload's vectors or the server's model
+ * @param who the client's id and the server's id (N)
+ * @param round the round
+ */
+export function checkFederatedFinite(
+  vectors: readonly Float64Array[],
+  who: { client: number | null; server: number },
+  round: number,
+): void {
+  try {
+    for (const vector of vectors) {
+      checkFinite(vector, who.client === null ? "after aggregation" : "in its upload");
+    }
+  } catch (error) {
+    if (who.client !== null) throw new NodeFailureError(who.client, round, error);
+    throw new NodeFailureError(who.server, round, error, "the server");
+  }
 }

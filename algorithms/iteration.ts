@@ -14,6 +14,7 @@
  */
 import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
 import { checkPayload, copyPayload, mixPayloads } from "./payload.ts";
+import { checkFinite, NodeFailureError } from "./node_failure.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 
@@ -78,6 +79,7 @@ export class DecentralizedNode<S = unknown> {
     this.step = t;
     this.#problem.gradient(this.id, algorithm.gradientPoint(this.state), this.#gradient, this.#rng);
     algorithm.localStep(this.state, this.#gradient, t);
+    this.#checkFinite("after its local step");
   }
 
   /**
@@ -100,6 +102,16 @@ export class DecentralizedNode<S = unknown> {
   /** Folds Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the node. */
   mix(round: number, payloads: readonly Payload[], weights: readonly number[]): void {
     this.#algorithm.mix(this.state, round, mixPayloads(payloads, weights));
+    this.#checkFinite(`after mixing exchange ${round}`);
+  }
+
+  /** A diverged model stops the run at the step it happens, naming this node. */
+  #checkFinite(where: string): void {
+    try {
+      checkFinite(this.params(), where);
+    } catch (error) {
+      throw new NodeFailureError(this.id, this.step, error);
+    }
   }
 
   /** The node's current model x_i (the algorithm's own buffer: copy it to keep it). */

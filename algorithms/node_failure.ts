@@ -1,9 +1,24 @@
 /**
  * A node's failure, as both engines report it: which node (or the federated server), which
- * step, and why — its code threw, or its model diverged.
+ * step, and why — its code threw, or its model diverged. Divergence is caught at the step it
+ * happens: both engines check every model after each local step, mix, client round and
+ * aggregation.
  *
  * @module
  */
+
+/** A model holding NaN or ±Infinity, or whose metrics overflow. */
+export class DivergenceError extends RangeError {
+  /**
+   * Names what diverged in the message.
+   *
+   * @param what what diverged, e.g. "parameter 3 is NaN after the local step"
+   */
+  constructor(what: string) {
+    super(`the model diverged: ${what}`);
+    this.name = "RangeError";
+  }
+}
 
 /** A node's failure: which node, which step, and the cause. */
 export class NodeFailureError extends Error {
@@ -12,18 +27,47 @@ export class NodeFailureError extends Error {
   /** Its step (iteration or round) when it failed. */
   readonly step: number;
   /**
-   * Wraps the cause with the node and step in the message.
+   * Wraps the cause with the node and step in the message: the cause's stack for code that
+   * threw, its one-line message for a divergence.
    *
    * @param node the failing node
    * @param step its step
    * @param cause what was thrown
+   * @param who how the message names it (default `node <id>`; the federated server is `the server`)
    */
-  constructor(node: number, step: number, cause: unknown) {
-    const detail = cause instanceof Error ? cause.stack ?? cause.message : String(cause);
-    super(`node ${node} failed at step ${step}: ${detail}`);
+  constructor(node: number, step: number, cause: unknown, who = `node ${node}`) {
+    const detail = cause instanceof DivergenceError
+      ? `RangeError: ${cause.message}`
+      : cause instanceof Error
+      ? cause.stack ?? cause.message
+      : String(cause);
+    super(`${who} failed at step ${step}: ${detail}`);
     this.name = "NodeFailureError";
     this.node = node;
     this.step = step;
+  }
+}
+
+/**
+ * The magnitude past which a parameter counts as diverged: far beyond any model's scale, and
+ * small enough that the metrics (squared norms summed over nodes) still fit in a double, so a
+ * run stops at the step its model blows up instead of printing Infinity rows first.
+ */
+export const DIVERGED_MAGNITUDE = 1e100;
+
+/**
+ * Throws a {@linkcode DivergenceError} when `vector` holds NaN, ±Infinity or a value beyond
+ * ±{@linkcode DIVERGED_MAGNITUDE}.
+ *
+ * @param vector a model or a payload's vector
+ * @param where when it was checked, e.g. "after the local step"
+ */
+export function checkFinite(vector: Float64Array, where: string): void {
+  for (let k = 0; k < vector.length; k++) {
+    const value = vector[k];
+    if (!(Math.abs(value) <= DIVERGED_MAGNITUDE)) {
+      throw new DivergenceError(`parameter ${k} is ${value} ${where}`);
+    }
   }
 }
 
@@ -41,13 +85,40 @@ export function checkFiniteModels(
   step: number,
 ): void {
   models.forEach((model, k) => {
-    const at = model.findIndex((value) => !Number.isFinite(value));
-    if (at >= 0) {
-      throw new NodeFailureError(
-        nodes[k],
-        step,
-        new RangeError(`the model diverged: parameter ${at} is ${model[at]}`),
-      );
+    try {
+      checkFinite(model, "at the evaluation");
+    } catch (error) {
+      throw new NodeFailureError(nodes[k], step, error);
     }
   });
+}
+
+/**
+ * Stops a run whose metrics overflow although every model is finite (‖x‖ near 1e154 squares
+ * to Infinity): the node with the largest parameter is named.
+ *
+ * @param metrics the evaluation's metrics
+ * @param models each node's model (`nodes[k]` is the id of `models[k]`)
+ * @param nodes the node ids
+ * @param step the step of the evaluation
+ */
+export function checkFiniteMetrics(
+  metrics: Record<string, number | null>,
+  models: readonly Float64Array[],
+  nodes: readonly number[],
+  step: number,
+): void {
+  const bad = Object.entries(metrics).find(([, v]) => v !== null && !Number.isFinite(v));
+  if (!bad) return;
+  let worst = 0, largest = -1;
+  models.forEach((model, k) => {
+    for (const value of model) {
+      if (Math.abs(value) > largest) [largest, worst] = [Math.abs(value), k];
+    }
+  });
+  throw new NodeFailureError(
+    nodes[worst],
+    step,
+    new DivergenceError(`${bad[0]} is ${bad[1]} (largest parameter ${largest.toExponential(2)})`),
+  );
 }

@@ -13,12 +13,13 @@ import { DecentralizedNode, gradientRng, nodeContext } from "../algorithms/itera
 import {
   type AggregationWeighting,
   aggregationWeights,
+  checkFederatedFinite,
   clientSteps,
   participationSampler,
   trainClient,
 } from "../algorithms/federated_round.ts";
 import { copyPayload, payloadBytes } from "../algorithms/payload.ts";
-import { checkFiniteModels } from "../algorithms/node_failure.ts";
+import { checkFiniteMetrics, checkFiniteModels } from "../algorithms/node_failure.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
@@ -94,13 +95,9 @@ export function* decentralizedSteps(
       const models = nodes.map((node) => node.params());
       checkFiniteModels(models, [...models.keys()], t);
       const rates = algorithm.adaptiveRate ? nodes.map((node) => node.rate()!) : null;
-      const row = {
-        algorithm: algorithm.name,
-        step: t,
-        ...evaluateModels(problem, models, rates),
-        messages,
-        bytes,
-      };
+      const metrics = evaluateModels(problem, models, rates);
+      checkFiniteMetrics({ ...metrics }, models, [...models.keys()], t);
+      const row = { algorithm: algorithm.name, step: t, ...metrics, messages, bytes };
       rows.push(row);
       options.onRow?.(row);
     }
@@ -190,9 +187,12 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
     options.signal?.throwIfAborted();
     const participants = sample();
     const global = copyPayload(algorithm.broadcast(server));
+    const serverId = { client: null, server: problem.nodes };
     const uploads = participants.map((i) => {
       const steps = clientSteps(problem, i, localSteps, options.localEpochs);
-      return copyPayload(trainClient(problem, algorithm, i, global, steps, rngs[i], gradient));
+      const upload = trainClient(problem, algorithm, i, global, steps, rngs[i], gradient);
+      checkFederatedFinite(Object.values(upload), { ...serverId, client: i }, r);
+      return copyPayload(upload);
     });
     messages += 2 * participants.length;
     bytes += participants.length * payloadBytes(global) +
@@ -202,16 +202,13 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
       uploads,
       aggregationWeights(problem, participants, options.weighting),
     );
+    checkFederatedFinite([algorithm.params(server)], serverId, r);
     yield;
     if (r % evalEvery === 0 || r === rounds) {
-      checkFiniteModels([algorithm.params(server)], [problem.nodes], r);
-      const row = {
-        algorithm: algorithm.name,
-        step: r,
-        ...evaluateModels(problem, [algorithm.params(server)], null),
-        messages,
-        bytes,
-      };
+      const model = algorithm.params(server);
+      const metrics = evaluateModels(problem, [model], null);
+      checkFiniteMetrics({ ...metrics }, [model], [problem.nodes], r);
+      const row = { algorithm: algorithm.name, step: r, ...metrics, messages, bytes };
       rows.push(row);
       options.onRow?.(row);
     }

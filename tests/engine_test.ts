@@ -344,6 +344,7 @@ Deno.test("sync missing-value policies: equal without faults, three different ru
 });
 
 Deno.test("a diverging run stops with the node and step named, on both engines", async () => {
+  const steps: number[] = [];
   for (const engine of ["sequential", "actors"]) {
     await assert.rejects(
       runSimulation({
@@ -356,8 +357,11 @@ Deno.test("a diverging run stops with the node and step named, on both engines",
       }),
       (error: Error) => {
         assert.ok(error instanceof NodeFailureError, `${engine}: ${error}`);
-        assert.equal(error.step % 100, 0);
+        // Caught at the step it happens, not at the next evaluation (every 100 steps).
+        assert.ok(error.step > 0 && error.step % 100 !== 0, `${engine}: step ${error.step}`);
         assert.match(error.message, /^node \d+ failed at step \d+: RangeError: the model diverged/);
+        assert.ok(!error.message.includes("    at "), `no stack trace: ${error.message}`);
+        steps.push(error.step);
         return true;
       },
     );
@@ -375,6 +379,33 @@ Deno.test("a diverging run stops with the node and step named, on both engines",
   );
   assert.equal(code, 1);
   assert.match(err, /diverged/);
+  assert.equal(steps[0], steps[1], "both engines stop at the same step");
+  assert.ok(err.split("\n").length <= 3, `a short message, no stack trace: ${err}`);
+});
+
+Deno.test("a diverging federated server is named the server, at the round it diverges", async () => {
+  for (const engine of ["sequential", "actors"]) {
+    await assert.rejects(
+      runSimulation({
+        ...ringLogistic,
+        problem: { type: "quadratic", dim: 3, curvature: [1, 2] },
+        algorithms: [{ name: "fedavg", params: { alpha: 3 } }],
+        federated: { localSteps: 1, participation: 1 },
+        steps: 2000,
+        evalEvery: 1000,
+        engine,
+      }),
+      (error: Error) => {
+        assert.ok(error instanceof NodeFailureError, `${engine}: ${error}`);
+        assert.match(
+          error.message,
+          /^(the server|node \d) failed at step \d+: RangeError: the model diverged/,
+        );
+        assert.ok(error.step < 1000, `${engine}: round ${error.step}`);
+        return true;
+      },
+    );
+  }
 });
 
 Deno.test("Workers reused across a comparison give the results of separate runs", async () => {
