@@ -64,8 +64,10 @@ async function runWithProgress(input: unknown, quiet: boolean): Promise<Simulati
   const state: { progress: Progress | null } = { progress: null };
   let current = -1;
   try {
+    const terminal = !quiet && Deno.stderr.isTerminal();
     return await runSimulation(input, {
       signal: controller.signal,
+      onPhase: (phase) => terminal && console.error(`gossim: ${phase}…`),
       onRow(row, run) {
         if (run.index !== current) {
           state.progress?.finish();

@@ -126,6 +126,9 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
       }
     }
   }
+  if (run.nodeSteps.some((taken) => taken < steps) && run.allDownForGood(run.now)) {
+    run.stopAllDown(run.now, steps);
+  }
   const average = Math.floor(completed / n);
   if (run.rows.at(-1)?.step !== average || run.rows.length === 0) {
     await run.evaluate(average, everyone);

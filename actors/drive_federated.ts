@@ -43,6 +43,11 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
   const n = problem.nodes, server = n;
   const sample = participationSampler(plan.seed, n, participation);
   for (let r = 1; r <= rounds; r++) {
+    if (run.allDownForGood(run.now)) {
+      run.stopAllDown(run.now, rounds);
+      if (r > 1 && run.rows.at(-1)?.step !== r - 1) await run.evaluate(r - 1, [server]);
+      return;
+    }
     const start = run.now, deadline = start + timeout;
     const participants = sample();
     const broadcast: Target[] = [];

@@ -38,6 +38,12 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
   const late = new EventQueue<Arrival>();
   let open = 0;
   for (let t = 1; t <= steps; t++) {
+    if (run.allDownForGood(open)) {
+      run.stopAllDown(open, steps);
+      const reached = Math.max(...run.nodeSteps);
+      if (run.rows.at(-1)?.step !== reached) await run.evaluate(reached, everyone);
+      return;
+    }
     for (let round = 0; round < plan.algorithm.exchanges; round++) {
       while (late.size && late.peek()!.time <= open) run.absorb(late.pop()!.event);
       const deadline = open + timeout;

@@ -97,6 +97,8 @@ export interface ActorRunResult {
   waitTimeouts: number;
   /** Virtual time at the end (seconds). */
   virtualTime: number;
+  /** Why the run ended early (every node crashed for good), or null when it ran its course. */
+  stopped: string | null;
 }
 
 /** The one place the actor engine resolves an algorithm: hyper-parameters, module, instance. */
@@ -166,6 +168,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
       seed: options.seed,
       placement,
       onRow: options.onRow,
+      onEvent: options.onEvent,
       signal: options.signal,
     });
     const instance = algorithm.instance;

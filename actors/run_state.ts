@@ -203,6 +203,28 @@ export class RunState {
     return this.#options.scenario.crashes;
   }
 
+  /** Why the run ended before every node took its steps (all nodes down for good), or null. */
+  stopped: string | null = null;
+
+  /** Whether every node is down at `time` and none of them will rejoin. */
+  allDownForGood(time: number): boolean {
+    const crashes = this.#options.scenario.crashes;
+    for (let i = 0; i < this.nodeSteps.length; i++) {
+      const down = crashes.find((c) =>
+        c.node === i && c.at <= time && (c.rejoin === null || time < c.rejoin)
+      );
+      if (!down || down.rejoin !== null) return false;
+    }
+    return true;
+  }
+
+  /** Ends the run early: every node is down for good at `time`. */
+  stopAllDown(time: number, steps: number): void {
+    const n = this.nodeSteps.length;
+    this.stopped = `all ${n} nodes crashed for good by ${time.toFixed(3)} s; the run stopped ` +
+      `with ${Math.max(...this.nodeSteps)} of ${steps} steps taken`;
+  }
+
   /** Whether node `i` is up at virtual time `time`: the run's one crash model. */
   alive(i: number, time: number): boolean {
     return !this.#options.scenario.crashes.some((crash) =>
@@ -344,6 +366,7 @@ export class RunState {
       missedDeadline: this.#missedDeadline,
       waitTimeouts: this.#waitTimeouts,
       virtualTime: this.now,
+      stopped: this.stopped,
     };
   }
 }

@@ -61,7 +61,8 @@ export function report(result: SimulationResult, title: string): void {
         `${Math.min(...steps)}–${Math.max(...steps)}` +
         (run.actors.missedDeadline
           ? `, ${run.actors.missedDeadline} uploads missed the deadline`
-          : ""),
+          : "") +
+        (run.actors.stopped ? `\n${run.algorithm}: stopped early: ${run.actors.stopped}` : ""),
     );
   }
 }

@@ -9,6 +9,13 @@ import type { MetricsRow } from "../metrics/rows.ts";
 import { toCsv, toJsonl, writeFileAtomic } from "../metrics/report.ts";
 import { writePlots } from "../metrics/plot.ts";
 import type { SimulationResult } from "./trials.ts";
+import type { SpectralAnalysis } from "../topologies/spectral.ts";
+
+/** What a run directory holds: a simulation's result, or as much of it as was completed. */
+export type RunRecord = Omit<SimulationResult, "spectral"> & {
+  /** W's spectral facts, or null when the run stopped before they were computed. */
+  spectral: SpectralAnalysis | null;
+};
 import { VERSION } from "./version.ts";
 
 /** How a run ended, for `summary.json`. */
@@ -28,7 +35,7 @@ export interface RunEnding {
  */
 export async function writeRunDirectory(
   directory: string,
-  result: SimulationResult,
+  result: RunRecord,
   ending?: RunEnding,
 ): Promise<void> {
   await Deno.mkdir(directory, { recursive: true });
@@ -40,7 +47,8 @@ export async function writeRunDirectory(
   ];
   const summary = {
     version: VERSION,
-    status: ending?.status ?? "complete",
+    status: ending?.status ??
+      (result.runs.some((run) => run.actors?.stopped) ? "stopped early" : "complete"),
     ...(ending ? { error: String((ending.error as Error)?.message ?? ending.error) } : {}),
     spectral: result.spectral,
     runs: result.runs.map((run) => ({

@@ -9,7 +9,9 @@ import { createAlgorithm } from "../algorithms/registry.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 import { type ActorRunOptions, runActors } from "../actors/engine.ts";
 import { ActorPool } from "../actors/supervisor.ts";
-import { spectralAnalysis } from "../topologies/spectral.ts";
+import { spectrumOf } from "./spectrum.ts";
+import type { SpectralAnalysis } from "../topologies/spectral.ts";
+import type { SimEvent } from "../metrics/events.ts";
 import { resolveConfig, type SimulationConfig } from "./config.ts";
 import { buildMixing, buildSetup, type SimulationSetup } from "./setup.ts";
 import { OutputDirectory } from "./output_directory.ts";
@@ -30,6 +32,10 @@ export interface SimulationOptions {
   onRow?: (row: MetricsRow, run: { index: number; total: number; steps: number }) => void;
   /** Stops the simulation; outputs written so far stay readable. */
   signal?: AbortSignal;
+  /** Called with every scheduler event of actor runs, and the run's index among all runs. */
+  onEvent?: (event: SimEvent, run: number) => void;
+  /** Called as each phase before the runs begins (setup, checks, the spectrum of W). */
+  onPhase?: (phase: string) => void;
 }
 
 /**
@@ -59,8 +65,11 @@ export async function runSimulation(
   // Every seed's graph and W are checked before the first run, and the output directory is
   // claimed: bad input fails now, not after minutes of work.
   const setups = new Map<number, SimulationSetup>();
+  options.onPhase?.(`building the graph, W and the ${config.problem.type} problem`);
   setups.set(config.seed, await buildSetup(config));
-  for (const seed of new Set(trials.map((trial) => trial.seed))) {
+  const seeds = new Set(trials.map((trial) => trial.seed));
+  if (seeds.size > 1) options.onPhase?.(`checking the graphs of ${seeds.size} seeds`);
+  for (const seed of seeds) {
     options.signal?.throwIfAborted();
     if (seed !== config.seed) await buildMixing({ ...config, seed });
   }
@@ -83,11 +92,10 @@ async function runTrials(
     if (!setups.has(seed)) setups.set(seed, await buildSetup({ ...config, seed }));
     return setups.get(seed)!;
   };
-  // W's spectrum is O(N³): computed once, for the first seed's graph, which the outputs report.
-  const spectral = spectralAnalysis((await setupFor(config.seed)).mixing);
+  let spectral: SpectralAnalysis | null = null;
   const runs: AlgorithmRun[] = [];
   let partial: MetricsRow[] = [];
-  const result = (): SimulationResult => ({
+  const record = () => ({
     config,
     spectral,
     runs,
@@ -96,6 +104,9 @@ async function runTrials(
   });
   const pool = new ActorPool();
   try {
+    // W's spectrum is computed once, for the first seed's graph, which the outputs report.
+    options.onPhase?.(`spectrum of W (${config.nodes} nodes)`);
+    spectral = await spectrumOf((await setupFor(config.seed)).mixing, options.signal);
     for (const [index, trial] of trials.entries()) {
       partial = [];
       const onRow = (row: MetricsRow) => {
@@ -105,7 +116,8 @@ async function runTrials(
       };
       const start = performance.now();
       const setup = await setupFor(trial.seed);
-      const hooks = { onRow, signal: options.signal };
+      const onEvent = options.onEvent && ((event: SimEvent) => options.onEvent!(event, index));
+      const hooks = { onRow, onEvent, signal: options.signal };
       const { rows, models, actors } = await runTrial(config, setup, trial, hooks, pool);
       const accuracy = setup.problem.accuracy?.bind(setup.problem);
       runs.push({
@@ -124,19 +136,20 @@ async function runTrials(
   } catch (error) {
     if (directory) {
       const status = options.signal?.aborted ? "interrupted" : "failed";
-      await writeRunDirectory(directory.path, result(), { status, error, partial });
+      await writeRunDirectory(directory.path, record(), { status, error, partial });
       await directory.seal();
     }
     throw error;
   } finally {
     pool.close();
   }
+  const result: SimulationResult = { ...record(), spectral: spectral! };
   if (directory) {
-    await writeRunDirectory(directory.path, result());
+    await writeRunDirectory(directory.path, result);
     await directory.seal();
   }
   for (const setup of setups.values()) setup.problem.dispose?.();
-  return result();
+  return result;
 }
 
 async function runTrial(

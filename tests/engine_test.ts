@@ -418,3 +418,58 @@ Deno.test("Workers reused across a comparison give the results of separate runs"
     assert.deepEqual(together.runs[k].rows, alone.runs[0].rows, `${name} (#${k})`);
   }
 });
+
+Deno.test("all nodes crashed for good: the run stops, says so, and labels no step nobody reached", async () => {
+  for (const mode of ["sync", "async"]) {
+    const result = await runSimulation({
+      ...ringLogistic,
+      algorithms: ["dgd"],
+      engine: "actors",
+      mode,
+      steps: 50,
+      evalEvery: 10,
+      network: {
+        compute: { type: "constant", value: 0.01 },
+        crashes: [0, 1, 2, 3, 4].map((node) => ({ node, at: 0.2 + 0.01 * node })),
+      },
+    });
+    const actors = result.runs[0].actors!;
+    assert.match(actors.stopped ?? "", /all 5 nodes crashed for good by/, mode);
+    const reached = Math.max(...actors.nodeSteps);
+    assert.ok(reached < 50, `${mode}: ${actors.nodeSteps}`);
+    for (const row of result.runs[0].rows) assert.ok(row.step <= reached, `${mode}: ${row.step}`);
+  }
+  const fed = await runSimulation({
+    ...ringLogistic,
+    algorithms: ["fedavg"],
+    engine: "actors",
+    steps: 50,
+    network: { crashes: [0, 1, 2, 3, 4].map((node) => ({ node, at: 0.1 })) },
+  });
+  assert.match(fed.runs[0].actors!.stopped ?? "", /all 5 nodes crashed/);
+  assert.ok(fed.runs[0].rows.at(-1)!.step < 50);
+  const out = await Deno.makeTempDir();
+  const { code, out: printed } = await runCli(
+    "--engine",
+    "actors",
+    "--algorithm",
+    "dgd",
+    "--steps",
+    "50",
+    "--config",
+    await writeJson({ network: { crashes: [0, 1, 2, 3, 4].map((node) => ({ node, at: 0.1 })) } }),
+    "--out",
+    `${out}/run`,
+  );
+  assert.equal(code, 0);
+  assert.match(printed, /dgd: stopped early: all 5 nodes crashed/);
+  const summary = JSON.parse(await Deno.readTextFile(`${out}/run/summary.json`));
+  assert.equal(summary.status, "stopped early");
+  await Deno.remove(out, { recursive: true });
+});
+
+async function writeJson(value: unknown): Promise<string> {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(path, JSON.stringify(value));
+  return path;
+}
