@@ -7,7 +7,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { ConfigError, resolveConfig } from "./simulation/config.ts";
-import { runSimulation, type SimulationResult } from "./simulation/mod.ts";
+import { runSimulation, type SimulationResult, VERSION } from "./simulation/mod.ts";
 import { createProgress, type Progress } from "./metrics/progress.ts";
 import type { ActorMetricsRow } from "./metrics/rows.ts";
 import { applyFlags, helpText, parseFlags, UsageError } from "./cli/flags.ts";
@@ -43,7 +43,11 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 function resolvePaths(config: Record<string, unknown>, file: string): Record<string, unknown> {
   const folder = dirname(resolve(file));
   const resolved = { ...config };
-  if (typeof config.out === "string") resolved.out = resolve(folder, config.out);
+  for (const field of ["out", "events"]) {
+    if (typeof config[field] === "string") {
+      resolved[field] = resolve(folder, config[field] as string);
+    }
+  }
   for (const [key, field] of [["topology", "file"], ["problem", "dataDir"]] as const) {
     const part = config[key] as Record<string, unknown> | undefined;
     if (typeof part?.[field] === "string") {
@@ -88,6 +92,20 @@ async function runWithProgress(input: unknown, quiet: boolean): Promise<Simulati
   }
 }
 
+/**
+ * The one command that reruns a failed run: its run directory's `config.json`, or the resolved
+ * config written to a temporary file when it had no output directory.
+ */
+async function reproduction(input: Record<string, unknown>): Promise<string> {
+  const config = resolveConfig(input);
+  let file = config.out ? `${config.out}/config.json` : null;
+  if (!file || !(await Deno.stat(file).then(() => true, () => false))) {
+    file = await Deno.makeTempFile({ prefix: "gossim-failed-", suffix: ".json" });
+    await Deno.writeTextFile(file, JSON.stringify({ version: VERSION, ...config }, null, 2) + "\n");
+  }
+  return `deno task sim --config ${file}${config.out ? " --out NEW_DIRECTORY" : ""}`;
+}
+
 /** The run was stopped by Ctrl-C. */
 class Interrupted extends Error {
   constructor() {
@@ -100,6 +118,7 @@ class Interrupted extends Error {
  * Runs the command line on `args`; returns the exit code (0 ok, 1 run failure, 2 bad input).
  */
 export async function main(args: string[]): Promise<number> {
+  let input: Record<string, unknown> | undefined;
   try {
     const values = parseFlags(args);
     if (values.help) {
@@ -114,7 +133,7 @@ export async function main(args: string[]): Promise<number> {
       }
       return 0;
     }
-    const input = applyFlags(base ?? {}, values);
+    input = applyFlags(base ?? {}, values);
     if (values["print-config"]) {
       console.log(JSON.stringify(resolveConfig(input), null, 2));
       return 0;
@@ -137,6 +156,7 @@ export async function main(args: string[]): Promise<number> {
       ? error.message
       : (error as Error).stack ?? error;
     console.error(`gossim: run failed: ${detail}`);
+    if (input) console.error(`gossim: reproduce with: ${await reproduction(input)}`);
     return 1;
   }
 }

@@ -36,6 +36,11 @@ export interface NetworkCounters {
   clogged: number;
   /** Partitions formed (scheduled windows entered and random ones formed). */
   partitions: number;
+  /**
+   * Messages delivered by the network but not yet arrived; at the end of a run, those still in
+   * flight. Every message is accounted for: sent = delivered + dropped (all causes) + inFlight.
+   */
+  inFlight: number;
 }
 
 /** The fate of one message. */
@@ -82,6 +87,7 @@ export class Network {
     duplicated: 0,
     clogged: 0,
     partitions: 0,
+    inFlight: 0,
   };
   #scenario: Scenario;
   #seed: number;
@@ -180,6 +186,7 @@ export class Network {
       arrival = Math.min(arrival, now + oneWayDelay(link, bytes));
     }
     link.inFlight++;
+    this.counters.inFlight++;
     return { delivered: true, arrival, duplicate };
   }
 
@@ -187,6 +194,7 @@ export class Network {
   arrived(from: number, to: number, crashed: boolean): void {
     const link = this.#link(from, to);
     link.inFlight--;
+    this.counters.inFlight--;
     if (crashed) this.counters.droppedCrashed++;
     else {
       this.counters.delivered++;

@@ -166,7 +166,7 @@ export class RunState {
   emit(event: UnstampedEvent): void {
     const listener = this.#options.onEvent;
     const seq = this.#seq++;
-    if (listener) listener({ ...event, seq } as SimEvent);
+    if (listener) listener({ seq, ...event } as SimEvent);
   }
 
   /**

@@ -316,6 +316,13 @@ export const FLAGS: Flag[] = [
     field: "out",
   },
   {
+    name: "events",
+    value: "FILE",
+    help: "actor engine: write every scheduler event (time, sequence, kind, node,\n" +
+      "link, fate) to FILE as JSONL",
+    field: "events",
+  },
+  {
     name: "overwrite",
     help: "replace an earlier gossim run in --out (never a directory holding other files)",
     parse: "boolean",

@@ -98,6 +98,8 @@ const configSchema = z.strictObject({
   out: z.string().min(1).nullable().default(null),
   /** Replace an earlier gossim run in `out` (never a directory holding other files). */
   overwrite: z.boolean().default(false),
+  /** Actor engine: write every scheduler event to this file as JSONL, or null. */
+  events: z.string().min(1).nullable().default(null),
   /** Run every algorithm for seeds seed, seed + 1, …, seed + repeat − 1; report mean ± std. */
   repeat: int(1).max(1000).default(1),
   /** A hyper-parameter grid (e.g. α over {1e-1 … 1e-6}); the best value per algorithm wins. */
@@ -211,6 +213,8 @@ export interface SimulationConfig {
   out: string | null;
   /** Replace an earlier gossim run in `out` (never a directory holding other files). */
   overwrite: boolean;
+  /** Actor engine: write every scheduler event to this file as JSONL, or null. */
+  events: string | null;
   /** Run every algorithm for seeds seed, seed + 1, …, seed + repeat − 1; report mean ± std. */
   repeat: number;
   /** A hyper-parameter grid (e.g. α over {1e-1 … 1e-6}); the best value per algorithm wins. */
@@ -281,13 +285,18 @@ function resolveProblem(
 }
 
 /**
- * Validates a user's config and fills in every default.
+ * Validates a user's config and fills in every default. A run directory's `config.json`
+ * (resolved, with gossim's `version`) is accepted as it is, so any run can be rerun.
  *
  * @param input the parsed JSON (or an object built in code)
  * @returns the resolved config
  * @throws {ConfigError} listing every problem at once
  */
-export function resolveConfig(input: SimulationInput | unknown): SimulationConfig {
+export function resolveConfig(given: SimulationInput | unknown): SimulationConfig {
+  // A run directory's config.json records gossim's version beside the resolved fields: every
+  // field is present there because it was resolved, not because a user set it.
+  const recorded = typeof (given as { version?: unknown })?.version === "string";
+  const input = recorded ? withoutVersion(given as Record<string, unknown>) : given;
   const parsed = configSchema.safeParse(input);
   const problems = parsed.success
     ? []
@@ -312,7 +321,12 @@ export function resolveConfig(input: SimulationInput | unknown): SimulationConfi
     : null;
   if (problems.length || !parsed.success || !problem) throw new ConfigError(problems);
   const config: SimulationConfig = { ...parsed.data, algorithms, problem };
-  problems.push(...contradictions(config), ...ignoredFields(input, config));
+  problems.push(...contradictions(config), ...(recorded ? [] : ignoredFields(input, config)));
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function withoutVersion(config: Record<string, unknown>): Record<string, unknown> {
+  const { version: _version, ...rest } = config;
+  return rest;
 }

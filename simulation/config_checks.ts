@@ -69,7 +69,9 @@ export function ignoredFields(input: unknown, config: Checked): string[] {
   if (config.engine === "sequential") {
     const why = "the sequential engine runs a perfect network in lock step and does not use it; " +
       'set engine "actors" (--engine actors)';
-    for (const field of ["network", "mode", "timeout", "missing", "staleness", "workers"]) {
+    for (
+      const field of ["network", "mode", "timeout", "missing", "staleness", "workers", "events"]
+    ) {
       ignore(field, why);
     }
   } else if (!decentralized) {

@@ -15,6 +15,7 @@ import type { SimEvent } from "../metrics/events.ts";
 import { resolveConfig, type SimulationConfig } from "./config.ts";
 import { buildMixing, buildSetup, type SimulationSetup } from "./setup.ts";
 import { OutputDirectory } from "./output_directory.ts";
+import { EventLog } from "./event_log.ts";
 import { decentralizedSteps, federatedSteps, runCooperatively } from "./sequential.ts";
 import {
   type AlgorithmRun,
@@ -73,10 +74,24 @@ export async function runSimulation(
     options.signal?.throwIfAborted();
     if (seed !== config.seed) await buildMixing({ ...config, seed });
   }
-  const directory = config.out ? await OutputDirectory.claim(config.out, config.overwrite) : null;
+  const log = config.events ? await EventLog.open(config.events, config.overwrite) : null;
+  let directory: OutputDirectory | null = null;
   try {
-    return await runTrials(config, trials, { directory, setups }, options);
+    directory = config.out ? await OutputDirectory.claim(config.out, config.overwrite) : null;
+  } catch (error) {
+    await log?.discard();
+    throw error;
+  }
+  try {
+    const events = log
+      ? (event: SimEvent, run: number) => {
+        log!.write(event, run);
+        options.onEvent?.(event, run);
+      }
+      : options.onEvent;
+    return await runTrials(config, trials, { directory, setups }, { ...options, onEvent: events });
   } finally {
+    await log?.close();
     await directory?.release();
   }
 }
