@@ -65,9 +65,16 @@ export function aggregationWeights(
   participants: readonly number[],
   weighting: AggregationWeighting,
 ): number[] {
-  if (weighting === "uniform") return participants.map(() => 1 / participants.length);
   const total = participants.reduce((sum, i) => sum + problem.samples(i), 0);
-  return participants.map((i) => problem.samples(i) / total);
+  const weights = weighting === "uniform"
+    ? participants.map(() => 1 / participants.length)
+    : participants.map((i) => problem.samples(i) / total);
+  // An invariant, checked where the weights are made: they sum to 1 (each ≥ 0).
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (participants.length && (Math.abs(sum - 1) > 1e-12 || weights.some((w) => !(w >= 0)))) {
+    throw new RangeError(`Cannot aggregate: the weights sum to ${sum}, received ${weights}`);
+  }
+  return weights;
 }
 
 /**

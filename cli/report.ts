@@ -12,7 +12,7 @@ import type { MeanStd, SimulationResult } from "../simulation/mod.ts";
 
 /** Prints a simulation's results under `title`. */
 export function report(result: SimulationResult, title: string): void {
-  const { lambda, gap } = result.spectral;
+  const { lambda, gap } = result.spectral ?? { lambda: NaN, gap: NaN };
   const { nodes, topology, steps, seed, federated } = result.config;
   const allFederated = result.config.algorithms.every((a) =>
     getAlgorithm(a.name).kind === "federated"
@@ -24,7 +24,7 @@ export function report(result: SimulationResult, title: string): void {
         : `${federated.localSteps} local steps`
     }, ${steps} rounds`
     : `${nodes} nodes, ${topology.type}, λ = ${lambda.toFixed(4)} (gap ${
-      gap.toFixed(4)
+      gap < 1e-3 ? gap.toExponential(3) : gap.toFixed(4)
     }), ${steps} steps`;
   console.log(`\n${title}: ${network}, seed ${seed}`);
   const firstSeed = result.runs[0]?.seed;

@@ -9,13 +9,9 @@ import type { MetricsRow } from "../metrics/rows.ts";
 import { toCsv, toJsonl, writeFileAtomic } from "../metrics/report.ts";
 import { writePlots } from "../metrics/plot.ts";
 import type { SimulationResult } from "./trials.ts";
-import type { SpectralAnalysis } from "../topologies/spectral.ts";
 
 /** What a run directory holds: a simulation's result, or as much of it as was completed. */
-export type RunRecord = Omit<SimulationResult, "spectral"> & {
-  /** W's spectral facts, or null when the run stopped before they were computed. */
-  spectral: SpectralAnalysis | null;
-};
+export type RunRecord = SimulationResult;
 import { VERSION } from "./version.ts";
 
 /** How a run ended, for `summary.json`. */

@@ -13,7 +13,7 @@ import { spectrumOf } from "./spectrum.ts";
 import type { SpectralAnalysis } from "../topologies/spectral.ts";
 import type { SimEvent } from "../metrics/events.ts";
 import { resolveConfig, type SimulationConfig } from "./config.ts";
-import { buildMixing, buildSetup, type SimulationSetup } from "./setup.ts";
+import { buildMixing, buildSetup, type SimulationSetup, usesGraph } from "./setup.ts";
 import { OutputDirectory } from "./output_directory.ts";
 import { EventLog } from "./event_log.ts";
 import { decentralizedSteps, federatedSteps, runCooperatively } from "./sequential.ts";
@@ -121,7 +121,8 @@ async function runTrials(
   try {
     // W's spectrum is computed once, for the first seed's graph, which the outputs report.
     options.onPhase?.(`spectrum of W (${config.nodes} nodes)`);
-    spectral = await spectrumOf((await setupFor(config.seed)).mixing, options.signal);
+    const mixing = (await setupFor(config.seed)).mixing;
+    spectral = usesGraph(config) ? await spectrumOf(mixing, options.signal) : null;
     for (const [index, trial] of trials.entries()) {
       partial = [];
       const onRow = (row: MetricsRow) => {
@@ -158,7 +159,7 @@ async function runTrials(
   } finally {
     pool.close();
   }
-  const result: SimulationResult = { ...record(), spectral: spectral! };
+  const result: SimulationResult = record();
   if (directory) {
     await writeRunDirectory(directory.path, result);
     await directory.seal();

@@ -11,6 +11,7 @@ import { mixingFromSpec } from "../topologies/mixing_spec.ts";
 import { validateMixing } from "../topologies/validate_mixing.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
 import { ConfigError, type SimulationConfig } from "./config.ts";
+import { getAlgorithm } from "../algorithms/registry.ts";
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
 export interface SimulationSetup {
@@ -56,6 +57,7 @@ async function stage<T>(field: string, build: () => T | Promise<T>): Promise<T> 
  * @throws {ConfigError} naming the field (`topology`, `network.links`, `mixing`) and the reason
  */
 export async function buildMixing(config: SimulationConfig): Promise<MixingMatrix> {
+  if (!usesGraph(config)) return selfOnly(config.nodes);
   const graph = await stage("topology", () => {
     const { file, ...spec } = config.topology;
     if (file === undefined) {
@@ -84,4 +86,15 @@ export async function buildMixing(config: SimulationConfig): Promise<MixingMatri
     return matrix;
   });
   return mixing;
+}
+
+/** Whether any algorithm of the config mixes over the graph (federated ones do not). */
+export function usesGraph(config: SimulationConfig): boolean {
+  return config.algorithms.some((a) => getAlgorithm(a.name).kind === "decentralized");
+}
+
+/** W = I: each node only itself. Federated runs have no graph; nothing mixes through it. */
+function selfOnly(nodes: number): MixingMatrix {
+  const rows = Array.from({ length: nodes }, (_, i) => ({ indices: [i], weights: [1] }));
+  return { nodes, rows };
 }

@@ -153,8 +153,11 @@ export function bestValues(
 export interface SimulationResult {
   /** The resolved config (every default filled in). */
   config: SimulationConfig;
-  /** Spectral facts of W: λ2, λN, λ = max(|λ2|, |λN|), gap 1 − λ. */
-  spectral: SpectralAnalysis;
+  /**
+   * Spectral facts of W: λ2, λN, λ = max(|λ2|, |λN|), gap 1 − λ; null when no algorithm of the
+   * run mixes over a graph (federated clients talk to the server only).
+   */
+  spectral: SpectralAnalysis | null;
   /** One entry per (seed, algorithm, swept value), in that order. */
   runs: AlgorithmRun[];
   /** Per label: mean ± std of the final loss, accuracy and consensus distance over seeds. */

@@ -41,7 +41,7 @@ Deno.test("the run directory holds config, metrics (JSONL, CSV) and summary", as
   assert.equal(config.seed, 1);
   assert.equal(config.version, "0.1.0");
   const summary = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
-  assert.equal(summary.spectral.lambda, result.spectral.lambda);
+  assert.equal(summary.spectral.lambda, result.spectral!.lambda);
   assert.ok(summary.spectral.gap > 0 && summary.spectral.gap <= 1);
   assert.equal(summary.runs.length, 3);
   const perNode: number[] = summary.runs[0].nodeAccuracy;
