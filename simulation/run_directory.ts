@@ -13,6 +13,7 @@ import type { SimulationResult } from "./trials.ts";
 /** What a run directory holds: a simulation's result, or as much of it as was completed. */
 export type RunRecord = SimulationResult;
 import { VERSION } from "./version.ts";
+import { getAlgorithm } from "../algorithms/registry.ts";
 
 /** How a run ended, for `summary.json`. */
 export interface RunEnding {
@@ -47,6 +48,15 @@ export async function writeRunDirectory(
       (result.runs.some((run) => run.actors?.stopped) ? "stopped early" : "complete"),
     ...(ending ? { error: String((ending.error as Error)?.message ?? ending.error) } : {}),
     spectral: result.spectral,
+    // Federated: the fraction asked for, as whole clients, max(1, round(participation × N)).
+    ...(result.config.algorithms.some((a) => getAlgorithm(a.name).kind === "federated")
+      ? {
+        clientsPerRound: Math.max(
+          1,
+          Math.round(result.config.federated.participation * result.config.nodes),
+        ),
+      }
+      : {}),
     runs: result.runs.map((run) => ({
       label: run.label,
       algorithm: run.algorithm,
