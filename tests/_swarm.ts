@@ -3,6 +3,7 @@
 // reproduces any failure.
 import { listAlgorithms } from "../algorithms/registry.ts";
 import { Rng } from "../random.ts";
+import { TOPOLOGY_TYPES } from "../topologies/topology_spec.ts";
 
 type Scenario = Record<string, unknown>;
 
@@ -28,17 +29,7 @@ function distribution(rng: Rng, scale: number): Scenario {
 
 /** The topology of a swarm scenario, with its node count. */
 function topology(rng: Rng): { nodes: number; topology: Scenario } {
-  const kind = pick(rng, [
-    "ring",
-    "path",
-    "complete",
-    "star",
-    "torus",
-    "grid",
-    "hypercube",
-    "erdos-renyi",
-    "exponential",
-  ]);
+  const kind = pick(rng, TOPOLOGY_TYPES.filter((type) => type !== "custom"));
   if (kind === "torus" || kind === "grid") {
     const rows = 3 + rng.int(2), cols = 3 + rng.int(2);
     return { nodes: rows * cols, topology: { type: kind, rows, cols } };
