@@ -92,7 +92,7 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
         break;
       case "wait-timeout":
         if (event.generation === generation[event.node] && waiting.delete(event.node)) {
-          run.countWaitTimeout();
+          run.counters.waitTimeouts++;
           run.emit({ kind: "wait-timeout", time, node: event.node });
           schedule(event.node, time);
         }

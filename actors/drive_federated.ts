@@ -75,7 +75,7 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
       if (up) run.arrived(client, server, up.target.id, up.arrival, false);
       if (inTime) uploads.push({ client, id: up.target.id, time: up.arrival });
       else {
-        run.countMissedDeadline();
+        run.counters.missedDeadline++;
         run.emit({ kind: "missed-deadline", time: deadline, node: client, round: r });
       }
       pending.push([client, {

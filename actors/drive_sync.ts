@@ -101,7 +101,7 @@ function mixSync(
   });
   for (const arrival of inbound) {
     if (arrival.time > mixTime) {
-      run.countLate();
+      run.counters.late++;
       late.push(arrival.time, arrival);
     }
   }

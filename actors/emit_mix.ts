@@ -41,7 +41,7 @@ export function emitMix(
     if (chosen) {
       from.push(chosen.id);
       used.push(weights[position]);
-      if (chosen.staleness >= 0) run.recordStaleness(chosen.staleness);
+      if (chosen.staleness >= 0) run.counters.recordStaleness(chosen.staleness);
     } else if (!renormalize) selfExtra += weights[position];
   });
   used[from.indexOf(SELF)] += selfExtra;

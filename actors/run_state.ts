@@ -21,6 +21,8 @@ import { Network } from "./network.ts";
 import type { Command, Snapshot, Target } from "./protocol.ts";
 import { sampleDuration, type Scenario } from "./scenario.ts";
 import type { Supervisor } from "./supervisor.ts";
+import { CrashModel, type Scheduled, scheduledChanges } from "./schedule.ts";
+import { RunCounters } from "./run_counters.ts";
 
 /** A message the network will deliver: its header, the sender's step and the arrival time. */
 export interface Arrival {
@@ -73,9 +75,6 @@ export interface RunStateOptions {
   onEvent?: (event: SimEvent) => void;
 }
 
-/** A scheduled change (crash, rejoin, partition window) announced when the clock passes it. */
-type Scheduled = UnstampedEvent & { kind: "crash" | "rejoin" | "partition" | "heal" };
-
 /** The scheduler's state of one run. */
 export class RunState {
   /** The network model (fates, counters, traffic). */
@@ -93,18 +92,15 @@ export class RunState {
   #now = 0;
   #seq = 0;
   #scheduled: Scheduled[];
+  #crashes: CrashModel;
   #nextScheduled = 0;
   #supervisor: Supervisor;
   #options: RunStateOptions;
   #computeRng: Rng[];
   #held: Map<number, Held>[];
   #lastModels: Float64Array[] = [];
-  #late = 0;
-  #stalenessTotal = 0;
-  #stalenessCount = 0;
-  #stalenessMax = 0;
-  #missedDeadline = 0;
-  #waitTimeouts = 0;
+  /** Late messages, staleness, missed deadlines, wait timeouts. */
+  readonly counters: RunCounters = new RunCounters();
   #nextId = 0;
 
   /**
@@ -122,6 +118,7 @@ export class RunState {
       (change) => this.emit({ ...change, time: change.time }),
     );
     this.#scheduled = scheduledChanges(options.scenario);
+    this.#crashes = new CrashModel(options.scenario.crashes, n);
     this.nodeSteps = new Array(n).fill(0);
     this.nodeTimes = new Array(n).fill(0);
     this.neighbours = options.neighbours;
@@ -208,14 +205,7 @@ export class RunState {
 
   /** Whether every node is down at `time` and none of them will rejoin. */
   allDownForGood(time: number): boolean {
-    const crashes = this.#options.scenario.crashes;
-    for (let i = 0; i < this.nodeSteps.length; i++) {
-      const down = crashes.find((c) =>
-        c.node === i && c.at <= time && (c.rejoin === null || time < c.rejoin)
-      );
-      if (!down || down.rejoin !== null) return false;
-    }
-    return true;
+    return this.#crashes.allDownForGood(time);
   }
 
   /** Ends the run early: every node is down for good at `time`. */
@@ -227,9 +217,7 @@ export class RunState {
 
   /** Whether node `i` is up at virtual time `time`: the run's one crash model. */
   alive(i: number, time: number): boolean {
-    return !this.#options.scenario.crashes.some((crash) =>
-      crash.node === i && crash.at <= time && (crash.rejoin === null || time < crash.rejoin)
-    );
+    return this.#crashes.alive(i, time);
   }
 
   /** Sends one message through the network; a delivered one gets an id and a target. */
@@ -284,28 +272,6 @@ export class RunState {
     return this.#held[to].get(heldKey(from, round));
   }
 
-  /** Counts a message that arrived after its receiver mixed. */
-  countLate(): void {
-    this.#late++;
-  }
-
-  /** Counts an upload that missed its round's deadline. */
-  countMissedDeadline(): void {
-    this.#missedDeadline++;
-  }
-
-  /** Counts a bounded-mode wait that ended at the timeout. */
-  countWaitTimeout(): void {
-    this.#waitTimeouts++;
-  }
-
-  /** Records the staleness (steps) of one neighbour value used in a mix. */
-  recordStaleness(staleness: number): void {
-    this.#stalenessTotal += staleness;
-    this.#stalenessCount++;
-    if (staleness > this.#stalenessMax) this.#stalenessMax = staleness;
-  }
-
   /** Snapshots `nodes` at this point of their command streams and records a metrics row. */
   async evaluate(step: number, nodes: number[]): Promise<void> {
     for (const node of nodes) this.command(node, { op: "snapshot", node });
@@ -338,9 +304,9 @@ export class RunState {
       virtualTime: this.now,
       delivered: counters.delivered,
       dropped: this.network.dropped,
-      late: this.#late,
-      stalenessMean: this.#stalenessCount ? this.#stalenessTotal / this.#stalenessCount : 0,
-      stalenessMax: this.#stalenessMax,
+      late: this.counters.late,
+      stalenessMean: this.counters.stalenessMean,
+      stalenessMax: this.counters.stalenessMax,
     };
     this.rows.push(row);
     this.emit({ kind: "evaluate", time: this.now, step });
@@ -363,27 +329,10 @@ export class RunState {
       nodeTimes: this.nodeTimes,
       network: { ...this.network.counters },
       links: this.network.traffic(),
-      missedDeadline: this.#missedDeadline,
-      waitTimeouts: this.#waitTimeouts,
+      missedDeadline: this.counters.missedDeadline,
+      waitTimeouts: this.counters.waitTimeouts,
       virtualTime: this.now,
       stopped: this.stopped,
     };
   }
-}
-
-/** The scenario's crashes, rejoins and partition windows as events, in time order. */
-function scheduledChanges(scenario: Scenario): Scheduled[] {
-  const changes: Scheduled[] = [];
-  for (const crash of scenario.crashes) {
-    changes.push({ kind: "crash", time: crash.at, node: crash.node });
-    if (crash.rejoin !== null) {
-      changes.push({ kind: "rejoin", time: crash.rejoin, node: crash.node });
-    }
-  }
-  for (const window of scenario.partitions) {
-    const cut = { nodes: window.nodes, oneWay: window.oneWay };
-    changes.push({ kind: "partition", time: window.start, ...cut });
-    changes.push({ kind: "heal", time: window.end, ...cut });
-  }
-  return changes.sort((a, b) => a.time - b.time);
 }
