@@ -18,16 +18,9 @@ import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { loadProblem } from "../problems/registry.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
-import {
-  type Command,
-  pack,
-  SELF,
-  type Snapshot,
-  type Target,
-  unpack,
-  type WireMessage,
-  type WorkerSetup,
-} from "./protocol.ts";
+import { SELF, type Snapshot, type WorkerSetup } from "./protocol.ts";
+import { CommandReader, OP } from "./command_codec.ts";
+import { ChannelKind, PayloadBatchWriter, readPayloadBatch } from "./payload_batch.ts";
 
 /** A federated client or the server, as a Worker hosts it. */
 interface FederatedHost {
@@ -47,8 +40,8 @@ class NodeActor {
   #ports = new Map<number, MessagePort>();
   #inbox = new Map<number, Payload>();
   #waiting = new Map<number, (payload: Payload) => void>();
-  /** Messages for other Workers, posted together before any wait and after every batch. */
-  #outbox = new Map<number, WireMessage[]>();
+  /** Payloads for other Workers, posted together before any wait and after every batch. */
+  #outbox = new Map<number, PayloadBatchWriter>();
 
   #problemKey = "";
 
@@ -70,9 +63,7 @@ class NodeActor {
     }
     this.#gradient = new Float64Array(this.#problem.dim);
     for (const [worker, port] of Object.entries(peers ?? {})) {
-      port.onmessage = (event: MessageEvent<WireMessage[]>) => {
-        for (const message of event.data) this.#receive(message);
-      };
+      port.onmessage = (event: MessageEvent<Float64Array>) => this.#receiveBatch(event.data);
       this.#ports.set(Number(worker), port);
     }
     this.#nodes.clear();
@@ -99,18 +90,19 @@ class NodeActor {
   #previous: Promise<unknown> = Promise.resolve();
 
   /** Runs a batch after every batch received before it (batches may arrive back to back). */
-  run(commands: Command[]): Promise<Snapshot[]> {
+  run(commands: Float64Array): Promise<Snapshot[]> {
     const result = this.#previous.then(() => this.#runBatch(commands));
     this.#previous = result.catch(() => {});
     return result;
   }
 
-  async #runBatch(commands: Command[]): Promise<Snapshot[]> {
+  async #runBatch(commands: Float64Array): Promise<Snapshot[]> {
     const snapshots: Snapshot[] = [];
-    for (const command of commands) {
-      const node = "node" in command ? command.node : -1;
+    const reader = new CommandReader(commands);
+    while (reader.next()) {
+      const node = reader.op === OP.release ? -1 : reader.field(1);
       try {
-        const snapshot = await this.#execute(command);
+        const snapshot = await this.#execute(reader);
         if (snapshot) snapshots.push(snapshot);
       } catch (error) {
         if (error instanceof NodeFailureError) throw error;
@@ -122,50 +114,58 @@ class NodeActor {
     return snapshots;
   }
 
-  async #execute(command: Command): Promise<Snapshot | null> {
-    switch (command.op) {
-      case "step":
-        this.#node(command.node).iterate(command.t);
+  /** Executes the reader's current record (layouts in command_codec.ts). */
+  async #execute(record: CommandReader): Promise<Snapshot | null> {
+    const f = (k: number) => record.field(k);
+    switch (record.op) {
+      case OP.step:
+        this.#node(f(1)).iterate(f(2));
         return null;
-      case "send": {
-        const node = this.#node(command.node);
-        this.#sendAll(node.send(command.round), command.to);
-        return null;
-      }
-      case "mix": {
-        const node = this.#node(command.node);
-        const payloads = await Promise.all(
-          command.from.map((id) => id === SELF ? node.own(command.round) : this.#take(id)),
-        );
-        node.mix(command.round, payloads, command.weights);
+      case OP.send: {
+        const node = this.#node(f(1));
+        this.#sendAll(node.send(f(2)), ChannelKind.Exchange, record, 3);
         return null;
       }
-      case "release":
-        for (const id of command.ids) this.#inbox.delete(id);
+      case OP.mix: {
+        const node = this.#node(f(1)), round = f(2), k = f(3);
+        const payloads: Payload[] = [];
+        for (let j = 0; j < k; j++) {
+          const id = f(4 + j);
+          payloads.push(id === SELF ? node.own(round) : await this.#take(id));
+        }
+        node.mix(round, payloads, record.data.subarray(record.at + 4 + k, record.at + 4 + 2 * k));
         return null;
-      case "snapshot":
-        return this.#snapshot(command.node);
-      case "broadcast": {
+      }
+      case OP.release:
+        for (let j = 0; j < f(1); j++) this.#inbox.delete(f(2 + j));
+        return null;
+      case OP.snapshot:
+        return this.#snapshot(f(1));
+      case OP.broadcast: {
         const algorithm = this.#federatedAlgorithm();
-        const payload = algorithm.broadcast(this.#host(command.node).server);
+        const payload = algorithm.broadcast(this.#host(f(1)).server);
         checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
-        this.#sendAll(copyPayload(payload), command.to);
+        this.#sendAll(copyPayload(payload), ChannelKind.Broadcast, record, 2);
         return null;
       }
-      case "client":
-        await this.#clientRound(command);
+      case OP.client:
+        await this.#clientRound(record);
         return null;
-      case "aggregate": {
-        const host = this.#host(command.node);
-        const uploads = await Promise.all(command.from.map((id) => this.#take(id)));
-        for (const id of command.from) this.#inbox.delete(id);
+      case OP.aggregate: {
+        const host = this.#host(f(1)), k = f(2);
+        const uploads: Payload[] = [];
+        for (let j = 0; j < k; j++) uploads.push(await this.#take(f(3 + j)));
+        for (let j = 0; j < k; j++) this.#inbox.delete(f(3 + j));
         const algorithm = this.#federatedAlgorithm();
-        algorithm.aggregate(host.server, uploads, command.weights);
+        const weights = Array.from(record.data.subarray(record.at + 3 + k, record.at + 3 + 2 * k));
+        algorithm.aggregate(host.server, uploads, weights);
         host.step++;
-        const server = { client: null, server: command.node };
+        const server = { client: null, server: f(1) };
         checkFederatedFinite([algorithm.params(host.server)], server, host.step);
         return null;
       }
+      default:
+        throw new RangeError(`Cannot execute command: unknown record kind ${record.op}`);
     }
   }
 
@@ -183,25 +183,26 @@ class NodeActor {
     return { node: id, params: new Float64Array(params), rate: null };
   }
 
-  async #clientRound(command: Extract<Command, { op: "client" }>): Promise<void> {
+  async #clientRound(record: CommandReader): Promise<void> {
+    const [client, round, from, steps] = [1, 2, 3, 4].map((k) => record.field(k));
     const algorithm = this.#federatedAlgorithm();
-    const host = this.#host(command.node);
-    const global = await this.#take(command.from);
-    this.#inbox.delete(command.from);
+    const host = this.#host(client);
+    const global = await this.#take(from);
+    this.#inbox.delete(from);
     const upload = trainClient(
       this.#problem,
       algorithm,
-      command.node,
+      client,
       global,
-      command.steps,
+      steps,
       host.rng,
       this.#gradient,
     );
     host.step++;
-    checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${command.node}`);
-    const who = { client: command.node, server: this.#problem.nodes };
-    checkFederatedFinite(Object.values(upload), who, command.round);
-    if (command.to) this.#sendAll(copyPayload(upload), [command.to]);
+    checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${client}`);
+    const who = { client, server: this.#problem.nodes };
+    checkFederatedFinite(Object.values(upload), who, round);
+    if (record.field(5) >= 0) this.#sendAll(copyPayload(upload), ChannelKind.Upload, record, 5, 1);
   }
 
   #node(id: number): DecentralizedNode {
@@ -227,38 +228,62 @@ class NodeActor {
     return this.#algorithm;
   }
 
-  /** Sends one copy of `payload` per target: transferred to other Workers, kept if local. */
-  #sendAll(payload: Payload, targets: readonly Target[]): void {
-    for (const target of targets) {
-      const message = pack(this.#setup.epoch, target.id, payload);
-      if (target.worker === this.#setup.index) this.#receive(message);
+  /**
+   * Delivers `payload` to the targets listed in the record from field `at` on (`count`
+   * (id, to, worker) triples, or the count at field `at − 1`): kept as it is for this Worker's
+   * nodes, queued once per other Worker for the next flush.
+   */
+  #sendAll(payload: Payload, kind: ChannelKind, record: CommandReader, at: number, count?: number) {
+    const k = count ?? record.field(at);
+    const first = count === undefined ? at + 1 : at;
+    const remote = new Map<number, number[]>();
+    for (let j = 0; j < k; j++) {
+      const id = record.field(first + 3 * j), worker = record.field(first + 3 * j + 2);
+      if (worker === this.#setup.index) this.#deliver(id, payload);
       else {
-        if (!this.#ports.has(target.worker)) {
-          throw new Error(`no channel to worker ${target.worker}`);
-        }
-        const queued = this.#outbox.get(target.worker);
-        if (queued) queued.push(message);
-        else this.#outbox.set(target.worker, [message]);
+        if (!this.#ports.has(worker)) throw new Error(`no channel to worker ${worker}`);
+        const ids = remote.get(worker);
+        if (ids) ids.push(id);
+        else remote.set(worker, [id]);
       }
     }
-  }
-
-  /** Posts every queued message, one postMessage per Worker, buffers transferred. */
-  #flushOutbox(): void {
-    for (const [worker, messages] of this.#outbox) {
-      const buffers = messages.map((message) => message.data.buffer as ArrayBuffer);
-      this.#ports.get(worker)!.postMessage(messages, buffers);
+    for (const [worker, ids] of remote) {
+      let batch = this.#outbox.get(worker);
+      if (!batch) this.#outbox.set(worker, batch = new PayloadBatchWriter());
+      batch.add(ids, kind, payload, this.#channels(kind));
     }
-    this.#outbox.clear();
   }
 
-  #receive(message: WireMessage): void {
-    if (message.epoch !== this.#setup.epoch) return; // a late payload of an earlier run
-    const payload = unpack(message);
-    const waiter = this.#waiting.get(message.id);
-    this.#inbox.set(message.id, payload);
+  /** The vector names of a channel kind, in wire order. */
+  #channels(kind: ChannelKind): readonly string[] {
+    const algorithm = this.#algorithm;
+    if (algorithm.kind === "decentralized") return algorithm.channels;
+    return kind === ChannelKind.Broadcast ? algorithm.broadcastChannels : algorithm.uploadChannels;
+  }
+
+  /** Posts every queued payload batch, one transferred buffer per Worker. */
+  #flushOutbox(): void {
+    for (const [worker, batch] of this.#outbox) {
+      if (batch.empty) continue;
+      const data = batch.take(this.#setup.epoch);
+      this.#ports.get(worker)!.postMessage(data, [data.buffer as ArrayBuffer]);
+    }
+  }
+
+  #receiveBatch(data: Float64Array): void {
+    if (data[0] !== this.#setup.epoch) return; // a late batch of an earlier run
+    readPayloadBatch(
+      data,
+      (kind) => this.#channels(kind),
+      (id, payload) => this.#deliver(id, payload),
+    );
+  }
+
+  #deliver(id: number, payload: Payload): void {
+    const waiter = this.#waiting.get(id);
+    this.#inbox.set(id, payload);
     if (waiter) {
-      this.#waiting.delete(message.id);
+      this.#waiting.delete(id);
       waiter(payload);
     }
   }

@@ -8,11 +8,12 @@
  */
 import * as Comlink from "comlink";
 import type { Command, Snapshot, WorkerSetup } from "./protocol.ts";
+import { CommandWriter } from "./command_codec.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 
 interface NodeActorApi {
   init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string>;
-  run(commands: Command[]): Promise<Snapshot[]>;
+  run(commands: Float64Array): Promise<Snapshot[]>;
 }
 
 /** Where each node lives: contiguous blocks of nodes per Worker. */
@@ -57,7 +58,7 @@ export interface SupervisorOptions {
 export class Supervisor {
   #workers: Worker[];
   #apis: Comlink.Remote<NodeActorApi>[];
-  #queues: Command[][];
+  #queues: CommandWriter[];
   #failure: Promise<never>;
   #fail!: (error: Error) => void;
   #closed = false;
@@ -71,7 +72,7 @@ export class Supervisor {
   private constructor(workers: Worker[]) {
     this.#workers = workers;
     this.#apis = workers.map((worker) => Comlink.wrap<NodeActorApi>(worker));
-    this.#queues = workers.map(() => []);
+    this.#queues = workers.map(() => new CommandWriter());
     this.#failure = new Promise<never>((_, reject) => (this.#fail = reject));
     this.#failure.catch(() => {});
     workers.forEach((worker, index) => {
@@ -157,12 +158,12 @@ export class Supervisor {
 
   /** Queues a command for Worker `worker` (sent at the next flush). */
   enqueue(worker: number, command: Command): void {
-    this.#queues[worker].push(command);
+    this.#queues[worker].write(command);
   }
 
   /** Commands queued and not yet flushed. */
   get pending(): number {
-    return this.#queues.reduce((sum, queue) => sum + queue.length, 0);
+    return this.#queues.reduce((sum, queue) => sum + queue.count, 0);
   }
 
   /**
@@ -170,11 +171,12 @@ export class Supervisor {
    * waits only when more than `maxInFlight` batches are outstanding, which bounds memory.
    */
   async dispatch(maxInFlight = 8): Promise<void> {
-    const batches = this.#queues;
-    this.#queues = this.#workers.map(() => []);
-    const sent = Promise.all(
-      batches.map((batch, index) => batch.length ? this.#apis[index].run(batch) : []),
-    );
+    // One transferred buffer of command records per Worker (see command_codec.ts).
+    const sent = Promise.all(this.#queues.map((queue, index) => {
+      if (!queue.count) return [];
+      const batch = queue.take();
+      return this.#apis[index].run(Comlink.transfer(batch, [batch.buffer as ArrayBuffer]));
+    }));
     sent.catch(() => {});
     this.#inFlight.push(sent);
     while (this.#inFlight.length > maxInFlight) {

@@ -112,7 +112,7 @@ export function copyVector(x: Float64Array): Float64Array {
 export function weightedSumInto(
   out: Float64Array,
   vectors: readonly Float64Array[],
-  weights: readonly number[],
+  weights: ArrayLike<number>,
 ): Float64Array {
   out.fill(0);
   for (let i = 0; i < vectors.length; i++) {

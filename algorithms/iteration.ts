@@ -100,7 +100,7 @@ export class DecentralizedNode<S = unknown> {
   }
 
   /** Folds Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the node. */
-  mix(round: number, payloads: readonly Payload[], weights: readonly number[]): void {
+  mix(round: number, payloads: readonly Payload[], weights: ArrayLike<number>): void {
     this.#algorithm.mix(this.state, round, mixPayloads(payloads, weights));
     this.#checkFinite(`after mixing exchange ${round}`);
   }

@@ -25,7 +25,7 @@ export function payloadBytes(payload: Payload): number {
  * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order):
  * both engines mix through this, so equal inputs give bit-identical results.
  */
-export function mixPayloads(payloads: readonly Payload[], weights: readonly number[]): Payload {
+export function mixPayloads(payloads: readonly Payload[], weights: ArrayLike<number>): Payload {
   const mixed: Payload = {};
   for (const name of Object.keys(payloads[0])) {
     const vectors = payloads.map((payload) => payload[name]);

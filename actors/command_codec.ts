@@ -1,0 +1,203 @@
+/**
+ * The binary command plane: commands for a node actor written as fixed-layout records into one
+ * growable `Float64Array` per Worker (node ids, message ids and steps are integers below 2^53,
+ * weights are doubles), and read back in place by the Worker. One batch is one transferred
+ * buffer: no object per command is cloned or allocated on either side.
+ *
+ * Record layouts (every field one float64):
+ * - step:      STEP node t
+ * - send:      SEND node round k (id to worker)×k
+ * - mix:       MIX node round k from×k weight×k
+ * - release:   RELEASE k id×k
+ * - snapshot:  SNAPSHOT node
+ * - broadcast: BROADCAST node k (id to worker)×k
+ * - client:    CLIENT node round from steps id to worker   (id = −1: no upload)
+ * - aggregate: AGGREGATE node k from×k weight×k
+ *
+ * @module
+ */
+import type { Command, Target } from "./protocol.ts";
+
+/** Record kinds. */
+export const OP = {
+  step: 1,
+  send: 2,
+  mix: 3,
+  release: 4,
+  snapshot: 5,
+  broadcast: 6,
+  client: 7,
+  aggregate: 8,
+} as const;
+
+/** Appends command records to a growable buffer. */
+export class CommandWriter {
+  #data = new Float64Array(1024);
+  #length = 0;
+  #count = 0;
+
+  /** Commands written since the last {@linkcode CommandWriter.take}. */
+  get count(): number {
+    return this.#count;
+  }
+
+  #reserve(extra: number): Float64Array {
+    if (this.#length + extra > this.#data.length) {
+      const bigger = new Float64Array(Math.max(this.#data.length * 2, this.#length + extra));
+      bigger.set(this.#data.subarray(0, this.#length));
+      this.#data = bigger;
+    }
+    this.#count++;
+    return this.#data;
+  }
+
+  #push(data: Float64Array, value: number): void {
+    data[this.#length++] = value;
+  }
+
+  /** STEP node t. */
+  step(node: number, t: number): void {
+    const data = this.#reserve(3);
+    this.#push(data, OP.step);
+    this.#push(data, node);
+    this.#push(data, t);
+  }
+
+  #targets(op: number, node: number, round: number | null, targets: readonly Target[]): void {
+    const data = this.#reserve(4 + 3 * targets.length);
+    this.#push(data, op);
+    this.#push(data, node);
+    if (round !== null) this.#push(data, round);
+    this.#push(data, targets.length);
+    for (const target of targets) {
+      this.#push(data, target.id);
+      this.#push(data, target.to);
+      this.#push(data, target.worker);
+    }
+  }
+
+  #weighted(
+    op: number,
+    node: number,
+    round: number | null,
+    from: readonly number[],
+    weights: readonly number[],
+  ): void {
+    const data = this.#reserve(4 + 2 * from.length);
+    this.#push(data, op);
+    this.#push(data, node);
+    if (round !== null) this.#push(data, round);
+    this.#push(data, from.length);
+    for (const id of from) this.#push(data, id);
+    for (const weight of weights) this.#push(data, weight);
+  }
+
+  /** Writes any command. */
+  write(command: Command): void {
+    switch (command.op) {
+      case "step":
+        return this.step(command.node, command.t);
+      case "send":
+        return this.#targets(OP.send, command.node, command.round, command.to);
+      case "mix":
+        return this.#weighted(OP.mix, command.node, command.round, command.from, command.weights);
+      case "release": {
+        const data = this.#reserve(2 + command.ids.length);
+        this.#push(data, OP.release);
+        this.#push(data, command.ids.length);
+        for (const id of command.ids) this.#push(data, id);
+        return;
+      }
+      case "snapshot": {
+        const data = this.#reserve(2);
+        this.#push(data, OP.snapshot);
+        this.#push(data, command.node);
+        return;
+      }
+      case "broadcast":
+        return this.#targets(OP.broadcast, command.node, null, command.to);
+      case "client": {
+        const data = this.#reserve(8);
+        for (
+          const value of [
+            OP.client,
+            command.node,
+            command.round,
+            command.from,
+            command.steps,
+            command.to?.id ?? -1,
+            command.to?.to ?? -1,
+            command.to?.worker ?? -1,
+          ]
+        ) this.#push(data, value);
+        return;
+      }
+      case "aggregate":
+        return this.#weighted(OP.aggregate, command.node, null, command.from, command.weights);
+    }
+  }
+
+  /** The records written so far, as a fresh buffer to transfer; the writer starts empty. */
+  take(): Float64Array {
+    const batch = this.#data.slice(0, this.#length);
+    this.#length = 0;
+    this.#count = 0;
+    return batch;
+  }
+}
+
+/** Reads command records in place; `at` is the offset of the current record. */
+export class CommandReader {
+  /** The batch. */
+  readonly data: Float64Array;
+  /** Offset of the current record's first field. */
+  at = 0;
+  #next = 0;
+
+  /** @param data a batch written by {@linkcode CommandWriter} */
+  constructor(data: Float64Array) {
+    this.data = data;
+  }
+
+  /** Moves to the next record; false at the end. */
+  next(): boolean {
+    this.at = this.#next;
+    if (this.at >= this.data.length) return false;
+    this.#next = this.at + recordLength(this.data, this.at);
+    return true;
+  }
+
+  /** The current record's kind ({@linkcode OP}). */
+  get op(): number {
+    return this.data[this.at];
+  }
+
+  /** Field `k` of the current record (0 is the kind). */
+  field(k: number): number {
+    return this.data[this.at + k];
+  }
+}
+
+/** The number of fields of the record at `at`. */
+function recordLength(data: Float64Array, at: number): number {
+  switch (data[at]) {
+    case OP.step:
+      return 3;
+    case OP.send:
+      return 4 + 3 * data[at + 3];
+    case OP.mix:
+      return 4 + 2 * data[at + 3];
+    case OP.release:
+      return 2 + data[at + 1];
+    case OP.snapshot:
+      return 2;
+    case OP.broadcast:
+      return 3 + 3 * data[at + 2];
+    case OP.client:
+      return 8;
+    case OP.aggregate:
+      return 3 + 2 * data[at + 2];
+    default:
+      throw new RangeError(`Cannot read command: unknown record kind ${data[at]} at ${at}`);
+  }
+}
