@@ -1,7 +1,8 @@
 /**
  * Node-steps per second of the sequential and actor engines on the same run, side by side
  * (one process, same machine state, so the ratio is meaningful on a noisy machine). Setup
- * (data, graph, W and its spectrum) is built once and not timed.
+ * (data, graph, W and its spectrum, and the actor engine's Workers, started and loaded by a
+ * one-step warm-up run on the same pool) is built once and not timed.
  *
  *   deno run --allow-read --unstable-worker-options bench/compare_engines.ts [N …] [--dim D]
  *
@@ -13,6 +14,7 @@ import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import { runDecentralized } from "../simulation/sequential.ts";
 import { runActors } from "../actors/engine.ts";
+import { ActorPool } from "../actors/supervisor.ts";
 
 /** One measured configuration. */
 export interface EngineComparison {
@@ -45,10 +47,11 @@ async function rate(
   config: SimulationConfig,
   setup: SimulationSetup,
   engine: "sequential" | "actors",
+  pool: ActorPool,
 ): Promise<number> {
   const { name, params } = config.algorithms[0];
   const algorithm = createAlgorithm(name, params) as DecentralizedAlgorithm;
-  const start = performance.now();
+  let start = performance.now();
   if (engine === "sequential") {
     runDecentralized({
       ...setup,
@@ -58,7 +61,10 @@ async function rate(
       evalEvery: config.steps,
     });
   } else {
-    await runActors(actorRunOptions(config, setup, { name, params }, 0));
+    const options = { ...actorRunOptions(config, setup, { name, params }, 0), pool };
+    await runActors({ ...options, steps: 1, evalEvery: 1 });
+    start = performance.now();
+    await runActors(options);
   }
   return (config.nodes * config.steps) / ((performance.now() - start) / 1000);
 }
@@ -70,23 +76,28 @@ export async function compareEngines(
   dim = 20,
 ): Promise<EngineComparison[]> {
   const results: EngineComparison[] = [];
-  for (const nodes of sizes) {
-    const steps = stepsFor(nodes);
-    const config = resolveConfig(benchScenario(nodes, steps, dim));
-    const setup = await buildSetup(config);
-    const faulty = resolveConfig({
-      ...benchScenario(nodes, steps, dim),
-      engine: "actors",
-      mode: "async",
-      network: { dropProbability: 0.1, latency: { type: "lognormal", mu: -5, sigma: 1 } },
-    });
-    results.push({
-      nodes,
-      steps,
-      sequential: await rate(config, setup, "sequential"),
-      actors: await rate(config, setup, "actors"),
-      actorsAsync: await rate(faulty, setup, "actors"),
-    });
+  const pool = new ActorPool();
+  try {
+    for (const nodes of sizes) {
+      const steps = stepsFor(nodes);
+      const config = resolveConfig(benchScenario(nodes, steps, dim));
+      const setup = await buildSetup(config);
+      const faulty = resolveConfig({
+        ...benchScenario(nodes, steps, dim),
+        engine: "actors",
+        mode: "async",
+        network: { dropProbability: 0.1, latency: { type: "lognormal", mu: -5, sigma: 1 } },
+      });
+      results.push({
+        nodes,
+        steps,
+        sequential: await rate(config, setup, "sequential", pool),
+        actors: await rate(config, setup, "actors", pool),
+        actorsAsync: await rate(faulty, setup, "actors", pool),
+      });
+    }
+  } finally {
+    pool.close();
   }
   return results;
 }
@@ -96,7 +107,7 @@ if (import.meta.main) {
   const dim = dimAt >= 0 ? Number(Deno.args[dimAt + 1]) : 20;
   const rest = Deno.args.filter((_, k) => dimAt < 0 || (k !== dimAt && k !== dimAt + 1));
   const sizes = rest.length ? rest.map(Number) : [8, 64, 512];
-  const budget = 8000 * 20 / dim;
+  const budget = 40_000 * 20 / dim;
   console.log(`logistic regression, d = ${dim + 1}, decentralized AMSGrad on a ring`);
   const results = await compareEngines(
     sizes,
