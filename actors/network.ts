@@ -91,7 +91,8 @@ export class Network {
   };
   #scenario: Scenario;
   #seed: number;
-  #links = new Map<string, LinkState>();
+  /** Links that carried traffic, keyed from × endpoints + to (sparse: O(edges), never N²). */
+  #links = new Map<number, LinkState>();
   #partitionRng: Rng;
   #nodes: number;
   #randomCut: { side: Set<number>; symmetric: boolean } | null = null;
@@ -121,7 +122,7 @@ export class Network {
   }
 
   #link(from: number, to: number): LinkState {
-    const key = `${from}>${to}`;
+    const key = from * this.#nodes + to;
     let link = this.#links.get(key);
     if (!link) {
       const s = this.#scenario;
