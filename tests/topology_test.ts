@@ -224,3 +224,21 @@ Deno.test("topologyFromSpec() builds every type and reports missing fields", () 
     /type must be one of .* received moebius/,
   );
 });
+
+Deno.test("Erdős–Rényi above 2,000 nodes: skip sampling keeps G(n, p)'s edge count and degrees", () => {
+  const n = 5_000, p = 0.004;
+  const graph = erdosRenyiTopology(n, p, 3);
+  assert.deepEqual(erdosRenyiTopology(n, p, 3), graph, "seeded");
+  const m = graph.neighbors.reduce((sum, list) => sum + list.length, 0) / 2;
+  const mean = p * n * (n - 1) / 2, sigma = Math.sqrt(mean * (1 - p));
+  assert.ok(
+    Math.abs(m - mean) < 4 * sigma,
+    `${m} edges, expected ${mean.toFixed(0)} ± ${sigma.toFixed(0)}`,
+  );
+  // Degrees are Binomial(n − 1, p): mean ≈ 20, variance ≈ 19.9.
+  const degrees = graph.neighbors.map((list) => list.length);
+  const average = degrees.reduce((a, b) => a + b, 0) / n;
+  const variance = degrees.reduce((sum, d) => sum + (d - average) ** 2, 0) / (n - 1);
+  assert.ok(Math.abs(variance - (n - 1) * p * (1 - p)) < 2, `degree variance ${variance}`);
+  assert.ok(graph.neighbors.every((list, i) => !list.includes(i)), "no self loops");
+});
