@@ -10,6 +10,7 @@ import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 import { type ActorRunOptions, runActors } from "../actors/engine.ts";
 import { ActorPool } from "../actors/supervisor.ts";
 import { spectrumOf } from "./spectrum.ts";
+import { accuracyNodes } from "../metrics/evaluate.ts";
 import type { SpectralAnalysis } from "../topologies/spectral.ts";
 import type { SimEvent } from "../metrics/events.ts";
 import { resolveConfig, type SimulationConfig } from "./config.ts";
@@ -145,7 +146,9 @@ async function runTrials(
         rows,
         actors,
         classHistogram: (setup.problem as { classHistogram?: number[][] }).classHistogram ?? null,
-        nodeAccuracy: accuracy && models.length > 1 ? models.map((x) => accuracy(x)) : null,
+        nodeAccuracy: accuracy && models.length > 1
+          ? accuracyNodes(models.length).map((i) => accuracy(models[i]))
+          : null,
         wallMs: performance.now() - start,
       });
     }

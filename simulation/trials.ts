@@ -41,7 +41,10 @@ export interface AlgorithmRun {
   rows: MetricsRow[];
   /** Actor engine only: per-node step counts, network counters, missed deadlines. */
   actors: Omit<ActorRunResult, "rows" | "models"> | null;
-  /** Each node's final held-out accuracy (labelled decentralized runs), else null. */
+  /**
+   * Each node's final held-out accuracy (labelled decentralized runs), else null. Above 256
+   * nodes, the accuracies of 256 evenly spaced nodes (`accuracyNodes`).
+   */
   nodeAccuracy: number[] | null;
   /** Each node's training samples per class (labelled data sets), else null. */
   classHistogram: readonly (readonly number[])[] | null;
