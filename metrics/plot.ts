@@ -30,6 +30,10 @@ export interface PlotOptions {
   yFormat?: string;
   /** Logarithmic y axis; values ≤ 0 are then skipped. Default false. */
   logY?: boolean;
+  /** Logarithmic x axis. Default false. */
+  logX?: boolean;
+  /** The x axis title; default the field's description. */
+  xTitle?: string;
 }
 
 /** One plottable point. */
@@ -148,7 +152,12 @@ export async function plotMetrics(
     data: { values: points },
     mark: { type: "line", strokeWidth: 1.5, point: points.length <= 50 * algorithms.length },
     encoding: {
-      x: { field: "x", type: "quantitative", title: X_TITLES[options.x] },
+      x: {
+        field: "x",
+        type: "quantitative",
+        title: options.xTitle ?? X_TITLES[options.x],
+        ...(options.logX ? { scale: { type: "log" } } : {}),
+      },
       y: {
         field: "y",
         type: "quantitative",
