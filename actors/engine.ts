@@ -167,6 +167,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
       placement,
       onRow: options.onRow,
       signal: options.signal,
+      onEvent: options.onEvent,
     });
     const instance = algorithm.instance;
     if (instance.kind === "federated") {

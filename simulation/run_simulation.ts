@@ -7,6 +7,7 @@
  */
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
+import type { SimEvent } from "../metrics/events.ts";
 import { type ActorRunOptions, runActors } from "../actors/engine.ts";
 import { ActorPool } from "../actors/supervisor.ts";
 import { spectralAnalysis } from "../topologies/spectral.ts";
@@ -27,6 +28,11 @@ import { writeRunDirectory } from "./run_directory.ts";
 export interface SimulationOptions {
   /** Called with every metrics row, labelled, and the run's index among all runs. */
   onRow?: (row: MetricsRow, run: { index: number; total: number; steps: number }) => void;
+  /**
+   * Called with every scheduler event of an actor run (the sequential engine emits none), in
+   * sequence order, and the run's index among all runs, as `onRow` is.
+   */
+  onEvent?: (event: SimEvent, run: { index: number; total: number; steps: number }) => void;
   /** Stops the simulation; outputs written so far stay readable. */
   signal?: AbortSignal;
 }
@@ -75,14 +81,17 @@ export async function runSimulation(
   try {
     for (const [index, trial] of trials.entries()) {
       partial = [];
+      const info = { index, total: trials.length, steps: config.steps };
       const onRow = (row: MetricsRow) => {
         row.algorithm = trial.label;
         partial.push(row);
-        options.onRow?.(row, { index, total: trials.length, steps: config.steps });
+        options.onRow?.(row, info);
       };
+      const listener = options.onEvent;
+      const onEvent = listener && ((event: SimEvent) => listener(event, info));
       const start = performance.now();
       const setup = await setupFor(trial.seed);
-      const hooks = { onRow, signal: options.signal };
+      const hooks = { onRow, onEvent, signal: options.signal };
       const { rows, models, actors } = await runTrial(config, setup, trial, hooks, pool);
       const accuracy = setup.problem.accuracy?.bind(setup.problem);
       runs.push({
