@@ -42,8 +42,16 @@ export function parseFlags(args: string[]): Values {
     ...(flag.multiple ? { multiple: true } : {}),
     ...(flag.short ? { short: flag.short } : {}),
   }]));
+  // A flag whose value is optional, given alone (last, or before another flag), gets its default.
+  const filled = args.flatMap((arg, i) => {
+    const flag = FLAGS.find((f) => f.optional !== undefined && arg === `--${f.name}`);
+    const next = args[i + 1];
+    return flag && (next === undefined || next.startsWith("-"))
+      ? [`${arg}=${flag.optional}`]
+      : [arg];
+  });
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: filled, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Run with --help for the flags.`);
   }
