@@ -12,7 +12,7 @@ import { createProgress, type Progress } from "./metrics/progress.ts";
 import type { ActorMetricsRow } from "./metrics/rows.ts";
 import { applyFlags, helpText, parseFlags, UsageError } from "./cli/flags.ts";
 import { report } from "./cli/report.ts";
-import { RING_LOGISTIC, THEOREM_1 } from "./cli/defaults.ts";
+import { LIVE_HINT, RING_LOGISTIC, STRAGGLERS, THEOREM_1 } from "./cli/defaults.ts";
 import { LiveView } from "./view/live.ts";
 
 export { UsageError };
@@ -151,10 +151,11 @@ async function run(args: string[], session: Session): Promise<number> {
     }
     const base = values.config ? await readConfigFile(values.config as string) : undefined;
     if (!base && args.filter((a) => a !== "--quiet").length === 0) {
-      for (const scenario of [THEOREM_1, RING_LOGISTIC]) {
+      for (const scenario of [THEOREM_1, RING_LOGISTIC, ...STRAGGLERS]) {
         const result = await runSimulation(scenario);
         if (!values.quiet) report(result, scenario.name);
       }
+      if (!values.quiet) console.log(`\n${LIVE_HINT}`);
       return 0;
     }
     const input = applyFlags(base ?? {}, values);

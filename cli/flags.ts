@@ -24,7 +24,8 @@ export function helpText(): string {
 
 Usage: deno task sim [flags]
 With no flags: decentralized AMSGrad vs DADAM on seed 000's Theorem-1 problem, then on a
-5-node ring logistic regression.
+5-node ring logistic regression; then the actor engine on a ring with a straggler, drops and
+a crash, sync against async.
 
 Flags (each overrides the same field of --config):
 ${lines.join("\n")}
