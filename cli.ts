@@ -13,7 +13,8 @@ import type { ActorMetricsRow } from "./metrics/rows.ts";
 import { applyFlags, helpText, parseFlags, UsageError } from "./cli/flags.ts";
 import { report } from "./cli/report.ts";
 import { NodeFailureError } from "./algorithms/node_failure.ts";
-import { RING_LOGISTIC, THEOREM_1 } from "./cli/defaults.ts";
+import { LIVE_HINT, RING_LOGISTIC, STRAGGLERS, THEOREM_1 } from "./cli/defaults.ts";
+import { LiveView } from "./view/live.ts";
 
 export { UsageError };
 
@@ -61,7 +62,11 @@ function resolvePaths(config: Record<string, unknown>, file: string): Record<str
  * Runs a simulation with a progress line on stderr (when it is a terminal) and Ctrl-C
  * handling: the first Ctrl-C stops the run between steps, writes what was completed, exits 130.
  */
-async function runWithProgress(input: unknown, quiet: boolean): Promise<SimulationResult> {
+async function runWithProgress(
+  input: unknown,
+  quiet: boolean,
+  view?: LiveView,
+): Promise<SimulationResult> {
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Interrupted());
   Deno.addSignalListener("SIGINT", interrupt);
@@ -72,7 +77,9 @@ async function runWithProgress(input: unknown, quiet: boolean): Promise<Simulati
     return await runSimulation(input, {
       signal: controller.signal,
       onPhase: (phase) => terminal && console.error(`gossim: ${phase}…`),
+      onEvent: view?.hooks.onEvent,
       onRow(row, run) {
+        view?.hooks.onRow(row, run);
         if (run.index !== current) {
           state.progress?.finish();
           current = run.index;
@@ -114,10 +121,57 @@ class Interrupted extends Error {
   }
 }
 
+/** `--serve [PORT]`: starts the live view of the run `input` describes and prints its URL. */
+async function openLiveView(input: unknown, text: string): Promise<LiveView> {
+  const port = text === "" ? null : Number(text);
+  if (port !== null && !(/^\d+$/.test(text) && port <= 65535)) {
+    throw new UsageError(`--serve: expected a port number 0–65535, received "${text}"`);
+  }
+  try {
+    const view = await LiveView.start(resolveConfig(input), { port });
+    console.log(`gossim: live view at ${view.url} (it stays up after the run until Ctrl-C)`);
+    return view;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    throw new UsageError(`--serve: port ${port} is in use; give another, or 0 for any free port`);
+  }
+}
+
+/** Options of {@linkcode main}. */
+export interface MainOptions {
+  /** Stops serving a `--serve` view after the run, as Ctrl-C does (embedding, tests). */
+  stop?: AbortSignal;
+}
+
 /**
- * Runs the command line on `args`; returns the exit code (0 ok, 1 run failure, 2 bad input).
+ * Runs the command line on `args`; returns the exit code (0 ok, 1 run failure, 2 bad input,
+ * 130 interrupted). With `--serve`, the live view stays up after the run until Ctrl-C (or
+ * `options.stop`), unless the run was interrupted.
  */
-export async function main(args: string[]): Promise<number> {
+export async function main(args: string[], options: MainOptions = {}): Promise<number> {
+  const session: Session = { stop: options.stop };
+  const code = await run(args, session);
+  if (session.view) {
+    if (code !== 130) {
+      console.log(`gossim: serving the live view at ${session.view.url} until Ctrl-C`);
+      await session.stopped;
+    }
+    await session.view.close();
+  }
+  return code;
+}
+
+/** A command line run's live view, and when to stop serving it. */
+interface Session {
+  /** Stops serving, as Ctrl-C does. */
+  stop?: AbortSignal;
+  /** The live view, with `--serve`. */
+  view?: LiveView;
+  /** Resolves on the first Ctrl-C from the moment the view opened (none is lost). */
+  stopped?: Promise<void>;
+}
+
+async function run(args: string[], session: Session): Promise<number> {
   let input: Record<string, unknown> | undefined;
   try {
     const values = parseFlags(args);
@@ -127,10 +181,11 @@ export async function main(args: string[]): Promise<number> {
     }
     const base = values.config ? await readConfigFile(values.config as string) : undefined;
     if (!base && args.filter((a) => a !== "--quiet").length === 0) {
-      for (const scenario of [THEOREM_1, RING_LOGISTIC]) {
+      for (const scenario of [THEOREM_1, RING_LOGISTIC, ...STRAGGLERS]) {
         const result = await runSimulation(scenario);
         if (!values.quiet) report(result, scenario.name);
       }
+      if (!values.quiet) console.log(`\n${LIVE_HINT}`);
       return 0;
     }
     input = applyFlags(base ?? {}, values);
@@ -138,10 +193,19 @@ export async function main(args: string[]): Promise<number> {
       console.log(JSON.stringify(resolveConfig(input), null, 2));
       return 0;
     }
-    const result = await runWithProgress(input, values.quiet === true);
+    if (values.serve !== undefined) {
+      session.view = await openLiveView(input, values.serve as string);
+      session.stopped = session.view.waitForInterrupt(session.stop);
+    }
+    const result = await runWithProgress(input, values.quiet === true, session.view);
+    session.view?.finish({ status: "complete" });
     if (!values.quiet) report(result, result.config.name);
     return 0;
   } catch (error) {
+    session.view?.finish({
+      status: error instanceof Interrupted ? "interrupted" : "failed",
+      error: (error as Error).message,
+    });
     if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`gossim: ${error.message}`);
       return 2;

@@ -32,6 +32,8 @@ export interface Flag {
   parse?: Parse;
   /** Repeatable. */
   multiple?: boolean;
+  /** The value may be left out (`--serve` alone); it is then this text. */
+  optional?: string;
   /** One-letter alias. */
   short?: string;
   /** The config field it sets, as a dotted path (`network.dropProbability`). */
@@ -327,6 +329,13 @@ export const FLAGS: Flag[] = [
     help: "replace an earlier gossim run in --out (never a directory holding other files)",
     parse: "boolean",
     field: "overwrite",
+  },
+  {
+    name: "serve",
+    value: "[PORT]",
+    optional: "",
+    help: "watch the run live in the browser at http://127.0.0.1:PORT (default 8750,\n" +
+      "or a free port when it is taken; 0: any free port); stays up until Ctrl-C",
   },
   { name: "print-config", help: "print the resolved config and exit", parse: "boolean" },
   { name: "quiet", help: "print nothing but errors", parse: "boolean" },

@@ -24,7 +24,8 @@ export function helpText(): string {
 
 Usage: deno task sim [flags]
 With no flags: decentralized AMSGrad vs DADAM on seed 000's Theorem-1 problem, then on a
-5-node ring logistic regression.
+5-node ring logistic regression; then the actor engine on a ring with a straggler, drops and
+a crash, sync against async.
 
 Flags (each overrides the same field of --config):
 ${lines.join("\n")}
@@ -42,16 +43,24 @@ export function parseFlags(args: string[]): Values {
     ...(flag.multiple ? { multiple: true } : {}),
     ...(flag.short ? { short: flag.short } : {}),
   }]));
+  // A flag whose value is optional, given alone (last, or before another flag), gets its default.
+  const filled = args.flatMap((arg, i) => {
+    const flag = FLAGS.find((f) => f.optional !== undefined && arg === `--${f.name}`);
+    const next = args[i + 1];
+    return flag && (next === undefined || next.startsWith("--"))
+      ? [`${arg}=${flag.optional}`]
+      : [arg];
+  });
   // A value that looks like a flag (`--steps -3`) is still the value: node:util would call it
   // ambiguous, and the user would never hear the allowed range.
   const valued = new Set(FLAGS.filter((f) => f.parse !== "boolean").map((f) => `--${f.name}`));
   const joined: string[] = [];
-  for (let k = 0; k < args.length; k++) {
-    const next = args[k + 1];
-    if (valued.has(args[k]) && next !== undefined && /^-[\d.]/.test(next)) {
-      joined.push(`${args[k]}=${next}`);
+  for (let k = 0; k < filled.length; k++) {
+    const next = filled[k + 1];
+    if (valued.has(filled[k]) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${filled[k]}=${next}`);
       k++;
-    } else joined.push(args[k]);
+    } else joined.push(filled[k]);
   }
   try {
     return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values;

@@ -321,10 +321,17 @@ export function resolveConfig(given: SimulationInput | unknown): SimulationConfi
     : null;
   if (problems.length || !parsed.success || !problem) throw new ConfigError(problems);
   const config: SimulationConfig = { ...parsed.data, algorithms, problem };
-  problems.push(...contradictions(config), ...(recorded ? [] : ignoredFields(input, config)));
+  defaults ??= configSchema.parse({});
+  problems.push(
+    ...contradictions(config),
+    ...(recorded ? [] : ignoredFields(input, config, defaults)),
+  );
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
+
+/** The resolved config of `{}`: what "not set" means for a field. */
+let defaults: unknown;
 
 function withoutVersion(config: Record<string, unknown>): Record<string, unknown> {
   const { version: _version, ...rest } = config;

@@ -24,14 +24,14 @@ interface Checked {
   federated: { participation: number };
 }
 
-/** Whether the user's input holds `path` (dotted). */
-function given(input: unknown, path: string): boolean {
-  let value = input;
+/** The value at `path` (dotted) inside `object`, or undefined. */
+function valueAt(object: unknown, path: string): unknown {
+  let value = object;
   for (const key of path.split(".")) {
-    if (value === null || typeof value !== "object" || !(key in value)) return false;
+    if (value === null || typeof value !== "object" || !(key in value)) return undefined;
     value = (value as Raw)[key];
   }
-  return value !== undefined;
+  return value;
 }
 
 /** Topology fields and the types that use them. */
@@ -53,18 +53,23 @@ const MIXING_FIELDS: Record<string, readonly string[]> = {
 };
 
 /**
- * Fields the user set that this run would not use, each as `field: why`.
+ * Fields the user set to something other than their default that this run would not use,
+ * each as `field: why`. (A default written out — a resolved config passed back in, say —
+ * changes nothing and is not an error.)
  *
  * @param input the config as the user wrote it (flags applied)
  * @param config the same config resolved
+ * @param defaults the resolved config of `{}`
  * @returns one line per ignored field (none when everything set is used)
  */
-export function ignoredFields(input: unknown, config: Checked): string[] {
+export function ignoredFields(input: unknown, config: Checked, defaults: unknown): string[] {
   const problems: string[] = [];
   const kinds = new Set(config.algorithms.map((a) => getAlgorithm(a.name).kind));
   const decentralized = kinds.has("decentralized"), federated = kinds.has("federated");
   const ignore = (field: string, why: string) => {
-    if (given(input, field)) problems.push(`${field}: ${why}`);
+    const set = valueAt(input, field) !== undefined &&
+      JSON.stringify(valueAt(config, field)) !== JSON.stringify(valueAt(defaults, field));
+    if (set) problems.push(`${field}: ${why}`);
   };
   if (config.engine === "sequential") {
     const why = "the sequential engine runs a perfect network in lock step and does not use it; " +

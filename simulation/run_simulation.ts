@@ -7,12 +7,12 @@
  */
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
+import type { SimEvent } from "../metrics/events.ts";
 import { type ActorRunOptions, runActors } from "../actors/engine.ts";
 import { ActorPool } from "../actors/supervisor.ts";
 import { spectrumOf } from "./spectrum.ts";
 import { accuracyNodes } from "../metrics/evaluate.ts";
 import type { SpectralAnalysis } from "../topologies/spectral.ts";
-import type { SimEvent } from "../metrics/events.ts";
 import { resolveConfig, type SimulationConfig } from "./config.ts";
 import { buildMixing, buildSetup, type SimulationSetup, usesGraph } from "./setup.ts";
 import { OutputDirectory } from "./output_directory.ts";
@@ -32,10 +32,13 @@ import { writeRunDirectory } from "./run_directory.ts";
 export interface SimulationOptions {
   /** Called with every metrics row, labelled, and the run's index among all runs. */
   onRow?: (row: MetricsRow, run: { index: number; total: number; steps: number }) => void;
+  /**
+   * Called with every scheduler event of an actor run (the sequential engine emits none), in
+   * sequence order, and the run's index among all runs, as `onRow` is.
+   */
+  onEvent?: (event: SimEvent, run: { index: number; total: number; steps: number }) => void;
   /** Stops the simulation; outputs written so far stay readable. */
   signal?: AbortSignal;
-  /** Called with every scheduler event of actor runs, and the run's index among all runs. */
-  onEvent?: (event: SimEvent, run: number) => void;
   /** Called as each phase before the runs begins (setup, checks, the spectrum of W). */
   onPhase?: (phase: string) => void;
 }
@@ -85,8 +88,8 @@ export async function runSimulation(
   }
   try {
     const events = log
-      ? (event: SimEvent, run: number) => {
-        log!.write(event, run);
+      ? (event: SimEvent, run: { index: number; total: number; steps: number }) => {
+        log!.write(event, run.index);
         options.onEvent?.(event, run);
       }
       : options.onEvent;
@@ -126,14 +129,16 @@ async function runTrials(
     spectral = usesGraph(config) ? await spectrumOf(mixing, options.signal) : null;
     for (const [index, trial] of trials.entries()) {
       partial = [];
+      const info = { index, total: trials.length, steps: config.steps };
       const onRow = (row: MetricsRow) => {
         row.algorithm = trial.label;
         partial.push(row);
-        options.onRow?.(row, { index, total: trials.length, steps: config.steps });
+        options.onRow?.(row, info);
       };
+      const listener = options.onEvent;
+      const onEvent = listener && ((event: SimEvent) => listener(event, info));
       const start = performance.now();
       const setup = await setupFor(trial.seed);
-      const onEvent = options.onEvent && ((event: SimEvent) => options.onEvent!(event, index));
       const hooks = { onRow, onEvent, signal: options.signal };
       const { rows, models, actors } = await runTrial(config, setup, trial, hooks, pool);
       const accuracy = setup.problem.accuracy?.bind(setup.problem);

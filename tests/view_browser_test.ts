@@ -1,0 +1,192 @@
+// The live view and the compare view in a real headless Chromium (Debian's, driven by
+// playwright-core; see tests/_browser.ts). Skipped, with the reason printed, only where
+// Chromium or Node is missing and CI is not set. GOSSIM_SCREENSHOTS=DIR saves the
+// screenshots there (the README's come from `GOSSIM_SCREENSHOTS=docs`), else to a temp dir.
+import assert from "node:assert/strict";
+import { main } from "../cli.ts";
+import { resolveConfig, runSimulation } from "../simulation/mod.ts";
+import { LiveView } from "../view/live.ts";
+import { main as viewMain } from "../view/main.ts";
+import { Browser, browserSkipReason } from "./_browser.ts";
+
+const skip = browserSkipReason();
+if (skip) console.log(`%cbrowser tests skipped: ${skip}`, "color: yellow");
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A 6-node ring with a straggler (1), drops and node 3 crashing for good at 2 s. */
+const CRASH = {
+  name: "crash",
+  algorithms: [
+    { name: "decentralized-amsgrad", params: { alpha: 0.01 } },
+    { name: "dgd", params: { alpha: 0.05 } },
+  ],
+  nodes: 6,
+  topology: { type: "ring" },
+  problem: { type: "logistic", dim: 10, heterogeneity: 1, batchSize: 10 },
+  steps: 3000,
+  evalEvery: 50,
+  engine: "actors",
+  mode: "async",
+  network: {
+    latency: { type: "constant", value: 0.002 },
+    dropProbability: 0.05,
+    compute: { type: "exponential", mean: 0.01 },
+    stragglers: { nodes: [1], slowdown: 3 },
+    crashes: [{ node: 3, at: 2 }],
+  },
+};
+
+async function screenshotPath(name: string): Promise<string> {
+  const folder = Deno.env.get("GOSSIM_SCREENSHOTS") ??
+    await Deno.makeTempDir({ prefix: "gossim-shots-" });
+  await Deno.mkdir(folder, { recursive: true });
+  return `${folder}/${name}`;
+}
+
+/** Runs `run` with console.log captured; resolves the first URL it prints. */
+function captureUrl(): { url: Promise<string>; restore: () => void } {
+  const log = console.log;
+  let found: (url: string) => void;
+  const url = new Promise<string>((resolve) => found = resolve);
+  console.log = (...parts: unknown[]) => {
+    const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(parts.join(" "));
+    if (match) found(match[0]);
+  };
+  return { url, restore: () => console.log = log };
+}
+
+async function pageChecks(browser: Browser, base: string) {
+  const scripts = await browser.evaluate<string[]>(
+    "[...document.scripts].map((s) => s.src)",
+  );
+  assert.ok(scripts.length >= 4, `${scripts}`);
+  for (const src of scripts) assert.ok(src.startsWith(base), `script from elsewhere: ${src}`);
+  assert.deepEqual(browser.problems, [], "console errors, page errors or failed requests");
+}
+
+Deno.test({
+  name: "the live view, in Chromium: curves grow while the run goes on, a crash shows",
+  ignore: skip !== null,
+  async fn(t) {
+    const started = performance.now();
+    const browser = await Browser.launch();
+    console.log(`chromium ${browser.version} up in ${(performance.now() - started).toFixed(0)} ms`);
+    try {
+      await t.step("library: LiveView + runSimulation", async () => {
+        const config = resolveConfig(CRASH);
+        const view = await LiveView.start(config, { port: 0 });
+        try {
+          assert.match(view.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+          await browser.goto(view.url);
+          await browser.waitFor('#status[data-status="waiting"]');
+          await browser.waitFor('[data-node="5"][data-state="waiting"]');
+          const samples: number[] = [], straggler = new Set<string>();
+          let running = true;
+          const simulation = runSimulation(config, view.hooks).finally(() => running = false);
+          while (running) {
+            samples.push(await browser.evaluate<number>("gossim.points()"));
+            straggler.add(
+              await browser.evaluate<string>(
+                `document.querySelector('[data-node="1"]').dataset.state`,
+              ),
+            );
+            await delay(40);
+          }
+          const result = await simulation;
+          view.finish({ status: "complete" });
+          await browser.waitFor('#status[data-status="complete"]');
+          await browser.evaluate("gossim.idle()");
+          const total = result.runs.reduce((sum, run) => sum + run.rows.length, 0);
+          assert.equal(await browser.evaluate<number>("gossim.points()"), total);
+          assert.ok(
+            samples.some((points) => points > 0 && points < total),
+            `points seen while running: ${samples.join(" ")} (of ${total})`,
+          );
+          const history = await browser.evaluate<number[]>("gossim.history");
+          assert.ok(history.length >= 3, `${history}`);
+          for (let i = 1; i < history.length; i++) assert.ok(history[i] > history[i - 1]);
+          assert.ok(straggler.has("straggling"), [...straggler].join());
+          await browser.waitFor('[data-node="3"][data-state="crashed"]');
+          await browser.waitFor('[data-legend="crashed"]');
+          const dropped = await browser.evaluate<number>(
+            `Number(document.querySelector('line[data-link="2-3"]').dataset.dropped)`,
+          );
+          assert.ok(dropped > 0, "messages to the crashed node are dropped");
+          const clock = await browser.evaluate<string>(
+            `document.getElementById("clock").textContent`,
+          );
+          assert.match(clock, /^virtual time \d+\.\d{3} s$/);
+          await pageChecks(browser, view.url);
+          await browser.screenshot(await screenshotPath("live-view.png"));
+        } finally {
+          await view.close();
+        }
+      });
+
+      await t.step("command line: sim --serve 0, stays up until stopped", async () => {
+        const folder = await Deno.makeTempDir();
+        const file = `${folder}/crash.json`;
+        await Deno.writeTextFile(file, JSON.stringify({ ...CRASH, steps: 600 }));
+        const stop = new AbortController();
+        const capture = captureUrl();
+        const code = main(["--config", file, "--serve", "0", "--quiet"], { stop: stop.signal });
+        try {
+          const url = await capture.url;
+          await browser.goto(url);
+          await browser.waitFor('#status[data-status="complete"]');
+          await browser.waitFor('[data-node="3"][data-state="crashed"]');
+          await browser.waitFor('.run[data-run="1"][data-status="finished"]');
+          await pageChecks(browser, url);
+        } finally {
+          stop.abort();
+          assert.equal(await code, 0);
+          capture.restore();
+        }
+      });
+
+      await t.step("deno task view: two run directories side by side", async () => {
+        const root = await Deno.makeTempDir();
+        const { network: _, mode: _mode, ...plain } = { ...CRASH, steps: 300 };
+        const runs = [
+          await runSimulation({ ...plain, engine: "sequential", out: `${root}/sequential` }),
+          await runSimulation({ ...CRASH, steps: 300, out: `${root}/actors` }),
+        ];
+        const total = runs.flatMap((r) => r.runs).reduce((sum, run) => sum + run.rows.length, 0);
+        const stop = new AbortController();
+        const capture = captureUrl();
+        const code = viewMain([`${root}/sequential`, `${root}/actors`, "--port", "0"], {
+          stop: stop.signal,
+        });
+        try {
+          const url = await capture.url;
+          await browser.goto(url);
+          await browser.waitFor('#status[data-status="complete"]');
+          await browser.waitFor('table[data-source="sequential"]');
+          await browser.waitFor('table[data-source="actors"]');
+          await browser.evaluate("gossim.idle()");
+          assert.equal(await browser.evaluate<number>("gossim.points()"), total);
+          const text = await browser.evaluate<string>(
+            `document.getElementById("charts").textContent`,
+          );
+          for (const series of ["sequential · dgd", "actors · decentralized-amsgrad"]) {
+            assert.ok(text.includes(series), `legend lacks ${series}`);
+          }
+          const rows = await browser.evaluate<number>(
+            `document.querySelectorAll("table[data-source] tr").length`,
+          );
+          assert.equal(rows, 2 * 3, "a header and two runs per directory");
+          await pageChecks(browser, url);
+          await browser.screenshot(await screenshotPath("compare-view.png"));
+        } finally {
+          stop.abort();
+          assert.equal(await code, 0);
+          capture.restore();
+        }
+      });
+    } finally {
+      await browser.close();
+      console.log(`browser test: ${(performance.now() - started).toFixed(0)} ms`);
+    }
+  },
+});

@@ -1,0 +1,132 @@
+// The metric curves: one vega-lite chart per metric the rows carry, one line per series,
+// embedded with vega-embed (loaded as a global from the page's own /vendor scripts). Rows
+// are inserted into the view's "rows" data set as they arrive; the charts are rebuilt only
+// when a metric appears for the first time or the x axis changes.
+
+/** The metrics a chart can show, in page order. */
+const METRICS = [
+  { field: "loss", title: "loss f(x̄)" },
+  { field: "gradNormSq", title: "‖∇f(x̄)‖² (log)", log: true },
+  { field: "consensusDistance", title: "consensus distance (log)", log: true },
+  { field: "accuracy", title: "accuracy of x̄", format: ".1%" },
+  { field: "accuracySpread", title: "accuracy spread (best − worst node)", format: ".1%" },
+  { field: "dropped", title: "messages dropped" },
+  { field: "stalenessMean", title: "mean staleness (steps)" },
+];
+
+const X_TITLES = { step: "step", virtualTime: "virtual time (s)" };
+
+/** The metrics that at least one row has a finite value of (a positive one for log axes). */
+function presentMetrics(rows, x) {
+  return METRICS.filter((m) =>
+    rows.some((row) =>
+      Number.isFinite(row[x]) && Number.isFinite(row[m.field]) && (!m.log || row[m.field] > 0)
+    )
+  );
+}
+
+/** The vega-lite spec of the charts for `metrics` against `x`, starting with `rows`. */
+export function chartSpec(metrics, x, rows) {
+  const finite = (field) => `isFinite(datum[${JSON.stringify(field)}])`;
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    data: { name: "rows", values: rows },
+    columns: 3,
+    concat: metrics.map((m) => ({
+      title: m.title,
+      width: 230,
+      height: 140,
+      transform: [{
+        filter: `${finite(x)} && ${finite(m.field)}${
+          m.log ? ` && datum[${JSON.stringify(m.field)}] > 0` : ""
+        }`,
+      }],
+      mark: { type: "line", point: { size: 14 }, strokeWidth: 1.5 },
+      encoding: {
+        x: { field: x, type: "quantitative", title: X_TITLES[x] },
+        y: {
+          field: m.field,
+          type: "quantitative",
+          title: null,
+          scale: m.log ? { type: "log" } : { zero: false },
+          ...(m.format ? { axis: { format: m.format } } : {}),
+        },
+        color: { field: "series", type: "nominal", title: null },
+      },
+    })),
+    resolve: { scale: { color: "shared" } },
+    padding: { left: 5, top: 5, right: 24, bottom: 5 },
+    config: { legend: { orient: "bottom", labelLimit: 400 } },
+  };
+}
+
+/** The charts of one page. */
+export class Charts {
+  #element;
+  #rows = [];
+  #shown = 0;
+  #x = "step";
+  #metrics = "";
+  #view = null;
+  #queue = Promise.resolve();
+  /** Each insertion: the number of points the charts hold after it. */
+  history = [];
+
+  constructor(element) {
+    this.#element = element;
+  }
+
+  /** Rows the charts hold now. */
+  points() {
+    return this.#view ? this.#view.data("rows").length : 0;
+  }
+
+  /** Adds rows; the charts show them once the queue reaches them. */
+  add(rows) {
+    this.#rows.push(...rows);
+    return this.#sync(false);
+  }
+
+  /** Switches the x axis (`step` or `virtualTime`). */
+  setX(x) {
+    this.#x = x;
+    return this.#sync(true);
+  }
+
+  /** Whether any row has a virtual time. */
+  hasVirtualTime() {
+    return this.#rows.some((row) => Number.isFinite(row.virtualTime));
+  }
+
+  /** Resolves when every queued update is drawn. */
+  idle() {
+    return this.#queue;
+  }
+
+  #sync(rebuild) {
+    this.#queue = this.#queue.then(async () => {
+      const metrics = presentMetrics(this.#rows, this.#x);
+      const key = metrics.map((m) => m.field).join();
+      if (!metrics.length) return;
+      if (rebuild || !this.#view || key !== this.#metrics) {
+        this.#view?.finalize();
+        const rows = this.#rows.slice();
+        const spec = chartSpec(metrics, this.#x, rows);
+        const result = await globalThis.vegaEmbed(this.#element, spec, {
+          renderer: "svg",
+          actions: false,
+        });
+        this.#view = result.view;
+        this.#metrics = key;
+        this.#shown = rows.length;
+        this.history.push(this.points());
+      }
+      const fresh = this.#rows.slice(this.#shown);
+      if (!fresh.length) return;
+      await this.#view.insert("rows", fresh).runAsync();
+      this.#shown += fresh.length;
+      this.history.push(this.points());
+    }).catch((error) => console.error("gossim charts:", error));
+    return this.#queue;
+  }
+}
