@@ -167,6 +167,11 @@ export class CommandReader {
     return true;
   }
 
+  /** The next record's kind, or −1 at the end (the current record stays current). */
+  peek(): number {
+    return this.#next < this.data.length ? this.data[this.#next] : -1;
+  }
+
   /** The current record's kind ({@linkcode OP}). */
   get op(): number {
     return this.data[this.at];

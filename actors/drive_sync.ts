@@ -51,8 +51,10 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
       const ready = everyone.map((i) => start[i] + (round === 0 ? run.computeTime(i) : 0));
       const active = everyone.filter((i) => run.alive(i, start[i]) && run.alive(i, ready[i]));
       const inbound: Arrival[][] = everyone.map(() => []);
+      // A round's steps first, then its sends: each Worker gets its nodes' steps back to back
+      // and computes their gradients as one block (node_worker.ts).
+      if (round === 0) { for (const i of active) run.step(i, t, ready[i]); }
       for (const i of active) {
-        if (round === 0) run.step(i, t, ready[i]);
         for (const arrival of run.sendToNeighbours(i, round, t, ready[i])) {
           inbound[arrival.to].push(arrival);
         }

@@ -30,12 +30,17 @@ interface FederatedHost {
   step: number;
 }
 
+/** The most nodes whose gradients a Worker computes together. */
+const BLOCK_NODES = 64;
+
 class NodeActor {
   #setup!: WorkerSetup;
   #problem!: Problem;
   #algorithm!: Algorithm;
   #gradient!: Float64Array;
   #nodes = new Map<number, DecentralizedNode>();
+  /** Gradient buffers of a node block (one per node of the largest block so far). */
+  #blockGradients: Float64Array[] = [];
   #federated = new Map<number, FederatedHost>();
   #ports = new Map<number, MessagePort>();
   #inbox = new Map<number, Payload>();
@@ -100,6 +105,10 @@ class NodeActor {
     const snapshots: Snapshot[] = [];
     const reader = new CommandReader(commands);
     while (reader.next()) {
+      if (reader.op === OP.step) {
+        this.#stepBlock(reader);
+        continue;
+      }
       const node = reader.op === OP.release ? -1 : reader.field(1);
       try {
         const snapshot = await this.#execute(reader);
@@ -114,13 +123,40 @@ class NodeActor {
     return snapshots;
   }
 
+  /**
+   * A node block: the current STEP record and the STEP records right after it (other nodes, so
+   * independent — in sync mode a round's steps come together) have their gradients computed
+   * together, then each node takes its local step. Same arithmetic as one node at a time.
+   */
+  #stepBlock(reader: CommandReader): void {
+    const block: { node: DecentralizedNode; t: number }[] = [];
+    for (;;) {
+      block.push({ node: this.#node(reader.field(1)), t: reader.field(2) });
+      if (block.length === BLOCK_NODES || reader.peek() !== OP.step) break;
+      reader.next();
+    }
+    while (this.#blockGradients.length < block.length) {
+      this.#blockGradients.push(new Float64Array(this.#problem.dim));
+    }
+    const inputs = block.map(({ node, t }) => node.gradientInput(t));
+    const outs = this.#blockGradients.slice(0, block.length);
+    let k = 0;
+    try {
+      for (; k < block.length; k++) {
+        this.#problem.gradient(block[k].node.id, inputs[k].point, outs[k], inputs[k].rng);
+      }
+      for (k = 0; k < block.length; k++) block[k].node.applyGradient(block[k].t, outs[k]);
+    } catch (error) {
+      if (error instanceof NodeFailureError) throw error;
+      const failed = block[Math.min(k, block.length - 1)];
+      throw new NodeFailureError(failed.node.id, failed.t, error);
+    }
+  }
+
   /** Executes the reader's current record (layouts in command_codec.ts). */
   async #execute(record: CommandReader): Promise<Snapshot | null> {
     const f = (k: number) => record.field(k);
     switch (record.op) {
-      case OP.step:
-        this.#node(f(1)).iterate(f(2));
-        return null;
       case OP.send: {
         const node = this.#node(f(1));
         this.#sendAll(node.send(f(2)), ChannelKind.Exchange, record, 3);

@@ -75,11 +75,31 @@ export class DecentralizedNode<S = unknown> {
 
   /** The gradient-driven part of iteration `t`: g at the gradient point, then the local step. */
   iterate(t: number): void {
-    const algorithm = this.#algorithm;
     this.step = t;
-    this.#problem.gradient(this.id, algorithm.gradientPoint(this.state), this.#gradient, this.#rng);
-    algorithm.localStep(this.state, this.#gradient, t);
+    this.#problem.gradient(this.id, this.gradientPoint(), this.#gradient, this.#rng);
+    this.applyGradient(t, this.#gradient);
+  }
+
+  /**
+   * Where iteration `t`'s gradient is taken, with the node's gradient stream: for an engine
+   * that computes the gradients of several nodes together (a node block), then calls
+   * {@linkcode DecentralizedNode.applyGradient}. Together they are exactly
+   * {@linkcode DecentralizedNode.iterate}.
+   */
+  gradientInput(t: number): { point: Float64Array; rng: Rng } {
+    this.step = t;
+    return { point: this.gradientPoint(), rng: this.#rng };
+  }
+
+  /** The algorithm's local step of iteration `t` with the gradient `gradient` at the point. */
+  applyGradient(t: number, gradient: Float64Array): void {
+    this.#algorithm.localStep(this.state, gradient, t);
     this.#checkFinite("after its local step");
+  }
+
+  /** Where the algorithm takes the node's gradient now (usually its x). */
+  gradientPoint(): Float64Array {
+    return this.#algorithm.gradientPoint(this.state);
   }
 
   /**
