@@ -49,13 +49,15 @@ export function emitMix(
   const final = renormalize ? used.map((w) => w / total) : used;
   run.command(j, { op: "mix", node: j, round, from, weights: final });
   const absent = indices.length - from.length;
-  run.emit({
-    kind: "mix",
-    time,
-    node: j,
-    t: run.nodeSteps[j],
-    round,
-    used: from.length,
-    missing: absent,
-  });
+  if (run.listening) {
+    run.emit({
+      kind: "mix",
+      time,
+      node: j,
+      t: run.nodeSteps[j],
+      round,
+      used: from.length,
+      missing: absent,
+    });
+  }
 }

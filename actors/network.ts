@@ -91,8 +91,11 @@ export class Network {
   };
   #scenario: Scenario;
   #seed: number;
-  /** Links that carried traffic, keyed from × endpoints + to (sparse: O(edges), never N²). */
-  #links = new Map<number, LinkState>();
+  /**
+   * Links that carried traffic: per sender, a small map by receiver (sparse: O(edges), never
+   * N²; small-integer keys, which V8 hashes fast).
+   */
+  #links: (Map<number, LinkState> | undefined)[] = [];
   #partitionRng: Rng;
   #nodes: number;
   #randomCut: { side: Set<number>; symmetric: boolean } | null = null;
@@ -122,8 +125,8 @@ export class Network {
   }
 
   #link(from: number, to: number): LinkState {
-    const key = from * this.#nodes + to;
-    let link = this.#links.get(key);
+    const outgoing = this.#links[from] ??= new Map();
+    let link = outgoing.get(to);
     if (!link) {
       const s = this.#scenario;
       const override = s.links.find((o) =>
@@ -141,7 +144,7 @@ export class Network {
         inFlight: 0,
         clogUntil: -Infinity,
       };
-      this.#links.set(key, link);
+      outgoing.set(to, link);
     }
     return link;
   }
@@ -205,7 +208,7 @@ export class Network {
 
   /** Traffic per directed link that carried anything, ordered by (from, to). */
   traffic(): LinkTraffic[] {
-    return [...this.#links.values()]
+    return this.#links.flatMap((outgoing) => outgoing ? [...outgoing.values()] : [])
       .map(({ from, to, sent, delivered }) => ({ from, to, sent, delivered }))
       .sort((a, b) => a.from - b.from || a.to - b.to);
   }

@@ -14,7 +14,7 @@ import {
 } from "../algorithms/node_failure.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
-import type { SimEvent, UnstampedEvent } from "../metrics/events.ts";
+import type { DropReason, SimEvent, UnstampedEvent } from "../metrics/events.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 import { Network } from "./network.ts";
@@ -159,6 +159,11 @@ export class RunState {
     ) this.emit(this.#scheduled[this.#nextScheduled++]);
   }
 
+  /** Whether anyone listens to the run's events (the hot paths build none otherwise). */
+  get listening(): boolean {
+    return this.#options.onEvent !== undefined;
+  }
+
   /** Stamps an event with the next sequence number and hands it to the run's listener. */
   emit(event: UnstampedEvent): void {
     const listener = this.#options.onEvent;
@@ -174,12 +179,13 @@ export class RunState {
     this.command(i, { op: "step", node: i, t });
     this.nodeSteps[i]++;
     this.nodeTimes[i] = time;
-    this.emit({ kind: "step", time, node: i, t });
+    if (this.listening) this.emit({ kind: "step", time, node: i, t });
   }
 
   /** Message `id` on `from → to` reached its receiver at `time`, or found it down. */
   arrived(from: number, to: number, id: number, time: number, crashed: boolean): void {
     this.network.arrived(from, to, crashed);
+    if (!this.listening) return;
     this.emit({ kind: "arrive", time, from, to, id, fate: crashed ? "crashed" : "delivered" });
   }
 
@@ -223,18 +229,19 @@ export class RunState {
   /** Sends one message through the network; a delivered one gets an id and a target. */
   send(from: number, to: number, time: number, bytes: number) {
     const fate = this.network.send(from, to, bytes, time);
-    const event = { kind: "send" as const, time, from, to, bytes };
+    const log = (id: number | null, outcome: "delivered" | DropReason, arrival: number | null) =>
+      this.emit({ kind: "send", time, from, to, bytes, id, fate: outcome, arrival });
     if (!fate.delivered) {
-      this.emit({ ...event, id: null, fate: fate.reason, arrival: null });
+      if (this.listening) log(null, fate.reason, null);
       return null;
     }
     if (to < this.nodeSteps.length && !this.alive(to, fate.arrival)) {
       this.network.arrived(from, to, true);
-      this.emit({ ...event, id: null, fate: "crashed", arrival: fate.arrival });
+      if (this.listening) log(null, "crashed", fate.arrival);
       return null;
     }
     const target: Target = { id: this.#nextId++, to, worker: this.#options.placement[to] };
-    this.emit({ ...event, id: target.id, fate: "delivered", arrival: fate.arrival });
+    if (this.listening) log(target.id, "delivered", fate.arrival);
     return { target, arrival: fate.arrival };
   }
 
