@@ -55,5 +55,12 @@ if (config.engine === "sequential") {
 sample();
 clearInterval(sampler);
 console.log(
-  JSON.stringify({ setupMs, runMs, spectrumMethod: spectral.method, peakRssBytes: peak }),
+  JSON.stringify({
+    setupMs,
+    buildMs,
+    spectrumMs,
+    runMs,
+    spectrumMethod: spectral.method,
+    peakRssBytes: peak,
+  }),
 );
