@@ -163,6 +163,9 @@ class NodeActor {
         return null;
       }
       case OP.mix: {
+        // The payloads sent so far go out before the first mix after the sends: the other
+        // Workers' mixes of this round are waiting for them.
+        this.#flushOutbox();
         const node = this.#node(f(1)), round = f(2), k = f(3);
         const payloads: Payload[] = [];
         for (let j = 0; j < k; j++) {
