@@ -1,13 +1,12 @@
 /**
- * What the supervisor tells node actors (the control plane) and what node actors send each
- * other (the data plane). Commands carry only headers — node ids, message ids, weights;
- * parameter vectors travel Worker→Worker as transferred buffers and never pass through the
- * main thread.
+ * What the supervisor tells node actors (the control plane): commands carry only headers —
+ * node ids, message ids, weights — and travel as binary records (`command_codec.ts`);
+ * parameter vectors travel Worker→Worker as transferred buffers (`payload_batch.ts`) and never
+ * pass through the main thread.
  *
  * @module
  */
 import type { AlgorithmSource } from "../algorithms/registry.ts";
-import type { Payload } from "../algorithms/algorithm.ts";
 import type { ProblemSource } from "../problems/registry.ts";
 
 /** The message id a mix uses for the node's own payload of that exchange. */
@@ -70,39 +69,4 @@ export interface WorkerSetup {
   waitTimeoutMs: number;
   /** Which run of these Workers this is; payloads of earlier runs still in flight are ignored. */
   epoch: number;
-}
-
-/** A payload on the wire: every vector packed into one transferable buffer. */
-export interface WireMessage {
-  /** The run it belongs to (see {@linkcode WorkerSetup.epoch}). */
-  epoch: number;
-  /** The message id. */
-  id: number;
-  /** Vector names, in packing order. */
-  names: string[];
-  /** The vectors, concatenated. */
-  data: Float64Array;
-}
-
-/** Packs a payload into one fresh buffer (so it can be transferred). */
-export function pack(epoch: number, id: number, payload: Payload): WireMessage {
-  const names = Object.keys(payload);
-  const total = names.reduce((sum, name) => sum + payload[name].length, 0);
-  const data = new Float64Array(total);
-  let offset = 0;
-  for (const name of names) {
-    data.set(payload[name], offset);
-    offset += payload[name].length;
-  }
-  return { epoch, id, names, data };
-}
-
-/** Unpacks a wire message into views of its buffer (equal-length vectors). */
-export function unpack(message: WireMessage): Payload {
-  const payload: Payload = {};
-  const length = message.data.length / message.names.length;
-  message.names.forEach((name, k) => {
-    payload[name] = message.data.subarray(k * length, (k + 1) * length);
-  });
-  return payload;
 }

@@ -1,16 +1,58 @@
 import assert from "node:assert/strict";
-import { pack, unpack } from "../actors/protocol.ts";
+import { CommandReader, CommandWriter, OP } from "../actors/command_codec.ts";
+import { ChannelKind, PayloadBatchWriter, readPayloadBatch } from "../actors/payload_batch.ts";
+import type { Command } from "../actors/protocol.ts";
 import { checkPayload } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { EventQueue } from "../actors/event_queue.ts";
 
-Deno.test("pack/unpack: one transferable buffer, the same vectors back", () => {
+Deno.test("payload batches: one transferable buffer per Worker, the same vectors back as views", () => {
   const payload = { x: Float64Array.of(1, 2, 3), u: Float64Array.of(4, 5, 6) };
-  const message = pack(1, 7, payload);
-  assert.equal(message.id, 7);
-  assert.equal(message.data.length, 6);
-  assert.notEqual(message.data.buffer, payload.x.buffer);
-  assert.deepEqual(unpack(message), payload);
+  const other = { x: Float64Array.of(7, 8, 9), u: Float64Array.of(0, -1, -2) };
+  const writer = new PayloadBatchWriter();
+  writer.add([7, 9], ChannelKind.Exchange, payload, ["x", "u"]);
+  writer.add([11], ChannelKind.Exchange, other, ["x", "u"]);
+  const data = writer.take(3);
+  assert.ok(writer.empty);
+  assert.equal(data.length, 2 + (3 + 2 + 6) + (3 + 1 + 6), "each payload written once");
+  assert.notEqual(data.buffer, payload.x.buffer);
+  const got = new Map<number, Record<string, Float64Array>>();
+  const epoch = readPayloadBatch(data, () => ["x", "u"], (id, p) => got.set(id, p));
+  assert.equal(epoch, 3);
+  assert.deepEqual(got.get(7), payload);
+  assert.equal(got.get(9), got.get(7), "receivers on one Worker share the views");
+  assert.deepEqual(got.get(11), other);
+  assert.equal(got.get(11)!.x.buffer, data.buffer, "views of the batch, not copies");
+});
+
+Deno.test("command records: every kind written and read back in place, in order", () => {
+  const targets = [{ id: 5, to: 2, worker: 1 }, { id: 6, to: 3, worker: 0 }];
+  const commands: Command[] = [
+    { op: "step", node: 4, t: 17 },
+    { op: "send", node: 4, round: 1, to: targets },
+    { op: "mix", node: 4, round: 1, from: [-1, 5, 6], weights: [0.5, 0.25, 0.25] },
+    { op: "release", ids: [5, 6] },
+    { op: "snapshot", node: 4 },
+    { op: "broadcast", node: 9, to: targets },
+    { op: "client", node: 2, round: 3, from: 5, steps: 4, to: targets[1] },
+    { op: "client", node: 3, round: 3, from: 6, steps: 4, to: null },
+    { op: "aggregate", node: 9, from: [12, 13], weights: [0.75, 0.25] },
+  ];
+  const writer = new CommandWriter();
+  for (const command of commands) writer.write(command);
+  assert.equal(writer.count, commands.length);
+  const reader = new CommandReader(writer.take());
+  assert.equal(writer.count, 0);
+  const kinds: number[] = [];
+  while (reader.next()) {
+    kinds.push(reader.op);
+    if (reader.op === OP.mix) {
+      assert.deepEqual([reader.field(1), reader.field(2), reader.field(3)], [4, 1, 3]);
+      assert.deepEqual([4, 5, 6, 7, 8, 9].map((k) => reader.field(k)), [-1, 5, 6, 0.5, 0.25, 0.25]);
+    }
+    if (reader.op === OP.client && reader.field(1) === 3) assert.equal(reader.field(5), -1);
+  }
+  assert.deepEqual(kinds, [1, 2, 3, 4, 5, 6, 7, 7, 8]);
 });
 
 Deno.test("typed channels: a payload must carry exactly the declared vectors, of length d", () => {
