@@ -10,6 +10,8 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmConvFilterGradient } from "./_wasm_conv_grad.ts";
 import { registerWasmFastMatMul } from "./_wasm_fast_matmul.ts";
+import { registerWasmSharedIdentity } from "./_wasm_identity.ts";
+import { registerWasmSlices } from "./_wasm_slices.ts";
 import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
 
 /** The backend names, re-exported beside the backends. */
@@ -134,6 +136,8 @@ async function load(name: BackendName): Promise<BackendName> {
     setWasmPaths(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")).href);
     registerWasmConvFilterGradient();
     registerWasmFastMatMul();
+    registerWasmSharedIdentity();
+    registerWasmSlices();
   } else if (name !== "cpu") {
     tfName = OPTIONAL[name].registers;
     await loadOptional(name);
