@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { registerWasmBackprop } from "./_wasm_backprop.ts";
 import { registerWasmConvFilterGradient } from "./_wasm_conv_grad.ts";
 import { registerWasmFastMatMul } from "./_wasm_fast_matmul.ts";
 import { registerWasmSharedIdentity } from "./_wasm_identity.ts";
@@ -17,6 +18,8 @@ import { checkDeviceComputes, findWebGpuAdapter, tuneForSoftwareAdapter } from "
 
 /** The backend names, re-exported beside the backends. */
 export { BACKEND_NAMES, type BackendName };
+/** The WebGPU adapter Deno finds here, if any (to check before asking for `"webgpu"`). */
+export { findWebGpuAdapter, type WebGpuAdapterInfo } from "./_webgpu.ts";
 
 /**
  * A known backend that cannot run here: its package failed to load, or tfjs did not switch to
@@ -139,6 +142,7 @@ async function load(name: BackendName): Promise<BackendName> {
     registerWasmFastMatMul();
     registerWasmSharedIdentity();
     registerWasmSlices();
+    registerWasmBackprop();
   } else if (name !== "cpu") {
     tfName = OPTIONAL[name].registers;
     await loadOptional(name);
