@@ -210,8 +210,10 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     activations: network.activations,
   });
   const asynchronous = o.backend === "webgpu";
-  // On WebGPU the model (and so every evaluation) lives on wasm: evaluations read synchronously.
-  const evaluate = <T>(body: () => T) => asynchronous ? onBackend("wasm", body) : body();
+  // A problem computes on its own backend whatever another problem switched tfjs to since; on
+  // WebGPU the model (and so every evaluation) lives on wasm: evaluations read synchronously.
+  const compute = <T>(body: () => T) => onBackend(o.backend, body);
+  const evaluate = <T>(body: () => T) => onBackend(asynchronous ? "wasm" : o.backend, body);
   return {
     name: `neural(${o.model}, ${o.spec.scheme}, N=${o.nodes}, m=${trainSet.labels.length})`,
     dim: network.dim,
@@ -235,12 +237,14 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
           `Cannot compute a gradient synchronously on webgpu: tfjs-backend-webgpu reads results only asynchronously, so webgpu needs the actor engine's asynchronous gradient path (gradientsOf or gradientBatch, awaited), received gradient(${node}, …)`,
         );
       }
-      return gradients.run([node], [x], [out], [rng])[0];
+      return compute(() => gradients.run([node], [x], [out], [rng])[0]);
     },
     gradientBatch: (nodes, points, outs, rngs) =>
-      asynchronous
-        ? gradients.runAsync(nodes, points, outs, rngs)
-        : gradients.run(nodes, points, outs, rngs),
+      compute(() =>
+        asynchronous
+          ? gradients.runAsync(nodes, points, outs, rngs)
+          : gradients.run(nodes, points, outs, rngs)
+      ),
     loss: (x) => evaluate(() => evaluator.loss(x)),
     fullGradient(x, out) {
       evaluate(() => evaluator.loss(x, out));
