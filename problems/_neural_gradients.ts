@@ -68,7 +68,10 @@ export class NeuralGradients {
     this.#dim = data.layers.reduce((sum, layer) => sum + layer.size, 0);
   }
 
-  /** Draws every node's minibatch rows and dropout seeds, in call order, from its own rng. */
+  /**
+   * Checks every input, then draws every node's minibatch rows and dropout seeds, in call
+   * order, from its own rng (so a rejected call consumes no draw).
+   */
   #jobs(
     nodes: readonly number[],
     points: readonly Float64Array[],
@@ -82,7 +85,7 @@ export class NeuralGradients {
         `Cannot compute gradients: nodes, points, outs and rngs must have the same length, received ${count}, ${points.length}, ${outs.length} and ${rngs.length}`,
       );
     }
-    return nodes.map((node, k) => {
+    nodes.forEach((node, k) => {
       if (!(Number.isInteger(node) && node >= 0 && node < parts.length)) {
         throw new RangeError(
           `Cannot compute gradient: node must be an integer in [0, ${
@@ -97,6 +100,8 @@ export class NeuralGradients {
           );
         }
       }
+    });
+    return nodes.map((node, k) => {
       const part = parts[node];
       const rows = Int32Array.from(samplers[node].draw(rngs[k]), (p) => part[p]);
       const seeds = Array.from({ length: dropouts }, () => rngs[k].nextUint32());

@@ -16,11 +16,17 @@ type Info = tf.TensorInfo;
 
 /** How one product runs: sizes, batches and the output's shape. */
 export interface Plan {
+  /** Rows of each product. */
   readonly m: number;
+  /** The inner dimension. */
   readonly k: number;
+  /** Columns of each product. */
   readonly n: number;
+  /** Matrices in `a` (1: broadcast). */
   readonly batchA: number;
+  /** Matrices in `b` (1: broadcast). */
   readonly batchB: number;
+  /** The result's shape, batch dimensions broadcast. */
   readonly outShape: number[];
 }
 
@@ -72,7 +78,7 @@ function kernels(backend: BackendWasm) {
     wrapped = {
       product: wasm.cwrap("BatchMatMul", null, [n, array, n, n, array, n, n, n, n]),
       transpose: wasm.cwrap("Transpose", null, [n, array, n, n, n, array, n]),
-    };
+    } as { product: CppBatchMatMul; transpose: CppTranspose };
     cppKernels.set(backend, wrapped);
   }
   return wrapped;
