@@ -16,7 +16,7 @@ import { checkFederatedFinite, trainClient } from "../algorithms/federated_round
 import { checkPayload, copyPayload } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { loadProblem } from "../problems/registry.ts";
-import type { Problem } from "../problems/problem.ts";
+import { gradientsOf, type Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
 import { SELF, type Snapshot, type WorkerSetup } from "./protocol.ts";
 import { CommandReader, OP } from "./command_codec.ts";
@@ -106,7 +106,7 @@ class NodeActor {
     const reader = new CommandReader(commands);
     while (reader.next()) {
       if (reader.op === OP.step) {
-        this.#stepBlock(reader);
+        await this.#stepBlock(reader);
         continue;
       }
       const node = reader.op === OP.release ? -1 : reader.field(1);
@@ -126,13 +126,19 @@ class NodeActor {
   /**
    * A node block: the current STEP record and the STEP records right after it (other nodes, so
    * independent — in sync mode a round's steps come together) have their gradients computed
-   * together, then each node takes its local step. Same arithmetic as one node at a time.
+   * together (`gradientsOf`: one tfjs program for neural problems, awaited on WebGPU), then
+   * each node takes its local step in command order. Same arithmetic as one node at a time.
    */
-  #stepBlock(reader: CommandReader): void {
+  async #stepBlock(reader: CommandReader): Promise<void> {
     const block: { node: DecentralizedNode; t: number }[] = [];
+    const seen = new Set<number>();
     for (;;) {
-      block.push({ node: this.#node(reader.field(1)), t: reader.field(2) });
+      const node = this.#node(reader.field(1));
+      block.push({ node, t: reader.field(2) });
+      seen.add(node.id);
       if (block.length === BLOCK_NODES || reader.peek() !== OP.step) break;
+      const next = reader.data[reader.at + 3 + 1]; // the next STEP record's node
+      if (seen.has(next)) break;
       reader.next();
     }
     while (this.#blockGradients.length < block.length) {
@@ -142,10 +148,14 @@ class NodeActor {
     const outs = this.#blockGradients.slice(0, block.length);
     let k = 0;
     try {
-      for (; k < block.length; k++) {
-        this.#problem.gradient(block[k].node.id, inputs[k].point, outs[k], inputs[k].rng);
-      }
-      for (k = 0; k < block.length; k++) block[k].node.applyGradient(block[k].t, outs[k]);
+      await gradientsOf(
+        this.#problem,
+        block.map(({ node }) => node.id),
+        inputs.map((input) => input.point),
+        outs,
+        inputs.map((input) => input.rng),
+      );
+      for (; k < block.length; k++) block[k].node.applyGradient(block[k].t, outs[k]);
     } catch (error) {
       if (error instanceof NodeFailureError) throw error;
       const failed = block[Math.min(k, block.length - 1)];

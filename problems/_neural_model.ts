@@ -19,6 +19,8 @@ export class NeuralModel {
   readonly layers: readonly LayerSpec[];
   readonly dim: number;
   readonly dropouts: number;
+  /** Floats of all layers' outputs for one sample. */
+  readonly activations: number;
   readonly #inputShape: number[];
 
   constructor(name: ModelName) {
@@ -36,6 +38,10 @@ export class NeuralModel {
     }));
     this.dim = offset;
     this.dropouts = this.model.layers.filter((l) => l.getClassName() === "Dropout").length;
+    this.activations = this.model.layers.reduce(
+      (sum, layer) => sum + tf.util.sizeFromShape((layer.outputShape as number[]).slice(1)),
+      0,
+    );
   }
 
   /** Copies the flat parameters into the model's variables. */

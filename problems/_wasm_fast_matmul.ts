@@ -6,7 +6,15 @@
  * `BatchMatMul` and `_FusedMatMul` kernels with ones that bring every product to that fast
  * form: an explicit `Transpose` per transposed operand, then one product for the whole batch
  * when `b` has batch 1 (the batch is folded into `a`'s rows), or one product per batch element
- * otherwise, each delegated to the wasm kernel it replaces.
+ * otherwise. Batch elements are multiplied in place: each is handed to tfjs-backend-wasm's C++
+ * product as a view of its stack (a tensor id registered on a slice of the wasm heap) and
+ * written into its slice of one output, so a stack of N products copies nothing.
+ *
+ * Every float32 product of rank ≥ 2 takes XNNPACK's path, however small: XNNPACK's sum for
+ * one output entry does not depend on the other rows, on the batch, or on computing
+ * `(bᵀ · aᵀ)ᵀ` instead, so a node's product in a stack of N is bit-identical to the same
+ * product alone (measured on every layer shape of gossim's models), which batched gradients
+ * (`Problem.gradientBatch`) rely on.
  *
  * XNNPACK repacks `b` (≈ 4 ns per entry, 6 transposes' worth) whenever `b` is a tensor it has
  * not seen, as new weights are at every training step. So `BatchMatMul` computes
@@ -14,25 +22,20 @@
  * forward pass of a wide layer on a small batch (784 → 200 on 32 rows: 0.9 → 0.5 ms).
  *
  * Forms the fast path does not cover (non-float32 operands, batch shapes that broadcast other
- * than by size 1, empty or tiny products) go to the original kernel unchanged, so errors and
- * results there are tfjs's own.
+ * than by size 1, empty products, a fused product with a batched `b`) go to the original kernel
+ * unchanged, so errors and results there are tfjs's own.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { type Plan, productInPlace, transposeInPlace } from "./_wasm_in_place.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
 
 /** The kernels overridden, by name. */
 const NAMES = ["BatchMatMul", "_FusedMatMul"] as const;
-
-/**
- * Below this many multiply-adds per product (M·K·N), the naive loop is as fast as the extra
- * kernel dispatches of the fast form (measured: equal at 16×16×32).
- */
-const SMALL = 8192;
 
 /** What packing one entry of `b` costs, in entries transposed (measured: 3.9 ns against 0.65). */
 const PACK = 6;
@@ -50,16 +53,6 @@ const originals = new Map<string, tf.KernelConfig>();
  */
 const seen = new WeakSet<object>();
 
-/** How one product runs: sizes, batches and the output's shape. */
-interface Plan {
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly batchA: number;
-  readonly batchB: number;
-  readonly outShape: number[];
-}
-
 /** The plan of a product the fast form covers, or `undefined` for the original kernel. */
 function planOf(a: Info, b: Info, transposeA: boolean, transposeB: boolean): Plan | undefined {
   if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
@@ -68,7 +61,7 @@ function planOf(a: Info, b: Info, transposeA: boolean, transposeB: boolean): Pla
   const [rowsB, colsB] = b.shape.slice(-2);
   const [m, k] = transposeA ? [colsA, rowsA] : [rowsA, colsA];
   const [innerB, n] = transposeB ? [colsB, rowsB] : [rowsB, colsB];
-  if (k !== innerB || m * k * n < SMALL) return undefined;
+  if (k !== innerB || m * k * n === 0) return undefined;
   const outerA = a.shape.slice(0, -2);
   const outerB = b.shape.slice(0, -2);
   const batchA = tf.util.sizeFromShape(outerA);
@@ -95,16 +88,6 @@ function run(name: string, args: Omit<KernelArgs, "backend"> & { backend: Backen
   return kernel.kernelFunc(args as KernelArgs) as Info;
 }
 
-/** Batch element `i` of a float32 `[batch, rows, cols]` tensor, copied within the wasm heap. */
-function batchElement(backend: BackendWasm, x: Info, i: number): Info {
-  const [, rows, cols] = x.shape;
-  const out = backend.makeOutput([1, rows, cols], "float32");
-  // Views taken after makeOutput, which may grow (and so detach) the heap.
-  const source = backend.typedArrayFromHeap(x);
-  backend.typedArrayFromHeap(out).set(source.subarray(i * rows * cols, (i + 1) * rows * cols));
-  return out;
-}
-
 /** One fast-form product `a · b` of `[1, M, K]` by `[1, K, N]`, as `[1, M, N]`. */
 type Product = (a: Info, b: Info) => Info;
 
@@ -127,33 +110,29 @@ function multiply(
   const keep = (t: Info) => (temporaries.push(t), t);
   const reshape = (x: Info, shape: number[]) =>
     keep(run("Reshape", { inputs: { x }, backend, attrs: { shape } }));
-  const transpose = (x: Info) =>
-    keep(run("Transpose", { inputs: { x }, backend, attrs: { perm: [0, 2, 1] } }));
+  const transpose = (x: Info) => keep(transposeStack(backend, x));
   try {
-    let a3 = reshape(a, transposeA ? [batchA, k, m] : [batchA, m, k]);
-    if (transposeA) a3 = transpose(a3);
-    let b3 = reshape(b, transposeB ? [batchB, n, k] : [batchB, k, n]);
-    if (transposeB) b3 = transpose(b3);
-    let out: Info;
-    if (batchB === 1) {
-      out = product(batchA === 1 ? a3 : reshape(a3, [1, batchA * m, k]), b3);
-    } else {
-      const parts: Info[] = [];
-      for (let i = 0; i < batchB; i++) {
-        const ai = batchA === 1 ? a3 : keep(batchElement(backend, a3, i));
-        parts.push(keep(product(ai, keep(batchElement(backend, b3, i)))));
-      }
-      out = run("Concat", {
-        inputs: parts as unknown as tf.NamedTensorInfoMap,
-        backend,
-        attrs: { axis: 0 },
-      });
+    const storedA = reshape(a, transposeA ? [batchA, k, m] : [batchA, m, k]);
+    const storedB = reshape(b, transposeB ? [batchB, n, k] : [batchB, k, n]);
+    if (batchB > 1) {
+      const out = productInPlace(backend, storedA, storedB, plan, transposeA, transposeB);
+      out.shape = plan.outShape;
+      return out;
     }
+    const a3 = transposeA ? transpose(storedA) : storedA;
+    const b3 = transposeB ? transpose(storedB) : storedB;
+    const out = product(batchA === 1 ? a3 : reshape(a3, [1, batchA * m, k]), b3);
     out.shape = plan.outShape;
     return out;
   } finally {
     for (const t of temporaries) backend.disposeData(t.dataId);
   }
+}
+
+/** Each matrix of a `[batch, rows, cols]` stack transposed: in place per matrix when batched. */
+function transposeStack(backend: BackendWasm, x: Info): Info {
+  if (x.shape[0] > 1) return transposeInPlace(backend, x);
+  return run("Transpose", { inputs: { x }, backend, attrs: { perm: [0, 2, 1] } });
 }
 
 /** The original kernel of `name`, saved by {@linkcode registerWasmFastMatMul}. */
@@ -212,7 +191,7 @@ function batchMatMul(args: KernelArgs): Info {
     const shape = [Math.max(plan.batchA, plan.batchB), plan.n, plan.m];
     const flat = run("Reshape", { inputs: { x: temporaries[0] }, backend, attrs: { shape } });
     temporaries.push(flat);
-    const out = run("Transpose", { inputs: { x: flat }, backend, attrs: { perm: [0, 2, 1] } });
+    const out = transposeStack(backend, flat);
     out.shape = plan.outShape;
     return out;
   } finally {
@@ -245,11 +224,13 @@ function fusedMatMul(args: KernelArgs): Info {
   const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
   const base = original("_FusedMatMul");
   const plan = planOf(a, b, transposeA, transposeB);
+  // A batched b would need the fused C++ kernel per element: left to the original kernel.
   // XNNPACK adds a bias of exactly N entries (the wasm kernel's naive loop broadcasts others);
   // PReLU weights apply along the flat output, so per-row ones (N entries, or 1) keep their rows.
   const alphas = preluActivationWeights && tf.util.sizeFromShape(preluActivationWeights.shape);
   if (
-    plan === undefined || (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== plan.n)) ||
+    plan === undefined || plan.batchB > 1 ||
+    (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== plan.n)) ||
     (alphas != null && alphas !== 1 && alphas !== plan.n)
   ) {
     return base.kernelFunc(args) as Info;

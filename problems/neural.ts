@@ -10,23 +10,33 @@
  * `rng` passed to `gradient()` (tfjs's dropout is seeded with a draw from it). tfjs computes in
  * float32, so results agree across processes on the same backend.
  *
+ * Gradients: `gradientBatch()` computes a block of nodes in one tfjs program (their weights
+ * stacked, see `_neural_program.ts`); `gradient()` is that program on a block of one. On wasm
+ * and cpu a node's gradient and loss are bit-identical in any block, alone or batched (every
+ * node's arithmetic is the same: XNNPACK's products do not depend on the stack). On WebGPU,
+ * whose results can only be awaited, `gradientBatch()` returns a Promise, `gradient()` throws,
+ * and `asynchronous` is true; the model and the evaluations (`loss`, `fullGradient`,
+ * `accuracy`, which read synchronously) run on wasm, so they equal a wasm run's.
+ *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../random.ts";
 import type { Problem } from "./problem.ts";
-import { loadMnistPixels, type MnistPixels } from "./idx.ts";
-import { glorotUniform, type LayersModel, MODEL_NAMES, type ModelName } from "./models.ts";
+import { loadMnistPixels } from "./idx.ts";
+import { type LayersModel, MODEL_NAMES, modelInputShape, type ModelName } from "./models.ts";
 import {
   classHistogram,
   type Partition,
   partitionLabels,
   type PartitionSpec,
 } from "./partition.ts";
-import { BACKEND_NAMES, type BackendName, initBackend } from "./tfjs_backend.ts";
+import { BACKEND_NAMES, type BackendName, initBackend, onBackend } from "./tfjs_backend.ts";
 import { MinibatchSampler } from "./_minibatch.ts";
-import { CLASSES, NeuralModel, oneHot } from "./_neural_model.ts";
-import { checkFinite, checkIntegerIn, checkNode, checkPositiveInteger, fail } from "./_validate.ts";
+import { CLASSES, NeuralModel } from "./_neural_model.ts";
+import { Evaluator, initialWeights, subset } from "./_neural_eval.ts";
+import { NeuralGradients } from "./_neural_gradients.ts";
+import { stagesOf } from "./_neural_program.ts";
+import { checkFinite, checkIntegerIn, checkPositiveInteger, fail } from "./_validate.ts";
 
 /** How {@linkcode neuralProblem} splits the training images over the nodes. */
 export type NeuralPartition = "iid" | "classes" | "dirichlet" | "unbalanced";
@@ -83,7 +93,6 @@ export interface NeuralProblem extends Problem {
 }
 
 const WHAT = "neural problem";
-const CHUNK = 500;
 const PARTITIONS: readonly NeuralPartition[] = ["iid", "classes", "dirichlet", "unbalanced"];
 
 /** Checks that `value` is one of `names`, with a TypeError naming the field otherwise. */
@@ -130,19 +139,6 @@ function checkOptions(options: NeuralOptions) {
   };
 }
 
-/** A seeded subset of `count` of a set's images, as floats in [0, 1], with their labels. */
-function subset(set: MnistPixels, count: number, rng: Rng) {
-  const size = set.rows * set.cols;
-  const picked = rng.sample(set.count, Math.min(count, set.count));
-  const images = new Float32Array(picked.length * size);
-  const labels = new Uint8Array(picked.length);
-  picked.forEach((s, row) => {
-    labels[row] = set.labels[s];
-    for (let k = 0; k < size; k++) images[row * size + k] = set.pixels[s * size + k] / 255;
-  });
-  return { images, labels, size };
-}
-
 /**
  * Builds an MNIST problem on a tfjs-layers model. Initialises the tfjs backend first (once per
  * process or Worker).
@@ -176,6 +172,8 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     loadMnistPixels({ dataDir: options.dataDir, set: "train" }),
     loadMnistPixels({ dataDir: options.dataDir, set: "test" }),
   ]);
+  // WebGPU computes the gradients; the model and its evaluations stay on wasm.
+  if (o.backend === "webgpu") await initBackend("wasm");
   await initBackend(o.backend);
   const trainSet = subset(train, o.trainSamples, new Rng(o.seed, "problem/neural/train"));
   const testSet = subset(test, o.testSamples, new Rng(o.seed, "problem/neural/test"));
@@ -184,37 +182,38 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     seed: o.seed,
     classes: CLASSES,
   });
-  const network = new NeuralModel(o.model);
+  const network = o.backend === "webgpu"
+    ? onBackend("wasm", () => new NeuralModel(o.model))
+    : new NeuralModel(o.model);
   const initial = initialWeights(network, o.seed);
   const samplers = parts.map((part) =>
     new MinibatchSampler(part.length, Math.min(o.batchSize, part.length))
   );
-  const evaluation = evaluationRows(parts, o.evalSamples, o.seed);
-  const size = trainSet.size;
-  const evaluate = (x: Float64Array, out?: Float64Array): number => {
-    network.setWeights(x);
-    out?.fill(0);
-    let total = 0;
-    for (let start = 0; start < evaluation.rows.length; start += CHUNK) {
-      const rows = evaluation.rows.subarray(start, start + CHUNK);
-      total += tf.tidy(() => {
-        const batch = {
-          input: network.input(trainSet.images, rows, size),
-          labels: oneHot(trainSet.labels, rows),
-          weights: tf.tensor1d(evaluation.weights.subarray(start, start + CHUNK)),
-        };
-        if (out !== undefined) return network.lossAndGradient(batch, out, true);
-        return (tf.losses.softmaxCrossEntropy(
-          batch.labels,
-          network.logits(batch.input),
-          batch.weights,
-          0,
-          tf.Reduction.SUM,
-        ).dataSync())[0];
-      });
-    }
-    return total;
-  };
+  const evaluator = new Evaluator(network, {
+    train: trainSet,
+    test: testSet,
+    parts,
+    evalSamples: o.evalSamples,
+    seed: o.seed,
+  });
+  const gradients = new NeuralGradients({
+    stages: stagesOf(network.model),
+    layers: network.layers,
+    shapes: network.variables.map((v) => v.shape),
+    inputShape: modelInputShape(o.model),
+    classes: CLASSES,
+    dropouts: network.dropouts,
+    images: trainSet.images,
+    labels: trainSet.labels,
+    parts,
+    samplers,
+    activations: network.activations,
+  });
+  const asynchronous = o.backend === "webgpu";
+  // A problem computes on its own backend whatever another problem switched tfjs to since; on
+  // WebGPU the model (and so every evaluation) lives on wasm: evaluations read synchronously.
+  const compute = <T>(body: () => T) => onBackend(o.backend, body);
+  const evaluate = <T>(body: () => T) => onBackend(asynchronous ? "wasm" : o.backend, body);
   return {
     name: `neural(${o.model}, ${o.spec.scheme}, N=${o.nodes}, m=${trainSet.labels.length})`,
     dim: network.dim,
@@ -222,9 +221,10 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     layers: network.layers,
     model: o.model,
     backend: o.backend,
+    asynchronous,
     tfModel: network.model,
-    setModelWeights: (x) => network.setWeights(x),
-    getModelWeights: () => network.getWeights(),
+    setModelWeights: (x) => evaluate(() => network.setWeights(x)),
+    getModelWeights: () => evaluate(() => network.getWeights()),
     classHistogram: Object.freeze(
       classHistogram(parts, trainSet.labels, CLASSES).map((row) => Object.freeze(row)),
     ),
@@ -232,74 +232,26 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     samples: (node) => parts[node].length,
     batchSize: o.batchSize,
     gradient(node, x, out, rng) {
-      checkNode(node, o.nodes);
-      const picked = samplers[node].draw(rng);
-      const rows = Int32Array.from(picked, (p) => parts[node][p]);
-      const seeds = Array.from({ length: network.dropouts }, () => rng.nextUint32());
-      network.setWeights(x);
-      return tf.tidy(() =>
-        network.lossAndGradient(
-          {
-            input: network.input(trainSet.images, rows, size),
-            labels: oneHot(trainSet.labels, rows),
-            seeds,
-          },
-          out,
-          false,
-        )
-      );
-    },
-    loss: (x) => evaluate(x),
-    fullGradient(x, out) {
-      evaluate(x, out);
-    },
-    accuracy(x) {
-      network.setWeights(x);
-      let correct = 0;
-      const count = testSet.labels.length;
-      for (let start = 0; start < count; start += CHUNK) {
-        const rows = Int32Array.from(
-          { length: Math.min(CHUNK, count - start) },
-          (_, r) => start + r,
+      if (asynchronous) {
+        throw new Error(
+          `Cannot compute a gradient synchronously on webgpu: tfjs-backend-webgpu reads results only asynchronously, so webgpu needs the actor engine's asynchronous gradient path (gradientsOf or gradientBatch, awaited), received gradient(${node}, …)`,
         );
-        const predicted = tf.tidy(() =>
-          tf.argMax(network.logits(network.input(testSet.images, rows, size)), 1).dataSync()
-        );
-        for (let r = 0; r < rows.length; r++) {
-          correct += +(predicted[r] === testSet.labels[rows[r]]);
-        }
       }
-      return correct / count;
+      return compute(() => gradients.run([node], [x], [out], [rng])[0]);
     },
+    gradientBatch: (nodes, points, outs, rngs) =>
+      compute(() =>
+        asynchronous
+          ? gradients.runAsync(nodes, points, outs, rngs)
+          : gradients.run(nodes, points, outs, rngs)
+      ),
+    loss: (x) => evaluate(() => evaluator.loss(x)),
+    fullGradient(x, out) {
+      evaluate(() => evaluator.loss(x, out));
+    },
+    accuracy: (x) => evaluate(() => evaluator.accuracy(x)),
     dispose: () => network.model.dispose(),
   };
-}
-
-/** Glorot-uniform kernels and zero biases, drawn from the seed's `"problem/neural/init"`. */
-function initialWeights(network: NeuralModel, seed: number): Float64Array {
-  const rng = new Rng(seed, "problem/neural/init");
-  const x = new Float64Array(network.dim);
-  network.variables.forEach((v, j) => {
-    const { offset, size } = network.layers[j];
-    if (v.shape.length >= 2) glorotUniform(v.shape, x.subarray(offset, offset + size), rng);
-  });
-  return x;
-}
-
-/** The rows `loss()` uses: up to ⌊evalSamples / N⌋ per node, each weighted 1/(N·m_i). */
-function evaluationRows(parts: Partition, evalSamples: number, seed: number) {
-  const rng = new Rng(seed, "problem/neural/eval");
-  const perNode = Math.max(1, Math.floor(evalSamples / parts.length));
-  const rows: number[] = [];
-  const weights: number[] = [];
-  for (const part of parts) {
-    const picked = rng.sample(part.length, Math.min(perNode, part.length));
-    for (const p of picked) {
-      rows.push(part[p]);
-      weights.push(1 / (parts.length * picked.length));
-    }
-  }
-  return { rows: Int32Array.from(rows), weights: Float32Array.from(weights) };
 }
 
 /**

