@@ -104,3 +104,28 @@ Deno.test("degree of consensus (best − worst node accuracy) shrinks as gCDSGD'
   const independent = await spread(1), coupled = await spread(0.05);
   assert.ok(coupled < independent, `spread ω=0.05: ${coupled}, ω=1: ${independent}`);
 });
+
+Deno.test("weightedSumInto's fused passes give the plain loop's bits, signed zeros included", async () => {
+  const { weightedSumInto } = await import("../algorithms/algorithm.ts");
+  const { Rng } = await import("../random.ts");
+  const rng = new Rng(3, "weighted-sum");
+  for (let count = 0; count <= 6; count++) {
+    const vectors = Array.from(
+      { length: count },
+      () =>
+        Float64Array.from(
+          { length: 40 },
+          (_, k) => k % 7 === 0 ? -0 : rng.normal() * 10 ** rng.int(6),
+        ),
+    );
+    const weights = Array.from({ length: count }, () => rng.next());
+    const plain = new Float64Array(40);
+    for (let i = 0; i < count; i++) {
+      for (let k = 0; k < 40; k++) plain[k] += weights[i] * vectors[i][k];
+    }
+    const fused = weightedSumInto(new Float64Array(40).fill(7), vectors, weights);
+    plain.forEach((value, k) =>
+      assert.ok(Object.is(fused[k], value), `${count} terms, entry ${k}`)
+    );
+  }
+});
