@@ -73,7 +73,7 @@ Deno.test("a run with an event log replays byte-identical; a changed line is nam
     await Deno.writeTextFile(`${out}/metrics.jsonl`, metrics.join("\n"));
     const changed = await quietly(() => replay(out));
     assert.equal(changed.value, 1);
-    assert.match(changed.printed, /metrics\.jsonl differs at line 3:\n  recorded: .*"loss":0\.5/);
+    assert.match(changed.printed, /metrics\.jsonl differs at line 3:\n {2}recorded: .*"loss":0\.5/);
   } finally {
     await Deno.remove(parent, { recursive: true });
   }
