@@ -3,7 +3,8 @@
  * the flat `Float64Array` parameters are the model's weights in `model.getWeights()` order, one
  * {@linkcode LayerSpec} per variable (`"dense_1/kernel"`, `"dense_1/bias"`, …). Training images
  * come from MNIST's training set, partitioned over the nodes; accuracy is measured on MNIST's
- * test set.
+ * test set, training accuracy on the training images `loss()` uses and, with
+ * `validationSamples`, validation accuracy on MNIST training images held out of training.
  *
  * Determinism: the training and test subsets, the partition and the initial weights (Glorot
  * uniform kernels, zero biases) come from the seed; minibatches and dropout masks come from the
@@ -15,7 +16,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../random.ts";
 import type { Problem } from "./problem.ts";
-import { loadMnistPixels, type MnistPixels } from "./idx.ts";
+import { loadMnistPixels } from "./idx.ts";
+import { heldOut, subset } from "./_mnist_subsets.ts";
 import { glorotUniform, type LayersModel, MODEL_NAMES, type ModelName } from "./models.ts";
 import {
   classHistogram,
@@ -48,6 +50,12 @@ export interface NeuralOptions {
   /** Test images for `accuracy()`, a seeded subset of MNIST's 10,000. Default 1,000. */
   readonly testSamples?: number;
   /**
+   * Validation images for `validationAccuracy()`: a seeded subset of MNIST's training images
+   * outside the `trainSamples` used for training (never test images), to tune
+   * hyper-parameters on. Default 0: no validation split, and no `validationAccuracy()`.
+   */
+  readonly validationSamples?: number;
+  /**
    * Training images `loss()` and `fullGradient()` use: a seeded subset of ⌊evalSamples / N⌋
    * (at least 1) per node, each node weighted 1/N. Default 2,000.
    */
@@ -66,6 +74,11 @@ export interface NeuralOptions {
 export interface NeuralProblem extends Problem {
   /** The fraction of the test images whose label the model at `x` predicts. */
   accuracy(x: Float64Array): number;
+  /**
+   * The same on the training images `loss()` uses (⌊evalSamples / N⌋ per node), each node
+   * weighted 1/N as in the loss.
+   */
+  trainAccuracy(x: Float64Array): number;
   /** Each node's number of training images per class (N rows of 10). */
   readonly classHistogram: readonly (readonly number[])[];
   /** The model's name. */
@@ -124,23 +137,16 @@ function checkOptions(options: NeuralOptions) {
       60_000,
     ]),
     testSamples: checkIntegerIn(WHAT, "testSamples", options.testSamples ?? 1_000, [1, 10_000]),
+    validationSamples: checkIntegerIn(
+      WHAT,
+      "validationSamples",
+      options.validationSamples ?? 0,
+      [0, 60_000 - (options.trainSamples ?? 10_000)],
+    ),
     evalSamples: checkPositiveInteger(WHAT, "evalSamples", options.evalSamples ?? 2_000),
     nodes,
     seed: checkFinite(WHAT, "seed", options.seed),
   };
-}
-
-/** A seeded subset of `count` of a set's images, as floats in [0, 1], with their labels. */
-function subset(set: MnistPixels, count: number, rng: Rng) {
-  const size = set.rows * set.cols;
-  const picked = rng.sample(set.count, Math.min(count, set.count));
-  const images = new Float32Array(picked.length * size);
-  const labels = new Uint8Array(picked.length);
-  picked.forEach((s, row) => {
-    labels[row] = set.labels[s];
-    for (let k = 0; k < size; k++) images[row * size + k] = set.pixels[s * size + k] / 255;
-  });
-  return { images, labels, size };
 }
 
 /**
@@ -179,6 +185,19 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
   await initBackend(o.backend);
   const trainSet = subset(train, o.trainSamples, new Rng(o.seed, "problem/neural/train"));
   const testSet = subset(test, o.testSamples, new Rng(o.seed, "problem/neural/test"));
+  const validationSet = o.validationSamples > 0
+    ? heldOut(train, o.trainSamples, o.validationSamples, o.seed)
+    : null;
+  const everyRow = (count: number) => Int32Array.from({ length: count }, (_, r) => r);
+  const accuracyOn = (
+    data: typeof testSet,
+    rows: Int32Array,
+    weights: Float32Array | null,
+    x: Float64Array,
+  ) => {
+    network.setWeights(x);
+    return network.accuracy(data, rows, weights, CHUNK);
+  };
   const parts: Partition = partitionLabels(trainSet.labels, o.spec, {
     nodes: o.nodes,
     seed: o.seed,
@@ -253,24 +272,14 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     fullGradient(x, out) {
       evaluate(x, out);
     },
-    accuracy(x) {
-      network.setWeights(x);
-      let correct = 0;
-      const count = testSet.labels.length;
-      for (let start = 0; start < count; start += CHUNK) {
-        const rows = Int32Array.from(
-          { length: Math.min(CHUNK, count - start) },
-          (_, r) => start + r,
-        );
-        const predicted = tf.tidy(() =>
-          tf.argMax(network.logits(network.input(testSet.images, rows, size)), 1).dataSync()
-        );
-        for (let r = 0; r < rows.length; r++) {
-          correct += +(predicted[r] === testSet.labels[rows[r]]);
-        }
+    accuracy: (x) => accuracyOn(testSet, everyRow(testSet.labels.length), null, x),
+    trainAccuracy: (x) => accuracyOn(trainSet, evaluation.rows, evaluation.weights, x),
+    ...(validationSet
+      ? {
+        validationAccuracy: (x: Float64Array) =>
+          accuracyOn(validationSet, everyRow(validationSet.labels.length), null, x),
       }
-      return correct / count;
-    },
+      : {}),
     dispose: () => network.model.dispose(),
   };
 }
