@@ -26,6 +26,8 @@ export interface PlotOptions {
   title: string;
   /** The y axis title; default the `y` key. */
   yTitle?: string;
+  /** The x axis title; default one naming the `x` field's unit. */
+  xTitle?: string;
   /** A d3-format string for the y axis labels (e.g. `".0%"`); default vega's. */
   yFormat?: string;
   /** Logarithmic y axis; values ≤ 0 are then skipped. Default false. */
@@ -148,7 +150,7 @@ export async function plotMetrics(
     data: { values: points },
     mark: { type: "line", strokeWidth: 1.5, point: points.length <= 50 * algorithms.length },
     encoding: {
-      x: { field: "x", type: "quantitative", title: X_TITLES[options.x] },
+      x: { field: "x", type: "quantitative", title: options.xTitle ?? X_TITLES[options.x] },
       y: {
         field: "y",
         type: "quantitative",
