@@ -16,6 +16,7 @@ import {
   trajectoryOf,
 } from "./claim_tools.ts";
 import { meanStd, perSeed, type Results } from "./results.ts";
+import type { Scale } from "./scale.ts";
 
 const METHODS = ["dgd", "dadam", "decentralized-amsgrad"] as const;
 type Method = typeof METHODS[number];
@@ -41,16 +42,20 @@ function table(m: ReturnType<typeof measure>): string {
   ).join("; ");
 }
 
-function tried(results: Results, ids: string[]): string {
-  return ids.map((id) => `${results[id].title}: ${results[id].setup}`).join(". ") +
-    ". α chosen by validation accuracy (MNIST training images held out), never on the test set.";
+function tried(results: Results, ids: string[], scale: Scale): string {
+  const s = scale.seed000;
+  return `${ids.map((id) => results[id].title).join(" and ")} (settings in their sections): ` +
+    `small CNN, ${s.steps} iterations of batch ${s.data.batchSize}; α chosen per method from ` +
+    `the paper's grid {${s.grid.join(", ")}} by validation accuracy on ` +
+    `${s.data.validationSamples} held-out MNIST training images (never the test set), ` +
+    `${scale.seeds} seeds.`;
 }
 
 /**
  * C000-1: on homogeneous data decentralized AMSGrad and DADAM perform about the same; DGD is
  * slower (training loss and test accuracy).
  */
-export function claimC000_1(results: Results): ClaimResult {
+export function claimC000_1(results: Results, scale: Scale): ClaimResult {
   const m = measure(results, "000-iid");
   const [ams, dadam, dgd] = [m["decentralized-amsgrad"], m.dadam, m.dgd];
   const lossRatio = Math.max(meanOf(ams.loss), meanOf(dadam.loss)) /
@@ -78,7 +83,7 @@ export function claimC000_1(results: Results): ClaimResult {
     numbers: table(m),
     criterion: detail,
     verdict,
-    tried: tried(results, ["000-iid"]),
+    tried: tried(results, ["000-iid"], scale),
   };
 }
 
@@ -86,7 +91,7 @@ export function claimC000_1(results: Results): ClaimResult {
  * C000-2: on heterogeneous data (2 labels per node) every method is slower than on iid data,
  * DADAM degrades markedly, and decentralized AMSGrad is best in training loss and accuracy.
  */
-export function claimC000_2(results: Results): ClaimResult {
+export function claimC000_2(results: Results, scale: Scale): ClaimResult {
   const iid = measure(results, "000-iid");
   const non = measure(results, "000-noniid");
   const drop = (name: Method) => meanOf(iid[name].acc) - meanOf(non[name].acc);
@@ -118,6 +123,6 @@ export function claimC000_2(results: Results): ClaimResult {
     numbers: `heterogeneous: ${table(non)}`,
     criterion: detail,
     verdict,
-    tried: tried(results, ["000-iid", "000-noniid"]),
+    tried: tried(results, ["000-iid", "000-noniid"], scale),
   };
 }

@@ -13,12 +13,12 @@ import { experimentPlots, type Plot } from "./plots.ts";
 import { toHtml, toMarkdown } from "./report.ts";
 import { reportBlocks } from "./report_content.ts";
 import type { Results } from "./results.ts";
-import { FULL_SCALE, QUICK_SCALE } from "./scale.ts";
+import { FULL_SCALE, QUICK_SCALE, type Scale } from "./scale.ts";
 import { runSeed000 } from "./seed000.ts";
 import { runSeed003 } from "./seed003.ts";
 import { runSeed004 } from "./seed004.ts";
 
-const HELP = `deno task reproduce [--quick] [--out DIR] [--quiet]
+const HELP = `deno task reproduce [--quick] [--out DIR] [--quiet] [--from FILE]
 
 Runs the papers' experiments, tunes α per method on a validation split, repeats over seeds,
 and writes a report with one verdict per claim (ALGORITHMS.md §7).
@@ -26,6 +26,7 @@ and writes a report with one verdict per claim (ALGORITHMS.md §7).
   --quick      a tiny run of everything (seconds to a minute): the report's structure only
   --out DIR    where the report goes (default runs/reproduce, or runs/reproduce-quick)
   --quiet      no progress lines
+  --from FILE  write the report from an earlier run's results.json instead of running
   --help       this text`;
 
 /** What {@linkcode reproduce} wrote. */
@@ -47,22 +48,29 @@ export interface ReproduceOutcome {
  * @returns where the report is and how many claims passed
  */
 export async function reproduce(
-  options: { quick: boolean; out: string; log: (line: string) => void },
+  options: {
+    quick: boolean;
+    out: string;
+    log: (line: string) => void;
+    from?: { scale: Scale; results: Results; wallSeconds: number };
+  },
 ): Promise<ReproduceOutcome> {
-  const scale = options.quick ? QUICK_SCALE : FULL_SCALE;
   const start = performance.now();
   const elapsed = () => `${((performance.now() - start) / 1000).toFixed(0).padStart(5)} s`;
   const log = (line: string) => options.log(`${elapsed()}  ${line}`);
-  const results: Results = {};
-  for (const run of [runSeed000, runSeed003, runSeed004]) {
-    for (const experiment of await run(scale, log)) results[experiment.id] = experiment;
+  const scale = options.from?.scale ?? (options.quick ? QUICK_SCALE : FULL_SCALE);
+  const results: Results = options.from?.results ?? {};
+  if (!options.from) {
+    for (const run of [runSeed000, runSeed003, runSeed004]) {
+      for (const experiment of await run(scale, log)) results[experiment.id] = experiment;
+    }
   }
   const claims = checkClaims(results, scale);
   const plots: Record<string, Plot[]> = {};
   for (const experiment of Object.values(results)) {
     plots[experiment.id] = await experimentPlots(experiment);
   }
-  const wallSeconds = (performance.now() - start) / 1000;
+  const wallSeconds = options.from?.wallSeconds ?? (performance.now() - start) / 1000;
   const blocks = reportBlocks({ scale, results, claims, plots, wallSeconds });
   await Deno.mkdir(`${options.out}/plots`, { recursive: true });
   for (const plot of Object.values(plots).flat()) {
@@ -102,6 +110,7 @@ export async function main(args: string[]): Promise<number> {
         out: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
+        from: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -115,10 +124,28 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   const out = flags.out ?? (flags.quick ? "runs/reproduce-quick" : "runs/reproduce");
+  let from;
+  if (flags.from !== undefined) {
+    try {
+      from = JSON.parse(await Deno.readTextFile(flags.from));
+      if (typeof from?.scale?.name !== "string" || typeof from?.results !== "object") {
+        throw new Error("it holds no scale and results");
+      }
+    } catch (error) {
+      console.error(
+        `Cannot reproduce: --from must name an earlier run's results.json (${
+          (error as Error).message
+        }), received ${flags.from}`,
+      );
+      return 2;
+    }
+    from.wallSeconds ??= 0;
+  }
   await reproduce({
     quick: flags.quick,
     out,
     log: flags.quiet ? () => {} : (line) => console.error(line),
+    from,
   });
   return 0;
 }

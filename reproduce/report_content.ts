@@ -116,7 +116,10 @@ function ablationBlocks(results: Results): Block[] {
         "**vBiasCorrection ablation** (ALGORITHMS.md §4): v starts each round at the global v̂, " +
         "so the paper's literal bias correction v/(1 − β2^t) inflates v̂ about 1000× at t = 1 and " +
         "shrinks Fed-AMS's step about 30×; `none` uses v, `from-zero` corrects only what " +
-        "accumulated since the round began. Each variant's α is tuned again on the grid.",
+        "accumulated since the round began. Each variant's α is tuned again on the grid. With " +
+        "`from-zero` the first local step of a round divides m̂ = g by max(√v̂, |g|): wherever " +
+        "g² exceeds the global v̂ that is a sign step of size α, and one local epoch is only a " +
+        "few local steps at this scale.",
     },
     {
       kind: "table",
@@ -129,7 +132,24 @@ function ablationBlocks(results: Results): Block[] {
       ],
       rows: summary.map(({ variant, cells }) => [variant, ...cells]),
     },
+    { kind: "paragraph", text: ablationConclusion(summary) },
   ];
+}
+
+/** What the ablation says about gossim's default, `paper`, from the measured numbers. */
+function ablationConclusion(summary: ReturnType<typeof ablationSummary>): string {
+  const ordered = summary.filter((row) => row.lamb > row.ams).map((row) => `\`${row.variant}\``);
+  const paper = summary.find((row) => row.variant === "paper")!;
+  const best = summary.reduce((a, b) => (b.ams > a.ams ? b : a));
+  const versus = best.variant === "paper" ? "" : `; \`paper\` ${pct(paper.ams)}`;
+  return `FED-LAMB beats Fed-AMS (the paper's figure) under ${
+    ordered.length ? ordered.join(", ") : "no variant"
+  }. Fed-AMS does best under \`${best.variant}\` (${pct(best.ams)}${versus}). gossim's ` +
+    "default stays `paper`, the literal Algorithm 1: ALGORITHMS.md §4 asks for the variant that " +
+    "reproduces the paper's figures once α is tuned, and " +
+    (ordered.length === 0 || ordered.includes("`paper`")
+      ? "no other variant reproduces them better here."
+      : `here ${ordered.join(", ")} would — a reason to revisit the default.`);
 }
 
 function experimentBlocks(input: ReportInput, experiment: ExperimentResult): Block[] {

@@ -153,7 +153,7 @@ export const FULL_SCALE: Scale = {
     data: {
       batchSize: 32,
       trainSamples: 5000,
-      testSamples: 500,
+      testSamples: 1000,
       evalSamples: 500,
       validationSamples: 0,
     },
