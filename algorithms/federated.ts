@@ -72,6 +72,26 @@ export function fedAvg(
 /** Which v̂ a client divides by inside a round. */
 export type LocalVhat = "max" | "frozen";
 
+/**
+ * How a client bias-corrects its second moment v inside a round (ALGORITHMS.md §4), v having
+ * started at the round's global v̂_{r−1} rather than at 0:
+ * - `"paper"`: line 10 of seed 003's Algorithm 1 as written, v̂_loc = v / (1 − β2^t); at t = 1
+ *   this is ≈ v̂_{r−1}·β2/(1 − β2) + g² (≈ 999·v̂_{r−1}), which shrinks Fed-AMS's step ~30×;
+ * - `"none"`: v̂_loc = v;
+ * - `"from-zero"`: only the part accumulated since the round began is corrected,
+ *   v̂_loc = max(v̂_{r−1}, (v − β2^t v̂_{r−1}) / (1 − β2^t)).
+ *
+ * v̂_loc only matters with `localVhat: "max"`; a `"frozen"` client divides by v̂_{r−1}.
+ */
+export type VBiasCorrection = "paper" | "none" | "from-zero";
+
+/** The names {@linkcode VBiasCorrection} takes. */
+export const V_BIAS_CORRECTIONS: readonly VBiasCorrection[] = Object.freeze([
+  "paper",
+  "none",
+  "from-zero",
+]);
+
 /** Options shared by Fed-AMS and FED-LAMB. */
 export interface LocalAmsOptions {
   /** Local step size α. */
@@ -89,6 +109,11 @@ export interface LocalAmsOptions {
    * locally; `"frozen"` divides by the round's global v̂.
    */
   readonly localVhat: LocalVhat;
+  /**
+   * **Choice**: how v is bias-corrected into v̂_loc (see {@linkcode VBiasCorrection});
+   * `"paper"` when absent.
+   */
+  readonly vBiasCorrection?: VBiasCorrection;
 }
 
 /** Options of FED-LAMB. */
@@ -111,6 +136,8 @@ export interface LocalAmsClient {
   v: Float64Array;
   /** The v̂ the client divides by (global v̂, maxed with the local bias-corrected v). */
   vhat: Float64Array;
+  /** The round's global v̂_{r−1}, which v started at (`vBiasCorrection: "from-zero"`). */
+  vStart: Float64Array;
   /** The round's direction p = m̂ / (√v̂ + ε). */
   p: Float64Array;
   /** The model's layers (FED-LAMB's trust ratios are per layer). */
@@ -135,6 +162,13 @@ function localAms(
   update: ModelUpdate,
 ): FederatedAlgorithm<LocalAmsClient, LocalAmsServer> {
   const { beta1, beta2, epsilon, v0, localVhat } = options;
+  const correction = options.vBiasCorrection ?? "paper";
+  if (!V_BIAS_CORRECTIONS.includes(correction)) {
+    throw new RangeError(
+      `Cannot build ${name}: vBiasCorrection must be one of ${V_BIAS_CORRECTIONS.join(", ")}, ` +
+        `received ${JSON.stringify(correction)}`,
+    );
+  }
   return {
     kind: "federated",
     name,
@@ -155,18 +189,24 @@ function localAms(
         m: new Float64Array(context.dim),
         v: new Float64Array(global.vhat),
         vhat: new Float64Array(global.vhat),
+        vStart: correction === "from-zero" ? new Float64Array(global.vhat) : new Float64Array(0),
         p: new Float64Array(context.dim),
         layers: context.layers,
       };
     },
     gradientPoint: (client) => client.theta,
     localStep(client, g, t) {
-      const { m, v, vhat, p } = client;
-      const correct1 = 1 / (1 - Math.pow(beta1, t)), correct2 = 1 / (1 - Math.pow(beta2, t));
+      const { m, v, vhat, vStart, p } = client;
+      const decay2 = Math.pow(beta2, t);
+      const correct1 = 1 / (1 - Math.pow(beta1, t)), correct2 = 1 / (1 - decay2);
       for (let k = 0; k < g.length; k++) {
         m[k] = beta1 * m[k] + (1 - beta1) * g[k];
         v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
-        const local = v[k] * correct2;
+        const local = correction === "paper"
+          ? v[k] * correct2
+          : correction === "none"
+          ? v[k]
+          : Math.max(vStart[k], (v[k] - decay2 * vStart[k]) * correct2);
         if (localVhat === "max" && local > vhat[k]) vhat[k] = local;
         p[k] = m[k] * correct1 / (Math.sqrt(vhat[k]) + epsilon);
       }

@@ -18,7 +18,7 @@ import {
   exponentialMovingRule,
   type SecondMomentRule,
 } from "./decentralized_adaptive.ts";
-import { fedAms, fedAvg, fedLamb } from "./federated.ts";
+import { fedAms, fedAvg, fedLamb, V_BIAS_CORRECTIONS } from "./federated.ts";
 
 /** Hyper-parameters as plain data. */
 export type Hyperparameters = Record<string, unknown>;
@@ -146,6 +146,10 @@ const localAmsShape = {
   v0: z.number().min(0).finite().default(0).describe("the server's initial v̂_0"),
   localVhat: z.enum(["max", "frozen"]).default("max")
     .describe("divide by max(global v̂, local v̂) (default) or by the frozen global v̂"),
+  vBiasCorrection: z.enum(V_BIAS_CORRECTIONS).default("paper").describe(
+    "bias correction of v, which starts at the global v̂: paper (v/(1−β2^t), literal), " +
+      "none (v), from-zero (max(v̂, (v − β2^t v̂)/(1−β2^t)))",
+  ),
 };
 
 const builtins: AlgorithmDefinition[] = [

@@ -23,6 +23,17 @@ export interface ModelMetrics {
   nodeAccuracyMean: number | null;
   /** Degree of consensus: best minus worst node accuracy (seed 004), else null. */
   accuracySpread: number | null;
+  /** Accuracy of x̄ on training data (problems with `trainAccuracy`), else null. */
+  trainAccuracy: number | null;
+  /** Accuracy of x̄ on the validation split (problems with one), else null. */
+  validationAccuracy: number | null;
+  /** Mean of the nodes' own training accuracies (several models, `trainAccuracy`), else null. */
+  nodeTrainAccuracyMean: number | null;
+}
+
+/** The mean of `values`, or null for none. */
+function meanOf(values: readonly number[] | null): number | null {
+  return values ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
 /** Writes the element-wise mean of `vectors` into a new array. */
@@ -69,19 +80,23 @@ export function evaluateModels(
   const nodeAccuracies = problem.accuracy && models.length > 1
     ? accuracyNodes(models.length).map((i) => problem.accuracy!(models[i]))
     : null;
+  const nodeTrainAccuracies = problem.trainAccuracy && models.length > 1
+    ? models.map((model) => problem.trainAccuracy!(model))
+    : null;
   return {
     loss: problem.loss(mean),
     gradNormSq,
     consensusDistance: meanDeviation(models, mean, true),
     rateDisagreement: rates ? meanDeviation(rates, meanVector(rates), false) : null,
     accuracy: problem.accuracy ? problem.accuracy(mean) : null,
-    nodeAccuracyMean: nodeAccuracies
-      ? nodeAccuracies.reduce((a, b) => a + b, 0) / nodeAccuracies.length
-      : null,
+    nodeAccuracyMean: meanOf(nodeAccuracies),
     accuracySpread: nodeAccuracies
       ? nodeAccuracies.reduce((a, b) => Math.max(a, b)) -
         nodeAccuracies.reduce((a, b) => Math.min(a, b))
       : null,
+    trainAccuracy: problem.trainAccuracy ? problem.trainAccuracy(mean) : null,
+    validationAccuracy: problem.validationAccuracy ? problem.validationAccuracy(mean) : null,
+    nodeTrainAccuracyMean: meanOf(nodeTrainAccuracies),
   };
 }
 

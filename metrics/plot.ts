@@ -26,14 +26,14 @@ export interface PlotOptions {
   title: string;
   /** The y axis title; default the `y` key. */
   yTitle?: string;
+  /** The x axis title; default one naming the `x` field's unit. */
+  xTitle?: string;
   /** A d3-format string for the y axis labels (e.g. `".0%"`); default vega's. */
   yFormat?: string;
   /** Logarithmic y axis; values ≤ 0 are then skipped. Default false. */
   logY?: boolean;
   /** Logarithmic x axis. Default false. */
   logX?: boolean;
-  /** The x axis title; default the field's description. */
-  xTitle?: string;
 }
 
 /** One plottable point. */

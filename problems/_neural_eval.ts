@@ -1,42 +1,19 @@
 /**
  * The neural problem's data and evaluations: seeded MNIST subsets, the initial weights, and
- * the synchronous evaluations (`loss`, `fullGradient`, `accuracy`) on the tfjs-layers model,
+ * the synchronous evaluations (`loss`, `fullGradient`, the accuracies) on the tfjs-layers model,
  * in chunks of {@linkcode CHUNK} images.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../random.ts";
-import type { MnistPixels } from "./idx.ts";
+import type { ImageSet } from "./_mnist_subsets.ts";
 import { glorotUniform } from "./models.ts";
 import type { Partition } from "./partition.ts";
 import { type NeuralModel, oneHot } from "./_neural_model.ts";
 
 /** Images per evaluation chunk. */
 const CHUNK = 500;
-
-/** Images as floats in [0, 1], `size` per image, and their labels. */
-export interface ImageSet {
-  /** The images, row after row. */
-  readonly images: Float32Array;
-  /** One label per image. */
-  readonly labels: Uint8Array;
-  /** Floats per image. */
-  readonly size: number;
-}
-
-/** A seeded subset of `count` of a set's images, as floats in [0, 1], with their labels. */
-export function subset(set: MnistPixels, count: number, rng: Rng): ImageSet {
-  const size = set.rows * set.cols;
-  const picked = rng.sample(set.count, Math.min(count, set.count));
-  const images = new Float32Array(picked.length * size);
-  const labels = new Uint8Array(picked.length);
-  picked.forEach((s, row) => {
-    labels[row] = set.labels[s];
-    for (let k = 0; k < size; k++) images[row * size + k] = set.pixels[s * size + k] / 255;
-  });
-  return { images, labels, size };
-}
 
 /** Glorot-uniform kernels and zero biases, drawn from the seed's `"problem/neural/init"`. */
 export function initialWeights(network: NeuralModel, seed: number): Float64Array {
@@ -67,7 +44,8 @@ function evaluationRows(parts: Partition, evalSamples: number, seed: number) {
 
 /**
  * The evaluations of a model on fixed data: the weighted loss on the evaluation rows (and its
- * gradient), and the accuracy on the test images.
+ * gradient), the accuracy on the test images, on the evaluation rows (weighted as in the loss)
+ * and on a validation set.
  */
 export class Evaluator {
   readonly #network: NeuralModel;
@@ -121,17 +99,19 @@ export class Evaluator {
 
   /** The fraction of the test images whose label the model at `x` predicts. */
   accuracy(x: Float64Array): number {
-    const network = this.#network, { images, labels, size } = this.#test;
-    network.setWeights(x);
-    let correct = 0;
-    const count = labels.length;
-    for (let start = 0; start < count; start += CHUNK) {
-      const rows = Int32Array.from({ length: Math.min(CHUNK, count - start) }, (_, r) => start + r);
-      const predicted = tf.tidy(() =>
-        tf.argMax(network.logits(network.input(images, rows, size)), 1).dataSync()
-      );
-      for (let r = 0; r < rows.length; r++) correct += +(predicted[r] === labels[rows[r]]);
-    }
-    return correct / count;
+    return this.accuracyOn(this.#test, x);
+  }
+
+  /** The same on the evaluation rows of the training set, each weighted as in the loss. */
+  trainAccuracy(x: Float64Array): number {
+    this.#network.setWeights(x);
+    return this.#network.accuracy(this.#train, this.#rows, this.#weights, CHUNK);
+  }
+
+  /** The fraction of every image of `data` whose label the model at `x` predicts. */
+  accuracyOn(data: ImageSet, x: Float64Array): number {
+    this.#network.setWeights(x);
+    const rows = Int32Array.from({ length: data.labels.length }, (_, r) => r);
+    return this.#network.accuracy(data, rows, null, CHUNK);
   }
 }

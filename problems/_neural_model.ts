@@ -75,6 +75,29 @@ export class NeuralModel {
     return tf.tensor(batch, [rows.length, ...this.#inputShape]);
   }
 
+  /**
+   * The fraction of `rows` whose label the current weights predict, each row counted with its
+   * weight (weights summing to 1), or equally without weights; computed in chunks of `chunk`.
+   */
+  accuracy(
+    data: { images: Float32Array; labels: Uint8Array; size: number },
+    rows: Int32Array,
+    weights: Float32Array | null,
+    chunk: number,
+  ): number {
+    let correct = 0;
+    for (let start = 0; start < rows.length; start += chunk) {
+      const part = rows.subarray(start, start + chunk);
+      const predicted = tf.tidy(() =>
+        tf.argMax(this.logits(this.input(data.images, part, data.size)), 1).dataSync()
+      );
+      for (let r = 0; r < part.length; r++) {
+        if (predicted[r] === data.labels[part[r]]) correct += weights ? weights[start + r] : 1;
+      }
+    }
+    return weights ? correct : correct / rows.length;
+  }
+
   /** The logits; dropout is applied (seeded by `seeds`, one per dropout layer) when given. */
   logits(input: tf.Tensor, seeds?: readonly number[]): tf.Tensor {
     let h = input;

@@ -3,7 +3,8 @@
  * the flat `Float64Array` parameters are the model's weights in `model.getWeights()` order, one
  * {@linkcode LayerSpec} per variable (`"dense_1/kernel"`, `"dense_1/bias"`, …). Training images
  * come from MNIST's training set, partitioned over the nodes; accuracy is measured on MNIST's
- * test set.
+ * test set, training accuracy on the training images `loss()` uses and, with
+ * `validationSamples`, validation accuracy on MNIST training images held out of training.
  *
  * Determinism: the training and test subsets, the partition and the initial weights (Glorot
  * uniform kernels, zero biases) come from the seed; minibatches and dropout masks come from the
@@ -24,6 +25,7 @@ import { Rng } from "../random.ts";
 import type { Problem } from "./problem.ts";
 import { loadMnistPixels } from "./idx.ts";
 import { type LayersModel, MODEL_NAMES, modelInputShape, type ModelName } from "./models.ts";
+import { heldOut, subset } from "./_mnist_subsets.ts";
 import {
   classHistogram,
   type Partition,
@@ -33,7 +35,7 @@ import {
 import { BACKEND_NAMES, type BackendName, initBackend, onBackend } from "./tfjs_backend.ts";
 import { MinibatchSampler } from "./_minibatch.ts";
 import { CLASSES, NeuralModel } from "./_neural_model.ts";
-import { Evaluator, initialWeights, subset } from "./_neural_eval.ts";
+import { Evaluator, initialWeights } from "./_neural_eval.ts";
 import { NeuralGradients } from "./_neural_gradients.ts";
 import { stagesOf } from "./_neural_program.ts";
 import { checkFinite, checkIntegerIn, checkPositiveInteger, fail } from "./_validate.ts";
@@ -58,6 +60,12 @@ export interface NeuralOptions {
   /** Test images for `accuracy()`, a seeded subset of MNIST's 10,000. Default 1,000. */
   readonly testSamples?: number;
   /**
+   * Validation images for `validationAccuracy()`: a seeded subset of MNIST's training images
+   * outside the `trainSamples` used for training (never test images), to tune
+   * hyper-parameters on. Default 0: no validation split, and no `validationAccuracy()`.
+   */
+  readonly validationSamples?: number;
+  /**
    * Training images `loss()` and `fullGradient()` use: a seeded subset of ⌊evalSamples / N⌋
    * (at least 1) per node, each node weighted 1/N. Default 2,000.
    */
@@ -76,6 +84,11 @@ export interface NeuralOptions {
 export interface NeuralProblem extends Problem {
   /** The fraction of the test images whose label the model at `x` predicts. */
   accuracy(x: Float64Array): number;
+  /**
+   * The same on the training images `loss()` uses (⌊evalSamples / N⌋ per node), each node
+   * weighted 1/N as in the loss.
+   */
+  trainAccuracy(x: Float64Array): number;
   /** Each node's number of training images per class (N rows of 10). */
   readonly classHistogram: readonly (readonly number[])[];
   /** The model's name. */
@@ -133,6 +146,12 @@ function checkOptions(options: NeuralOptions) {
       60_000,
     ]),
     testSamples: checkIntegerIn(WHAT, "testSamples", options.testSamples ?? 1_000, [1, 10_000]),
+    validationSamples: checkIntegerIn(
+      WHAT,
+      "validationSamples",
+      options.validationSamples ?? 0,
+      [0, 60_000 - (options.trainSamples ?? 10_000)],
+    ),
     evalSamples: checkPositiveInteger(WHAT, "evalSamples", options.evalSamples ?? 2_000),
     nodes,
     seed: checkFinite(WHAT, "seed", options.seed),
@@ -177,6 +196,9 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
   await initBackend(o.backend);
   const trainSet = subset(train, o.trainSamples, new Rng(o.seed, "problem/neural/train"));
   const testSet = subset(test, o.testSamples, new Rng(o.seed, "problem/neural/test"));
+  const validationSet = o.validationSamples > 0
+    ? heldOut(train, o.trainSamples, o.validationSamples, o.seed)
+    : null;
   const parts: Partition = partitionLabels(trainSet.labels, o.spec, {
     nodes: o.nodes,
     seed: o.seed,
@@ -250,6 +272,13 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
       evaluate(() => evaluator.loss(x, out));
     },
     accuracy: (x) => evaluate(() => evaluator.accuracy(x)),
+    trainAccuracy: (x) => evaluate(() => evaluator.trainAccuracy(x)),
+    ...(validationSet
+      ? {
+        validationAccuracy: (x: Float64Array) =>
+          evaluate(() => evaluator.accuracyOn(validationSet, x)),
+      }
+      : {}),
     dispose: () => network.model.dispose(),
   };
 }

@@ -67,6 +67,16 @@ export interface Problem {
   fullGradient(x: Float64Array, out: Float64Array): void;
   /** Classification accuracy of `x` on held-out data, where the problem has labels. */
   accuracy?(x: Float64Array): number;
+  /**
+   * Classification accuracy of `x` on training data (the data `loss()` uses), where the problem
+   * has labels: with {@linkcode Problem.accuracy}, the generalisation gap.
+   */
+  trainAccuracy?(x: Float64Array): number;
+  /**
+   * Classification accuracy of `x` on a validation split held out of the training data (never
+   * the test data), for tuning hyper-parameters; absent when the problem has no such split.
+   */
+  validationAccuracy?(x: Float64Array): number;
   /** Number of training samples held by `node` (FedAvg's sample-count weights). */
   samples(node: number): number;
   /** Minibatch size of `gradient()`; 0 or absent when it uses the node's whole local data. */

@@ -74,6 +74,7 @@ export const neuralSpecSchema = z.strictObject({
   batchSize: int(1).default(32),
   trainSamples: int(1).max(60_000).optional(),
   testSamples: int(1).max(10_000).optional(),
+  validationSamples: int(0).max(59_999).optional(),
   evalSamples: int(1).optional(),
   dataDir: z.string().min(1).optional(),
   backend: z.enum(BACKEND_NAMES).optional(),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createAlgorithm } from "../algorithms/registry.ts";
+import { createAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts";
 import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
 import type { LocalAmsClient } from "../algorithms/federated.ts";
 import { runFederated } from "../simulation/sequential.ts";
@@ -141,4 +141,64 @@ Deno.test("local epochs: E·⌈n_i / batch⌉ steps per client, the same on both
     engine: "actors",
   });
   assert.equal(actors.runs[0].rows.at(-1)!.loss, epochs.runs[0].rows.at(-1)!.loss);
+});
+
+/** One Fed-AMS client after one local step from the global v̂ = `start` with gradient `g`. */
+function firstStep(vBiasCorrection: string | undefined, start: number, g: number) {
+  const params = vBiasCorrection === undefined ? {} : { vBiasCorrection };
+  const algorithm = createAlgorithm("fed-ams", params) as FederatedAlgorithm<LocalAmsClient>;
+  const context = { id: 0, nodes: 1, dim: 1, layers: [{ name: "x", offset: 0, size: 1 }] };
+  const client = algorithm.initClient(context, {
+    theta: Float64Array.of(0),
+    vhat: Float64Array.of(start),
+  });
+  algorithm.localStep(client, Float64Array.of(g), 1);
+  return client;
+}
+
+Deno.test("vBiasCorrection: paper divides v (started at v̂) by 1 − β2, none keeps v, from-zero corrects only the new part", () => {
+  const beta2 = 0.999, start = 0.01, g = 0.05;
+  const v = beta2 * start + (1 - beta2) * g * g;
+  const close = (actual: number, expected: number, what: string) =>
+    assert.ok(Math.abs(actual - expected) <= 1e-12 * expected, `${what}: ${actual} vs ${expected}`);
+  // paper: v / (1 − β2) ≈ 999·v̂ + g², far above v̂, so the max takes it.
+  close(firstStep("paper", start, g).vhat[0], v / (1 - beta2), "paper");
+  assert.ok(firstStep("paper", start, g).vhat[0] > 900 * start);
+  // none: v̂_loc = v < v̂ here, so the client keeps dividing by v̂.
+  close(firstStep("none", start, g).vhat[0], start, "none");
+  // from-zero: max(v̂, (v − β2 v̂)/(1 − β2)) = max(v̂, g²).
+  close(firstStep("from-zero", start, 0.2).vhat[0], 0.2 * 0.2, "from-zero, large gradient");
+  close(firstStep("from-zero", start, g).vhat[0], start, "from-zero, small gradient");
+  // Today's behaviour is the default.
+  assert.deepEqual(firstStep(undefined, start, g).vhat, firstStep("paper", start, g).vhat);
+  // With v̂_{r−1} = 0 (the first round) the three agree: v started at 0.
+  const zero = ["paper", "none", "from-zero"].map((c) => firstStep(c, 0, g).vhat[0]);
+  close(zero[0], g * g, "paper from 0");
+  close(zero[2], g * g, "from-zero from 0");
+  close(zero[1], (1 - beta2) * g * g, "none from 0");
+});
+
+Deno.test("vBiasCorrection: paper shrinks Fed-AMS's step ~√(1/(1−β2)) ≈ 31× against from-zero when v̂ ≈ g²", () => {
+  const steps = ["paper", "from-zero"].map((c) => -firstStep(c, 0.0025, 0.05).theta[0]);
+  const ratio = steps[1] / steps[0];
+  assert.ok(ratio > 28 && ratio < 33, `ratio ${ratio}`);
+});
+
+Deno.test("vBiasCorrection is validated and applies to FED-LAMB too", () => {
+  assert.throws(
+    () => createAlgorithm("fed-ams", { vBiasCorrection: "zero" }),
+    /vBiasCorrection = "zero"/,
+  );
+  for (const name of ["fed-ams", "fed-lamb"]) {
+    assert.equal(resolveHyperparameters(name, {}).vBiasCorrection, "paper");
+  }
+  const lamb = createAlgorithm("fed-lamb", { vBiasCorrection: "none" }) as FederatedAlgorithm<
+    LocalAmsClient
+  >;
+  const client = lamb.initClient({ id: 0, nodes: 1, dim, layers }, {
+    theta: new Float64Array(dim).fill(1),
+    vhat: new Float64Array(dim).fill(0.5),
+  });
+  lamb.localStep(client, new Float64Array(dim).fill(0.1), 1);
+  assert.deepEqual(client.vhat, new Float64Array(dim).fill(0.5));
 });

@@ -47,7 +47,50 @@ Deno.test("softmax regression trained by SGD through the Problem reaches 85% tes
     const accuracy = problem.accuracy(x);
     assert.ok(problem.loss(x) < before / 3, `loss ${before} -> ${problem.loss(x)}`);
     assert.ok(accuracy >= 0.85, `test accuracy ${accuracy}`);
+    const train = problem.trainAccuracy(x);
+    assert.ok(train >= 0.85 && train <= 1, `training accuracy ${train}`);
+    assert.equal(problem.validationAccuracy, undefined, "no validation split unless asked");
   });
+});
+
+Deno.test("validationSamples holds MNIST training images out of training: same training data, disjoint, seeded", async () => {
+  const { heldOut, subset } = await import("../problems/_mnist_subsets.ts");
+  const count = 50, size = 4;
+  const set = {
+    pixels: Uint8Array.from({ length: count * size }, (_, k) => Math.floor(k / size)),
+    labels: Uint8Array.from({ length: count }, (_, s) => s % 10),
+    rows: 2,
+    cols: 2,
+    count,
+  };
+  const ids = (images: Float32Array) =>
+    Array.from({ length: images.length / size }, (_, r) => Math.round(images[r * size] * 255));
+  const train = ids(subset(set, 30, new Rng(4, "problem/neural/train")).images);
+  const validation = ids(heldOut(set, 30, 15, 4).images);
+  assert.equal(new Set(validation).size, 15);
+  assert.ok(validation.every((s) => !train.includes(s)), `${validation} ∩ ${train}`);
+  assert.deepEqual(ids(heldOut(set, 30, 15, 4).images), validation);
+  await assert.rejects(
+    () => neuralProblem({ nodes: 2, seed: 0, trainSamples: 59_990, validationSamples: 20 }),
+    /validationSamples must be an integer in \[0, 10\], received 20/,
+  );
+  const plain = await neuralProblem({ model: "softmax", nodes: 2, seed: 3, ...small });
+  const split = await neuralProblem({
+    model: "softmax",
+    nodes: 2,
+    seed: 3,
+    ...small,
+    validationSamples: 300,
+  });
+  try {
+    const x = plain.initialParams();
+    assert.equal(split.loss(x), plain.loss(x), "the training data do not move");
+    const accuracy = split.validationAccuracy!(x);
+    assert.ok(accuracy >= 0 && accuracy <= 1 && Number.isFinite(accuracy));
+  } finally {
+    plain.dispose();
+    split.dispose();
+  }
 });
 
 Deno.test("softmax gradient() and fullGradient() match finite differences", async () => {
