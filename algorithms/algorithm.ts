@@ -49,9 +49,20 @@ export interface DecentralizedAlgorithm<S = unknown> {
   gradientPoint(state: S): Float64Array;
   /** The gradient-driven part of iteration `t` (1-based), before any exchange. */
   localStep(state: S, gradient: Float64Array, t: number): void;
+  /**
+   * True when `localStep` never writes the model {@linkcode DecentralizedAlgorithm.params}
+   * returns (it moves only in `mix`): the engines then skip the model's finiteness check after
+   * the local step, a pass over d per iteration; the check after every mix stays. Default
+   * false.
+   */
+  readonly localStepKeepsParams?: boolean;
   /** The message for exchange `round`; the engine copies the vectors before sending. */
   outgoing(state: S, round: number): Payload;
-  /** Folds in the weighted mix of the neighbourhood's messages for exchange `round`. */
+  /**
+   * Folds in the weighted mix of the neighbourhood's messages for exchange `round`. The vectors
+   * of `mixed` are the engine's buffers, overwritten by the node's next mix: read them, copy
+   * what you keep, never keep a reference.
+   */
   mix(state: S, round: number, mixed: Payload): void;
   /** The node's current model x_i. */
   params(state: S): Float64Array;

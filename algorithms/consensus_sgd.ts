@@ -83,6 +83,7 @@ export function consensusSgd(
       for (let k = 0; k < x.length; k++) z[k] = x[k] + momentum * (x[k] - previous[k]);
       return z;
     },
+    localStepKeepsParams: true,
     localStep(state, gradient) {
       state.gradient.set(gradient);
       if (!lookahead) state.z.set(state.x);

@@ -132,10 +132,13 @@ export function decentralize(
     exchanges: 1,
     init: (context, x0) => initAdaptive(context, x0, epsilon),
     gradientPoint: (state) => state.x,
+    localStepKeepsParams: true,
     localStep(state, g, t) {
       const { m, vhat, vhatPrevious } = state;
-      for (let k = 0; k < g.length; k++) m[k] = beta1 * m[k] + (1 - beta1) * g[k];
-      vhatPrevious.set(vhat);
+      for (let k = 0; k < g.length; k++) {
+        m[k] = beta1 * m[k] + (1 - beta1) * g[k];
+        vhatPrevious[k] = vhat[k];
+      }
       rule.update(vhat, state.memory, g, t);
     },
     outgoing: (state): Payload => ({ x: state.x, u: state.utilde }),
@@ -192,6 +195,7 @@ export function dadam(name: string, options: DadamOptions): DecentralizedAlgorit
     exchanges: 1,
     init: (context, x0) => initAdaptive(context, x0, epsilon),
     gradientPoint: (state) => state.x,
+    localStepKeepsParams: true,
     localStep(state, g) {
       const { m, memory: v, vhat, u } = state;
       for (let k = 0; k < g.length; k++) {

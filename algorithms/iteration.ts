@@ -46,6 +46,8 @@ export class DecentralizedNode<S = unknown> {
   readonly #rng: Rng;
   readonly #gradient: Float64Array;
   readonly #own: Payload[] = [];
+  readonly #mixed: Payload[] = [];
+  readonly #reuseSends: boolean;
 
   /**
    * A node starting from `x0`.
@@ -56,6 +58,9 @@ export class DecentralizedNode<S = unknown> {
    * @param seed the run's seed (the node's gradient stream)
    * @param x0 the common starting point (copied by the algorithm)
    * @param gradient a scratch buffer of length d, which nodes of one engine may share
+   * @param reuseSends whether a send may overwrite the buffers of the previous send of its
+   *   exchange: true only for an engine whose every receiver has mixed a payload before the
+   *   next send of that exchange (the lock-step engine); false copies into fresh buffers
    */
   constructor(
     problem: Problem,
@@ -64,7 +69,9 @@ export class DecentralizedNode<S = unknown> {
     seed: number,
     x0: Float64Array,
     gradient: Float64Array = new Float64Array(problem.dim),
+    reuseSends = false,
   ) {
+    this.#reuseSends = reuseSends;
     this.id = id;
     this.#problem = problem;
     this.#algorithm = algorithm;
@@ -94,7 +101,7 @@ export class DecentralizedNode<S = unknown> {
   /** The algorithm's local step of iteration `t` with the gradient `gradient` at the point. */
   applyGradient(t: number, gradient: Float64Array): void {
     this.#algorithm.localStep(this.state, gradient, t);
-    this.#checkFinite("after its local step");
+    if (!this.#algorithm.localStepKeepsParams) this.#checkFinite("after its local step");
   }
 
   /** Where the algorithm takes the node's gradient now (usually its x). */
@@ -104,14 +111,16 @@ export class DecentralizedNode<S = unknown> {
 
   /**
    * The payload of exchange `round`, copied (the copy is what neighbours receive and what
-   * {@linkcode DecentralizedNode.own} returns until the next send of that round).
+   * {@linkcode DecentralizedNode.own} returns until the next send of that round; with
+   * `reuseSends`, the next send of that round overwrites it).
    *
    * @throws {TypeError} when the payload does not match the algorithm's channels
    */
   send(round: number): Payload {
     const payload = this.#algorithm.outgoing(this.state, round);
     checkPayload(payload, this.#algorithm.channels, this.#problem.dim, `node ${this.id}`);
-    return (this.#own[round] = copyPayload(payload));
+    const previous = this.#reuseSends ? this.#own[round] : undefined;
+    return (this.#own[round] = copyPayload(payload, previous));
   }
 
   /** The node's own payload of exchange `round`, as last sent. */
@@ -119,9 +128,15 @@ export class DecentralizedNode<S = unknown> {
     return this.#own[round];
   }
 
-  /** Folds Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the node. */
+  /**
+   * Folds Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the node.
+   * The sums go into the node's mix buffers of that round, reused from mix to mix (the
+   * algorithm's `mix` reads them and keeps none).
+   */
   mix(round: number, payloads: readonly Payload[], weights: ArrayLike<number>): void {
-    this.#algorithm.mix(this.state, round, mixPayloads(payloads, weights));
+    const mixed = mixPayloads(payloads, weights, this.#mixed[round]);
+    this.#mixed[round] = mixed;
+    this.#algorithm.mix(this.state, round, mixed);
     this.#checkFinite(`after mixing exchange ${round}`);
   }
 

@@ -7,10 +7,16 @@
  */
 import { type Payload, weightedSumInto } from "./algorithm.ts";
 
-/** Copies a payload into fresh buffers. */
-export function copyPayload(payload: Payload): Payload {
-  const copy: Payload = {};
-  for (const name of Object.keys(payload)) copy[name] = new Float64Array(payload[name]);
+/**
+ * Copies a payload: into `into`'s buffers when given (vectors of the same names and lengths,
+ * overwritten), else into fresh ones.
+ */
+export function copyPayload(payload: Payload, into?: Payload): Payload {
+  const copy: Payload = into ?? {};
+  for (const name of Object.keys(payload)) {
+    if (into) copy[name].set(payload[name]);
+    else copy[name] = new Float64Array(payload[name]);
+  }
   return copy;
 }
 
@@ -23,13 +29,22 @@ export function payloadBytes(payload: Payload): number {
 
 /**
  * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order):
- * both engines mix through this, so equal inputs give bit-identical results.
+ * both engines mix through this, so equal inputs give bit-identical results. The sums go into
+ * `into`'s buffers when given (every entry overwritten), else into fresh ones.
  */
-export function mixPayloads(payloads: readonly Payload[], weights: ArrayLike<number>): Payload {
-  const mixed: Payload = {};
+export function mixPayloads(
+  payloads: readonly Payload[],
+  weights: ArrayLike<number>,
+  into?: Payload,
+): Payload {
+  const mixed: Payload = into ?? {};
   for (const name of Object.keys(payloads[0])) {
     const vectors = payloads.map((payload) => payload[name]);
-    mixed[name] = weightedSumInto(new Float64Array(vectors[0].length), vectors, weights);
+    mixed[name] = weightedSumInto(
+      into?.[name] ?? new Float64Array(vectors[0].length),
+      vectors,
+      weights,
+    );
   }
   return mixed;
 }

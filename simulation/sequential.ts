@@ -72,7 +72,8 @@ export function* decentralizedSteps(
   const gradient = new Float64Array(problem.dim);
   const nodes = Array.from(
     { length: n },
-    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, gradient),
+    // Lock step: every mix of an exchange happens before its next send, so sends reuse buffers.
+    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, gradient, true),
   );
   const blockGradients = Array.from(
     { length: Math.min(n, BLOCK_NODES) },
