@@ -77,11 +77,13 @@ class NodeActor {
     this.#outbox.clear();
     const algorithm = this.#algorithm, problem = this.#problem;
     const x0 = problem.initialParams();
+    // A node's mix gathers and folds at once, so the Worker's nodes share one set of sums.
+    const scratch = { gradient: this.#gradient, mixed: [] as Payload[] };
     for (const id of setup.nodes) {
       if (algorithm.kind === "decentralized") {
         this.#nodes.set(
           id,
-          new DecentralizedNode(problem, algorithm, id, setup.seed, x0, this.#gradient),
+          new DecentralizedNode(problem, algorithm, id, setup.seed, x0, scratch),
         );
       } else this.#federated.set(id, { server: null, rng: gradientRng(setup.seed, id), step: 0 });
     }

@@ -29,6 +29,20 @@ export function nodeContext(problem: Problem, id: number): NodeContext {
 }
 
 /**
+ * Buffers that the nodes of one engine may share, since the engine runs one node's iteration
+ * part at a time: absent ones are the node's own.
+ */
+export interface NodeScratch {
+  /** The gradient, length d. */
+  readonly gradient?: Float64Array;
+  /**
+   * The mix sums, one payload per exchange (created by the first mix): shared only when every
+   * gather is folded before the next node's gather (the actor's `mix` does both at once).
+   */
+  readonly mixed?: Payload[];
+}
+
+/**
  * One node of a decentralized run: its algorithm state, its gradient stream and the payloads
  * it sent in the current iteration.
  *
@@ -46,8 +60,7 @@ export class DecentralizedNode<S = unknown> {
   readonly #rng: Rng;
   readonly #gradient: Float64Array;
   readonly #own: Payload[] = [];
-  readonly #mixed: Payload[] = [];
-  readonly #reuseSends: boolean;
+  readonly #mixed: Payload[];
 
   /**
    * A node starting from `x0`.
@@ -57,10 +70,7 @@ export class DecentralizedNode<S = unknown> {
    * @param id the node's id
    * @param seed the run's seed (the node's gradient stream)
    * @param x0 the common starting point (copied by the algorithm)
-   * @param gradient a scratch buffer of length d, which nodes of one engine may share
-   * @param reuseSends whether a send may overwrite the buffers of the previous send of its
-   *   exchange: true only for an engine whose every receiver has mixed a payload before the
-   *   next send of that exchange (the lock-step engine); false copies into fresh buffers
+   * @param scratch buffers shared with the engine's other nodes
    */
   constructor(
     problem: Problem,
@@ -68,15 +78,14 @@ export class DecentralizedNode<S = unknown> {
     id: number,
     seed: number,
     x0: Float64Array,
-    gradient: Float64Array = new Float64Array(problem.dim),
-    reuseSends = false,
+    scratch: NodeScratch = {},
   ) {
-    this.#reuseSends = reuseSends;
     this.id = id;
     this.#problem = problem;
     this.#algorithm = algorithm;
     this.#rng = gradientRng(seed, id);
-    this.#gradient = gradient;
+    this.#gradient = scratch.gradient ?? new Float64Array(problem.dim);
+    this.#mixed = scratch.mixed ?? [];
     this.state = algorithm.init(nodeContext(problem, id), x0);
   }
 
@@ -110,17 +119,27 @@ export class DecentralizedNode<S = unknown> {
   }
 
   /**
-   * The payload of exchange `round`, copied (the copy is what neighbours receive and what
-   * {@linkcode DecentralizedNode.own} returns until the next send of that round; with
-   * `reuseSends`, the next send of that round overwrites it).
+   * The payload of exchange `round`, checked against the algorithm's channels but not copied:
+   * the algorithm's own vectors, valid until this node's next {@linkcode DecentralizedNode.fold}.
+   * The lock-step engine sums every node's neighbourhood from these before any node folds.
+   *
+   * @throws {TypeError} when the payload does not match the algorithm's channels
+   */
+  outgoing(round: number): Payload {
+    const payload = this.#algorithm.outgoing(this.state, round);
+    checkPayload(payload, this.#algorithm.channels, this.#problem.dim, `node ${this.id}`);
+    return payload;
+  }
+
+  /**
+   * The payload of exchange `round`, copied into fresh buffers (the copy is what neighbours
+   * receive and what {@linkcode DecentralizedNode.own} returns until the next send of that
+   * round).
    *
    * @throws {TypeError} when the payload does not match the algorithm's channels
    */
   send(round: number): Payload {
-    const payload = this.#algorithm.outgoing(this.state, round);
-    checkPayload(payload, this.#algorithm.channels, this.#problem.dim, `node ${this.id}`);
-    const previous = this.#reuseSends ? this.#own[round] : undefined;
-    return (this.#own[round] = copyPayload(payload, previous));
+    return (this.#own[round] = copyPayload(this.outgoing(round)));
   }
 
   /** The node's own payload of exchange `round`, as last sent. */
@@ -129,14 +148,25 @@ export class DecentralizedNode<S = unknown> {
   }
 
   /**
-   * Folds Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the node.
-   * The sums go into the node's mix buffers of that round, reused from mix to mix (the
-   * algorithm's `mix` reads them and keeps none).
+   * Folds Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the node:
+   * {@linkcode DecentralizedNode.gather} then {@linkcode DecentralizedNode.fold}.
    */
   mix(round: number, payloads: readonly Payload[], weights: ArrayLike<number>): void {
-    const mixed = mixPayloads(payloads, weights, this.#mixed[round]);
-    this.#mixed[round] = mixed;
-    this.#algorithm.mix(this.state, round, mixed);
+    this.gather(round, payloads, weights);
+    this.fold(round);
+  }
+
+  /**
+   * Sums Σ_k weights[k] · payloads[k] (W's row order, own payload included) into the mix
+   * buffers of exchange `round`, reused from mix to mix; the node's state is untouched.
+   */
+  gather(round: number, payloads: readonly Payload[], weights: ArrayLike<number>): void {
+    this.#mixed[round] = mixPayloads(payloads, weights, this.#mixed[round]);
+  }
+
+  /** Hands the gathered sums of exchange `round` to the algorithm's `mix` (which keeps none). */
+  fold(round: number): void {
+    this.#algorithm.mix(this.state, round, this.#mixed[round]);
     this.#checkFinite(`after mixing exchange ${round}`);
   }
 

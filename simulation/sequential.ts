@@ -72,8 +72,7 @@ export function* decentralizedSteps(
   const gradient = new Float64Array(problem.dim);
   const nodes = Array.from(
     { length: n },
-    // Lock step: every mix of an exchange happens before its next send, so sends reuse buffers.
-    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, gradient, true),
+    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { gradient }),
   );
   const blockGradients = Array.from(
     { length: Math.min(n, BLOCK_NODES) },
@@ -85,14 +84,17 @@ export function* decentralizedSteps(
     options.signal?.throwIfAborted();
     stepInBlocks(problem, nodes, t, blockGradients);
     for (let round = 0; round < algorithm.exchanges; round++) {
-      const sent = nodes.map((node) => node.send(round));
+      // Lock step: every node sums its neighbourhood from the others' live vectors before any
+      // node folds its sum in, so nothing is copied (the actor engine copies what it sends).
+      const sent = nodes.map((node) => node.outgoing(round));
       for (const node of nodes) {
         const { indices, weights } = mixing.rows[node.id];
         const neighbours = indices.length - 1;
         messages += neighbours;
         bytes += neighbours * payloadBytes(sent[node.id]);
-        node.mix(round, indices.map((j) => sent[j]), weights);
+        node.gather(round, indices.map((j) => sent[j]), weights);
       }
+      for (const node of nodes) node.fold(round);
     }
     options.onStep?.(t, nodes.map((node) => node.state));
     yield;

@@ -3,6 +3,7 @@ import { DecentralizedNode } from "../algorithms/iteration.ts";
 import type { DecentralizedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { createProblem } from "../problems/registry.ts";
+import { createAlgorithm } from "../algorithms/registry.ts";
 
 const problem = createProblem({ type: "quadratic", dim: 4, curvature: [1, 2] }, 2, 1);
 
@@ -32,7 +33,7 @@ function poisoning(keeps: boolean, poisonAt: number): DecentralizedAlgorithm<
 
 function runUntilFailure(algorithm: DecentralizedAlgorithm<never>, steps: number): Error {
   const nodes = [0, 1].map((id) =>
-    new DecentralizedNode(problem, algorithm, id, 3, problem.initialParams(), undefined, true)
+    new DecentralizedNode(problem, algorithm, id, 3, problem.initialParams())
   );
   try {
     for (let t = 1; t <= steps; t++) {
@@ -57,7 +58,7 @@ Deno.test("a local step that writes x is checked right after it; one that keeps 
   assert.match(late.message, /node 0 failed at step 3: .*after mixing exchange 0/);
 });
 
-Deno.test("mix buffers and reused send buffers hold this iteration's values, not a previous one's", () => {
+Deno.test("a node's mix buffers are reused from mix to mix and hold this iteration's sums", () => {
   const seen: Float64Array[] = [];
   const algorithm: DecentralizedAlgorithm<{ x: Float64Array }> = {
     kind: "decentralized",
@@ -82,8 +83,6 @@ Deno.test("mix buffers and reused send buffers hold this iteration's values, not
     0,
     1,
     problem.initialParams(),
-    undefined,
-    true,
   );
   for (let t = 1; t <= 3; t++) {
     node.iterate(t);
@@ -92,4 +91,31 @@ Deno.test("mix buffers and reused send buffers hold this iteration's values, not
     assert.deepEqual([...node.params()], new Array(4).fill((t + 10 * t) / 2));
   }
   assert.equal(seen[0], seen[2], "one mix buffer, reused");
+});
+
+Deno.test("lock step without copies (outgoing, gather all, fold all) equals send and mix with copies", () => {
+  const algorithm = createAlgorithm("decentralized-amsgrad", {
+    alpha: 0.05,
+  }) as DecentralizedAlgorithm;
+  const weights = [[0.5, 0.5], [0.25, 0.75]];
+  const run = (copies: boolean) => {
+    const nodes = [0, 1].map((id) =>
+      new DecentralizedNode(problem, algorithm, id, 7, problem.initialParams())
+    );
+    for (let t = 1; t <= 20; t++) {
+      nodes.forEach((node) => node.iterate(t));
+      if (copies) {
+        const sent = nodes.map((node) => node.send(0));
+        nodes.forEach((node, i) => node.mix(0, sent, weights[i]));
+      } else {
+        const sent = nodes.map((node) => node.outgoing(0));
+        nodes.forEach((node, i) => node.gather(0, sent, weights[i]));
+        nodes.forEach((node) => node.fold(0));
+      }
+    }
+    return nodes.flatMap((node) => [...node.params(), ...node.rate()!]);
+  };
+  const copied = run(true);
+  assert.ok(copied.every(Number.isFinite) && copied.some((v) => v !== 0));
+  assert.deepEqual(run(false), copied);
 });
