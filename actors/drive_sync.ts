@@ -60,7 +60,14 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
         }
       }
       let closed = open;
-      for (const j of active) {
+      // A Worker mixes the nodes whose neighbours it hosts first: their payloads are local, and
+      // the other Workers' payloads are in transfer meanwhile. Mixes are independent, so their
+      // order changes no value (the event log lists them in this order).
+      const interiorFirst = [
+        ...active.filter((j) => !run.crossesWorkers[j]),
+        ...active.filter((j) => run.crossesWorkers[j]),
+      ];
+      for (const j of interiorFirst) {
         const expected = run.neighbours[j].length;
         const last = inbound[j].length === expected
           ? Math.max(...inbound[j].map((a) => a.time), -Infinity)

@@ -87,6 +87,8 @@ export class RunState {
   readonly nodeTimes: number[];
   /** Each node's neighbours (W's row indices without itself), ascending. */
   readonly neighbours: readonly number[][];
+  /** Whether a neighbour of the node lives on another Worker (its mix waits for a transfer). */
+  readonly crossesWorkers: readonly boolean[];
   /** Payload bytes of a neighbour message, a broadcast and an upload (8 per entry). */
   readonly bytes: { message: number; broadcast: number; upload: number };
   #now = 0;
@@ -122,6 +124,10 @@ export class RunState {
     this.nodeSteps = new Array(n).fill(0);
     this.nodeTimes = new Array(n).fill(0);
     this.neighbours = options.neighbours;
+    const placement = options.placement;
+    this.crossesWorkers = options.neighbours.map((row, i) =>
+      row.some((j) => placement[j] !== placement[i])
+    );
     const algorithm = options.algorithm, vector = options.problem.dim * 8;
     this.bytes = algorithm.kind === "decentralized"
       ? { message: algorithm.channels.length * vector, broadcast: 0, upload: 0 }
