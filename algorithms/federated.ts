@@ -156,13 +156,19 @@ export interface LocalAmsServer {
 
 type ModelUpdate = (client: LocalAmsClient) => void;
 
+/**
+ * The local-AMSGrad client and server; `update` moves θ from the direction p, or (Fed-AMS) a
+ * step size moves θ ← θ − α p inside the moment loop, one pass less, the same arithmetic.
+ */
 function localAms(
   name: string,
   options: LocalAmsOptions,
-  update: ModelUpdate,
+  update: ModelUpdate | { readonly alpha: number },
 ): FederatedAlgorithm<LocalAmsClient, LocalAmsServer> {
   const { beta1, beta2, epsilon, v0, localVhat } = options;
   const correction = options.vBiasCorrection ?? "paper";
+  const paper = correction === "paper", none = correction === "none", keepMax = localVhat === "max";
+  const fused = typeof update === "function" ? null : update.alpha;
   if (!V_BIAS_CORRECTIONS.includes(correction)) {
     throw new RangeError(
       `Cannot build ${name}: vBiasCorrection must be one of ${V_BIAS_CORRECTIONS.join(", ")}, ` +
@@ -199,18 +205,20 @@ function localAms(
       const { m, v, vhat, vStart, p } = client;
       const decay2 = Math.pow(beta2, t);
       const correct1 = 1 / (1 - Math.pow(beta1, t)), correct2 = 1 / (1 - decay2);
+      const theta = client.theta;
       for (let k = 0; k < g.length; k++) {
         m[k] = beta1 * m[k] + (1 - beta1) * g[k];
         v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
-        const local = correction === "paper"
+        const local = paper
           ? v[k] * correct2
-          : correction === "none"
+          : none
           ? v[k]
           : Math.max(vStart[k], (v[k] - decay2 * vStart[k]) * correct2);
-        if (localVhat === "max" && local > vhat[k]) vhat[k] = local;
+        if (keepMax && local > vhat[k]) vhat[k] = local;
         p[k] = m[k] * correct1 / (Math.sqrt(vhat[k]) + epsilon);
+        if (fused !== null) theta[k] -= fused * p[k];
       }
-      update(client);
+      if (typeof update === "function") update(client);
     },
     upload: (client) => ({ theta: client.theta, v: client.v }),
     aggregate(server, uploads, weights) {
@@ -235,11 +243,7 @@ export function fedAms(
   name: string,
   options: LocalAmsOptions,
 ): FederatedAlgorithm<LocalAmsClient, LocalAmsServer> {
-  const alpha = options.alpha;
-  return localAms(name, options, (client) => {
-    const { theta, p } = client;
-    for (let k = 0; k < theta.length; k++) theta[k] -= alpha * p[k];
-  });
+  return localAms(name, options, { alpha: options.alpha });
 }
 
 /**
