@@ -18,6 +18,22 @@ export interface SecondMomentRule {
   readonly name: string;
   /** Writes v̂_t into `vhat` (which holds v̂_{t−1}) from the gradient g_t of step t (1-based). */
   update(vhat: Float64Array, memory: Float64Array, gradient: Float64Array, t: number): void;
+  /**
+   * Optional: the framework's whole local step in one pass over the vectors, for speed — the
+   * first moment m ← β1 m + (1−β1) g, v̂_{t−1} kept in `previous`, then `update`'s v̂_t. It must
+   * give exactly what those three steps give one after the other.
+   */
+  fusedStep?(
+    state: {
+      m: Float64Array;
+      memory: Float64Array;
+      vhat: Float64Array;
+      vhatPrevious: Float64Array;
+    },
+    gradient: Float64Array,
+    beta1: number,
+    t: number,
+  ): void;
 }
 
 /** AMSGrad: v_t = β2 v_{t−1} + (1−β2) g², v̂_t = max(v̂_{t−1}, v_t). */
@@ -28,6 +44,17 @@ export function amsgradRule(beta2: number): SecondMomentRule {
       for (let k = 0; k < g.length; k++) {
         v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
         if (v[k] > vhat[k]) vhat[k] = v[k];
+      }
+    },
+    fusedStep({ m, memory: v, vhat, vhatPrevious }, g, beta1) {
+      for (let k = 0; k < g.length; k++) {
+        const gk = g[k];
+        m[k] = beta1 * m[k] + (1 - beta1) * gk;
+        const previous = vhat[k];
+        vhatPrevious[k] = previous;
+        const vk = beta2 * v[k] + (1 - beta2) * gk * gk;
+        v[k] = vk;
+        if (vk > previous) vhat[k] = vk;
       }
     },
   };
@@ -134,6 +161,7 @@ export function decentralize(
     gradientPoint: (state) => state.x,
     localStepKeepsParams: true,
     localStep(state, g, t) {
+      if (rule.fusedStep) return rule.fusedStep(state, g, beta1, t);
       const { m, vhat, vhatPrevious } = state;
       for (let k = 0; k < g.length; k++) {
         m[k] = beta1 * m[k] + (1 - beta1) * g[k];
