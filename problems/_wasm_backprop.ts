@@ -19,12 +19,10 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { WasmKernelOverride } from "./_wasm_kernels.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
-
-/** The original kernels, saved when overridden. */
-const originals = new Map<string, tf.KernelConfig>();
 
 /** Runs a registered wasm kernel by name. */
 function run(name: string, args: KernelArgs): Info {
@@ -53,7 +51,7 @@ function conv2DBackpropInput(args: KernelArgs): Info {
     strideHeight !== 1 || strideWidth !== 1 || (dataFormat ?? "NHWC") !== "NHWC" ||
     dy.dtype !== "float32" || filter.dtype !== "float32"
   ) {
-    return originals.get("Conv2DBackpropInput")!.kernelFunc(args) as Info;
+    return FAST.original("Conv2DBackpropInput").kernelFunc(args) as Info;
   }
   const [fh, fw] = filter.shape;
   const info = tf.backend_util.computeConv2DInfo(
@@ -101,7 +99,7 @@ function maxPoolGrad(args: KernelArgs): Info {
   const { dy, input } = inputs as { dy: Info; input: Info };
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
   if (dy.dtype !== "float32" || input.dtype !== "float32") {
-    return originals.get("MaxPoolGrad")!.kernelFunc(args) as Info;
+    return FAST.original("MaxPoolGrad").kernelFunc(args) as Info;
   }
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number],
@@ -149,10 +147,10 @@ function maxPoolGrad(args: KernelArgs): Info {
   return out;
 }
 
-const FAST: Record<string, tf.KernelFunc> = {
+const FAST = new WasmKernelOverride("fast wasm gradients", {
   Conv2DBackpropInput: conv2DBackpropInput as tf.KernelFunc,
   MaxPoolGrad: maxPoolGrad as tf.KernelFunc,
-};
+});
 
 /**
  * Overrides tfjs-backend-wasm's `Conv2DBackpropInput` and `MaxPoolGrad` with the fast forms
@@ -161,26 +159,10 @@ const FAST: Record<string, tf.KernelFunc> = {
  * @throws {Error} when tfjs-backend-wasm is not imported (it registers the kernels)
  */
 export function registerWasmBackprop(): void {
-  for (const [name, kernelFunc] of Object.entries(FAST)) {
-    const current = tf.getKernel(name, "wasm");
-    if (current === undefined) {
-      throw new Error(
-        `Cannot register fast wasm gradients: tfjs-backend-wasm registers no ${name} kernel, received none for backend "wasm"`,
-      );
-    }
-    if (current.kernelFunc === kernelFunc) continue;
-    originals.set(name, current);
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({ ...current, kernelFunc });
-  }
+  FAST.register();
 }
 
 /** Restores tfjs-backend-wasm's own kernels (to compare against them); idempotent. */
 export function unregisterWasmBackprop(): void {
-  for (const [name, kernelFunc] of Object.entries(FAST)) {
-    const saved = originals.get(name);
-    if (saved === undefined || tf.getKernel(name, "wasm")?.kernelFunc !== kernelFunc) continue;
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel(saved);
-  }
+  FAST.restore();
 }

@@ -28,23 +28,18 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { WasmKernelOverride } from "./_wasm_kernels.ts";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type Plan, productInPlace, transposeInPlace } from "./_wasm_in_place.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
 
-/** The kernels overridden, by name. */
-const NAMES = ["BatchMatMul", "_FusedMatMul"] as const;
-
 /** What packing one entry of `b` costs, in entries transposed (measured: 3.9 ns against 0.65). */
 const PACK = 6;
 
 /** What one extra kernel dispatch costs, in entries transposed (~3 µs). */
 const DISPATCH = 4096;
-
-/** tfjs-backend-wasm's own kernel configs, saved when first overridden. */
-const originals = new Map<string, tf.KernelConfig>();
 
 /**
  * Tensors met before as an operand XNNPACK would pack: one met again (weights at evaluation)
@@ -135,17 +130,6 @@ function transposeStack(backend: BackendWasm, x: Info): Info {
   return run("Transpose", { inputs: { x }, backend, attrs: { perm: [0, 2, 1] } });
 }
 
-/** The original kernel of `name`, saved by {@linkcode registerWasmFastMatMul}. */
-function original(name: string): tf.KernelConfig {
-  const config = originals.get(name);
-  if (config === undefined) {
-    throw new Error(
-      `Cannot multiply matrices on wasm: registerWasmFastMatMul() must save the original ${name}, received none`,
-    );
-  }
-  return config;
-}
-
 /**
  * Whether `bᵀ · aᵀ` moves fewer entries than `a · b`: transposes (of operands stored
  * transposed the other way, and of the swapped product's result) plus packing the right
@@ -171,7 +155,7 @@ function batchMatMul(args: KernelArgs): Info {
   const backend = args.backend as BackendWasm;
   const { a, b } = inputs as { a: Info; b: Info };
   const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-  const base = original("BatchMatMul");
+  const base = FAST.original("BatchMatMul");
   const plan = planOf(a, b, transposeA, transposeB);
   if (plan === undefined) return base.kernelFunc(args) as Info;
   const product: Product = (ai, bi) =>
@@ -222,7 +206,7 @@ function fusedMatMul(args: KernelArgs): Info {
     preluActivationWeights?: Info;
   };
   const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-  const base = original("_FusedMatMul");
+  const base = FAST.original("_FusedMatMul");
   const plan = planOf(a, b, transposeA, transposeB);
   // A batched b would need the fused C++ kernel per element: left to the original kernel.
   // XNNPACK adds a bias of exactly N entries (the wasm kernel's naive loop broadcasts others);
@@ -243,10 +227,10 @@ function fusedMatMul(args: KernelArgs): Info {
     }) as Info);
 }
 
-const FAST: Record<(typeof NAMES)[number], tf.KernelFunc> = {
+const FAST = new WasmKernelOverride("fast wasm matMul", {
   BatchMatMul: batchMatMul as tf.KernelFunc,
   _FusedMatMul: fusedMatMul as tf.KernelFunc,
-};
+});
 
 /**
  * Overrides tfjs-backend-wasm's `BatchMatMul` and `_FusedMatMul` kernels with their fast forms
@@ -272,18 +256,7 @@ const FAST: Record<(typeof NAMES)[number], tf.KernelFunc> = {
  * ```
  */
 export function registerWasmFastMatMul(): void {
-  for (const name of NAMES) {
-    const current = tf.getKernel(name, "wasm");
-    if (current === undefined) {
-      throw new Error(
-        `Cannot register fast wasm matMul: tfjs-backend-wasm registers no ${name} kernel, received none for backend "wasm"`,
-      );
-    }
-    if (current.kernelFunc === FAST[name]) continue;
-    originals.set(name, current);
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({ ...current, kernelFunc: FAST[name] });
-  }
+  FAST.register();
 }
 
 /**
@@ -291,10 +264,5 @@ export function registerWasmFastMatMul(): void {
  * against them in tests and benchmarks). Does nothing when they were never overridden.
  */
 export function unregisterWasmFastMatMul(): void {
-  for (const name of NAMES) {
-    const saved = originals.get(name);
-    if (saved === undefined || tf.getKernel(name, "wasm")?.kernelFunc !== FAST[name]) continue;
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel(saved);
-  }
+  FAST.restore();
 }

@@ -8,18 +8,20 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
-
-/** The original kernel, saved when overridden. */
-let saved: tf.KernelConfig | undefined;
+import type * as tf from "@tensorflow/tfjs-core";
+import { WasmKernelOverride } from "./_wasm_kernels.ts";
 
 /** `Identity` by sharing: the output is the input's data under a new reference. */
 function sharedIdentity(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype === "string") return saved!.kernelFunc(args) as tf.TensorInfo;
+  if (x.dtype === "string") return IDENTITY.original("Identity").kernelFunc(args) as tf.TensorInfo;
   (args.backend as tf.KernelBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }
+
+const IDENTITY = new WasmKernelOverride("wasm Identity", {
+  Identity: sharedIdentity as tf.KernelFunc,
+});
 
 /**
  * Registers the sharing `Identity` for wasm; idempotent.
@@ -27,14 +29,5 @@ function sharedIdentity(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
  * @throws {Error} when tfjs-backend-wasm is not imported (it registers the kernel)
  */
 export function registerWasmSharedIdentity(): void {
-  const current = tf.getKernel("Identity", "wasm");
-  if (current === undefined) {
-    throw new Error(
-      `Cannot register wasm Identity: tfjs-backend-wasm registers no Identity kernel, received none for backend "wasm"`,
-    );
-  }
-  if (current.kernelFunc === sharedIdentity) return;
-  saved = current;
-  tf.unregisterKernel("Identity", "wasm");
-  tf.registerKernel({ ...current, kernelFunc: sharedIdentity as tf.KernelFunc });
+  IDENTITY.register();
 }

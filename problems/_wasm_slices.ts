@@ -9,11 +9,9 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { WasmKernelOverride } from "./_wasm_kernels.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-
-/** The original `Slice`, saved when overridden. */
-let original: tf.KernelConfig | undefined;
 
 /** `x[begin : begin + size]`, copied from a heap view when contiguous. */
 function sliceOf(backend: BackendWasm, x: tf.TensorInfo, begin: number[], size: number[]) {
@@ -23,7 +21,7 @@ function sliceOf(backend: BackendWasm, x: tf.TensorInfo, begin: number[], size: 
     size,
   );
   if (x.dtype === "string" || !tf.slice_util.isSliceContinous(x.shape, start, extent)) {
-    return original!.kernelFunc({
+    return SLICES.original("Slice").kernelFunc({
       inputs: { x },
       backend,
       attrs: { begin, size },
@@ -62,24 +60,17 @@ function splitV(args: KernelArgs): tf.TensorInfo[] {
   });
 }
 
+const SLICES = new WasmKernelOverride("wasm slices", {
+  Slice: slice as tf.KernelFunc,
+  SplitV: splitV as tf.KernelFunc,
+});
+
 /**
  * Registers the `Slice` and `SplitV` kernels for wasm; idempotent. Results are tfjs's own
  * (copies of the same entries).
  *
- * @throws {Error} when tfjs-backend-wasm is not imported (it registers `Slice`)
+ * @throws {Error} when tfjs-backend-wasm is not imported (it registers `Slice` and `SplitV`)
  */
 export function registerWasmSlices(): void {
-  const current = tf.getKernel("Slice", "wasm");
-  if (current === undefined) {
-    throw new Error(
-      `Cannot register wasm slices: tfjs-backend-wasm registers no Slice kernel, received none for backend "wasm"`,
-    );
-  }
-  if (current.kernelFunc === slice) return;
-  original = current;
-  for (const [name, kernelFunc] of [["Slice", slice], ["SplitV", splitV]] as const) {
-    const config = tf.getKernel(name, "wasm")!;
-    tf.unregisterKernel(name, "wasm");
-    tf.registerKernel({ ...config, kernelFunc: kernelFunc as tf.KernelFunc });
-  }
+  SLICES.register();
 }
