@@ -37,6 +37,10 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
   const free = new Float64Array(n);
   const late = new EventQueue<Arrival>();
   let open = 0;
+  // Whether a neighbour of the node lives on another Worker (its mix waits for a transfer).
+  const crossesWorkers = run.neighbours.map((row, i) =>
+    row.some((j) => run.placement[j] !== run.placement[i])
+  );
   for (let t = 1; t <= steps; t++) {
     if (run.allDownForGood(open)) {
       run.stopAllDown(open, steps);
@@ -64,8 +68,8 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
       // the other Workers' payloads are in transfer meanwhile. Mixes are independent, so their
       // order changes no value (the event log lists them in this order).
       const interiorFirst = [
-        ...active.filter((j) => !run.crossesWorkers[j]),
-        ...active.filter((j) => run.crossesWorkers[j]),
+        ...active.filter((j) => !crossesWorkers[j]),
+        ...active.filter((j) => crossesWorkers[j]),
       ];
       for (const j of interiorFirst) {
         const expected = run.neighbours[j].length;

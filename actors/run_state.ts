@@ -87,8 +87,8 @@ export class RunState {
   readonly nodeTimes: number[];
   /** Each node's neighbours (W's row indices without itself), ascending. */
   readonly neighbours: readonly number[][];
-  /** Whether a neighbour of the node lives on another Worker (its mix waits for a transfer). */
-  readonly crossesWorkers: readonly boolean[];
+  /** The Worker hosting each node. */
+  readonly placement: readonly number[];
   /** Payload bytes of a neighbour message, a broadcast and an upload (8 per entry). */
   readonly bytes: { message: number; broadcast: number; upload: number };
   #now = 0;
@@ -124,10 +124,7 @@ export class RunState {
     this.nodeSteps = new Array(n).fill(0);
     this.nodeTimes = new Array(n).fill(0);
     this.neighbours = options.neighbours;
-    const placement = options.placement;
-    this.crossesWorkers = options.neighbours.map((row, i) =>
-      row.some((j) => placement[j] !== placement[i])
-    );
+    this.placement = options.placement;
     const algorithm = options.algorithm, vector = options.problem.dim * 8;
     this.bytes = algorithm.kind === "decentralized"
       ? { message: algorithm.channels.length * vector, broadcast: 0, upload: 0 }
@@ -197,7 +194,7 @@ export class RunState {
 
   /** Queues a command for the Worker hosting `node`. */
   command(node: number, command: Command): void {
-    this.#supervisor.enqueue(this.#options.placement[node], command);
+    this.#supervisor.enqueue(this.placement[node], command);
   }
 
   /** Compute time of one local step of node `i` (stragglers slowed down). */
@@ -246,7 +243,7 @@ export class RunState {
       if (this.listening) log(null, "crashed", fate.arrival);
       return null;
     }
-    const target: Target = { id: this.#nextId++, to, worker: this.#options.placement[to] };
+    const target: Target = { id: this.#nextId++, to, worker: this.placement[to] };
     if (this.listening) log(target.id, "delivered", fate.arrival);
     return { target, arrival: fate.arrival };
   }

@@ -6,7 +6,10 @@
  *    node's own seeded gradient stream), then the algorithm's local step;
  * 2. for every exchange r: {@linkcode DecentralizedNode.send} (the payload, copied and checked
  *    against the channel's type) goes to the neighbours, and
- *    {@linkcode DecentralizedNode.mix} folds in Σ_j W_ij payload_j in W's row order.
+ *    {@linkcode DecentralizedNode.mix} folds in Σ_j W_ij payload_j in W's row order. The
+ *    lock-step engine splits both: every node's {@linkcode DecentralizedNode.outgoing} (not
+ *    copied) and {@linkcode DecentralizedNode.gather} before any node's
+ *    {@linkcode DecentralizedNode.fold}.
  * The engines differ only in which payloads reach a mix and when; the arithmetic is this
  * file's, so equal inputs give bit-identical trajectories.
  *

@@ -7,16 +7,10 @@
  */
 import { type Payload, weightedSumInto } from "./algorithm.ts";
 
-/**
- * Copies a payload: into `into`'s buffers when given (vectors of the same names and lengths,
- * overwritten), else into fresh ones.
- */
-export function copyPayload(payload: Payload, into?: Payload): Payload {
-  const copy: Payload = into ?? {};
-  for (const name of Object.keys(payload)) {
-    if (into) copy[name].set(payload[name]);
-    else copy[name] = new Float64Array(payload[name]);
-  }
+/** Copies a payload into fresh buffers. */
+export function copyPayload(payload: Payload): Payload {
+  const copy: Payload = {};
+  for (const name of Object.keys(payload)) copy[name] = new Float64Array(payload[name]);
   return copy;
 }
 
