@@ -39,6 +39,7 @@ export * from "./algorithms/iteration.ts";
 export * from "./algorithms/federated_round.ts";
 export * from "./algorithms/payload.ts";
 export * from "./algorithms/node_failure.ts";
+export * from "./algorithms/vector_memory.ts";
 export * from "./algorithms/consensus_sgd.ts";
 export * from "./algorithms/decentralized_adaptive.ts";
 export * from "./algorithms/federated.ts";

@@ -11,7 +11,12 @@
 import * as Comlink from "comlink";
 import type { Algorithm, FederatedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
-import { DecentralizedNode, gradientRng, nodeContext } from "../algorithms/iteration.ts";
+import {
+  DecentralizedNode,
+  gradientRng,
+  nodeContext,
+  nodeVectorMemory,
+} from "../algorithms/iteration.ts";
 import { checkFederatedFinite, trainClient } from "../algorithms/federated_round.ts";
 import { checkPayload, copyPayload } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
@@ -66,7 +71,6 @@ class NodeActor {
       this.#problem = await loadProblem(spec, nodes, seed);
       this.#problemKey = key;
     }
-    this.#gradient = new Float64Array(this.#problem.dim);
     for (const [worker, port] of Object.entries(peers ?? {})) {
       port.onmessage = (event: MessageEvent<Float64Array>) => this.#receiveBatch(event.data);
       this.#ports.set(Number(worker), port);
@@ -75,10 +79,21 @@ class NodeActor {
     this.#federated.clear();
     this.#inbox.clear();
     this.#outbox.clear();
-    const algorithm = this.#algorithm, problem = this.#problem;
+    const algorithm = this.#algorithm, problem = this.#problem, d = problem.dim;
     const x0 = problem.initialParams();
-    // A node's mix gathers and folds at once, so the Worker's nodes share one set of sums.
-    const scratch = { gradient: this.#gradient, mixed: [] as Payload[] };
+    // The hosted nodes' state, one shared set of mix sums (a node's mix gathers and folds at
+    // once) and the block's gradients live in one vector memory.
+    const blocks = Math.min(setup.nodes.length, BLOCK_NODES);
+    const memory = algorithm.kind === "decentralized"
+      ? nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
+        sharedMix: true,
+        extra: blocks + 1,
+      })
+      : null;
+    const zeros = () => memory?.zeros(d) ?? new Float64Array(d);
+    this.#gradient = zeros();
+    this.#blockGradients = Array.from({ length: blocks }, zeros);
+    const scratch = { gradient: this.#gradient, mixed: [] as Payload[], memory };
     for (const id of setup.nodes) {
       if (algorithm.kind === "decentralized") {
         this.#nodes.set(

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { kernelsFor } from "./vector_memory.ts";
 import type { LayerSpec } from "../problems/problem.ts";
 
 /** A named set of vectors: what a node sends on one exchange (its typed channel's message). */
@@ -21,6 +22,27 @@ export interface NodeContext {
   readonly dim: number;
   /** The model's layers as slices of the flat parameter vector. */
   readonly layers: readonly LayerSpec[];
+  /**
+   * A zeroed vector of length d from the engine's vector memory, where the SIMD kernels run
+   * (see `vector_memory.ts`); absent, or once the memory is full, a plain `Float64Array`.
+   * Allocate the state's d-vectors with {@linkcode stateVector}, which calls this.
+   */
+  readonly vector?: () => Float64Array;
+}
+
+/**
+ * A d-vector of a node's state, from the engine's vector memory when it offers one: zeros,
+ * `fill` in every entry, or a copy of `from`.
+ *
+ * @param context the node's context
+ * @param from a number for every entry, or a vector to copy (length d); default zeros
+ */
+export function stateVector(context: NodeContext, from?: number | Float64Array): Float64Array {
+  const vector = context.vector?.() ?? new Float64Array(context.dim);
+  if (typeof from === "number") {
+    if (from !== 0) vector.fill(from);
+  } else if (from) vector.set(from);
+  return vector;
 }
 
 /**
@@ -132,21 +154,28 @@ export function weightedSumInto(
 ): Float64Array {
   const count = vectors.length, length = out.length;
   if (count === 0) return out.fill(0);
+  // In one vector memory, the SIMD kernels take the even part (same operations, same order).
+  const kernels = kernelsFor(out, ...vectors);
+  const from = kernels ? length & ~1 : 0;
   const a = vectors[0], wa = weights[0];
   if (count === 1) {
-    for (let k = 0; k < length; k++) out[k] = 0 + wa * a[k];
+    kernels?.sum1(out.byteOffset, a.byteOffset, from, wa);
+    for (let k = from; k < length; k++) out[k] = 0 + wa * a[k];
     return out;
   }
   const b = vectors[1], wb = weights[1];
   if (count === 2) {
-    for (let k = 0; k < length; k++) out[k] = (0 + wa * a[k]) + wb * b[k];
+    kernels?.sum2(out.byteOffset, a.byteOffset, b.byteOffset, from, wa, wb);
+    for (let k = from; k < length; k++) out[k] = (0 + wa * a[k]) + wb * b[k];
     return out;
   }
   const c = vectors[2], wc = weights[2];
-  for (let k = 0; k < length; k++) out[k] = ((0 + wa * a[k]) + wb * b[k]) + wc * c[k];
+  kernels?.sum3(out.byteOffset, a.byteOffset, b.byteOffset, c.byteOffset, from, wa, wb, wc);
+  for (let k = from; k < length; k++) out[k] = ((0 + wa * a[k]) + wb * b[k]) + wc * c[k];
   for (let i = 3; i < count; i++) {
     const vector = vectors[i], w = weights[i];
-    for (let k = 0; k < length; k++) out[k] += w * vector[k];
+    kernels?.addScaled(out.byteOffset, vector.byteOffset, from, w);
+    for (let k = from; k < length; k++) out[k] += w * vector[k];
   }
   return out;
 }

@@ -16,7 +16,12 @@
  *
  * @module
  */
-import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
+import {
+  type DecentralizedAlgorithm,
+  type NodeContext,
+  type Payload,
+  stateVector,
+} from "./algorithm.ts";
 
 /** How the velocity enters the update. */
 export type MomentumForm = "nesterov" | "heavy-ball" | "lookahead";
@@ -68,13 +73,12 @@ export function consensusSgd(
     channels: ["x"],
     exchanges: tau,
     init(context: NodeContext, x0: Float64Array): ConsensusSgdState {
-      const d = context.dim;
       return {
-        x: new Float64Array(x0),
-        z: new Float64Array(d),
-        velocity: new Float64Array(d),
-        previous: new Float64Array(x0),
-        gradient: new Float64Array(d),
+        x: stateVector(context, x0),
+        z: stateVector(context),
+        velocity: stateVector(context),
+        previous: stateVector(context, x0),
+        gradient: stateVector(context),
       };
     },
     gradientPoint(state) {

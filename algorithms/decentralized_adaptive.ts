@@ -6,7 +6,13 @@
  *
  * @module
  */
-import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
+import {
+  type DecentralizedAlgorithm,
+  type NodeContext,
+  type Payload,
+  stateVector,
+} from "./algorithm.ts";
+import { kernelsFor } from "./vector_memory.ts";
 
 /**
  * A second-moment rule v̂_t = r_t(g_1, …, g_t), the only thing that differs between adaptive
@@ -47,7 +53,19 @@ export function amsgradRule(beta2: number): SecondMomentRule {
       }
     },
     fusedStep({ m, memory: v, vhat, vhatPrevious }, g, beta1) {
-      for (let k = 0; k < g.length; k++) {
+      const kernels = kernelsFor(g, m, v, vhat, vhatPrevious);
+      const from = kernels ? g.length & ~1 : 0;
+      kernels?.amsgradStep(
+        m.byteOffset,
+        v.byteOffset,
+        vhat.byteOffset,
+        vhatPrevious.byteOffset,
+        g.byteOffset,
+        from,
+        beta1,
+        beta2,
+      );
+      for (let k = from; k < g.length; k++) {
         const gk = g[k];
         m[k] = beta1 * m[k] + (1 - beta1) * gk;
         const previous = vhat[k];
@@ -173,7 +191,22 @@ export function decentralize(
     mix(state, _round, mixed) {
       const { x, m, u, utilde, vhat, vhatPrevious } = state;
       const mixedX = mixed.x, mixedU = mixed.u;
-      for (let k = 0; k < x.length; k++) {
+      const kernels = kernelsFor(x, u, utilde, mixedX, mixedU, m, vhatPrevious, vhat);
+      const from = kernels ? x.length & ~1 : 0;
+      kernels?.adaptiveMix(
+        x.byteOffset,
+        u.byteOffset,
+        utilde.byteOffset,
+        mixedX.byteOffset,
+        mixedU.byteOffset,
+        m.byteOffset,
+        vhatPrevious.byteOffset,
+        vhat.byteOffset,
+        from,
+        alpha,
+        epsilon,
+      );
+      for (let k = from; k < x.length; k++) {
         u[k] = Math.max(mixedU[k], epsilon);
         x[k] = mixedX[k] - alpha * m[k] / Math.sqrt(u[k]);
         utilde[k] = mixedU[k] - vhatPrevious[k] + vhat[k];
@@ -185,15 +218,14 @@ export function decentralize(
 }
 
 function initAdaptive(context: NodeContext, x0: Float64Array, epsilon: number): AdaptiveState {
-  const d = context.dim;
   return {
-    x: new Float64Array(x0),
-    m: new Float64Array(d),
-    memory: new Float64Array(d),
-    vhat: new Float64Array(d).fill(epsilon),
-    vhatPrevious: new Float64Array(d).fill(epsilon),
-    utilde: new Float64Array(d).fill(epsilon),
-    u: new Float64Array(d).fill(epsilon),
+    x: stateVector(context, x0),
+    m: stateVector(context),
+    memory: stateVector(context),
+    vhat: stateVector(context, epsilon),
+    vhatPrevious: stateVector(context, epsilon),
+    utilde: stateVector(context, epsilon),
+    u: stateVector(context, epsilon),
   };
 }
 

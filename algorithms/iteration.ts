@@ -18,6 +18,7 @@
 import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
 import { checkPayload, copyPayload, mixPayloads } from "./payload.ts";
 import { checkFinite, NodeFailureError } from "./node_failure.ts";
+import { VectorMemory } from "./vector_memory.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 
@@ -43,6 +44,32 @@ export interface NodeScratch {
    * gather is folded before the next node's gather (the actor's `mix` does both at once).
    */
   readonly mixed?: Payload[];
+  /**
+   * The engine's vector memory (see {@linkcode nodeVectorMemory}): the node's state and mix
+   * sums are allocated there, where the SIMD kernels run. Absent: plain arrays.
+   */
+  readonly memory?: VectorMemory | null;
+}
+
+/**
+ * The vector memory of an engine hosting `hosted` nodes of a run: room for their algorithm
+ * state (counted by a dry run of `init`), their mix sums (one set per node, or one shared by
+ * all when `sharedMix`) and `extra` engine buffers of length d (gradients). Null when d is too
+ * short for the kernels to pay or the memory would be too large.
+ */
+export function nodeVectorMemory(
+  problem: Problem,
+  algorithm: DecentralizedAlgorithm,
+  x0: Float64Array,
+  hosted: number,
+  options: { sharedMix: boolean; extra: number },
+): VectorMemory | null {
+  let state = 0;
+  const d = problem.dim;
+  algorithm.init({ ...nodeContext(problem, 0), vector: () => (state++, new Float64Array(d)) }, x0);
+  const sums = algorithm.exchanges * algorithm.channels.length;
+  const count = hosted * state + (options.sharedMix ? 1 : hosted) * sums + options.extra;
+  return VectorMemory.create(count, d);
 }
 
 /**
@@ -64,6 +91,7 @@ export class DecentralizedNode<S = unknown> {
   readonly #gradient: Float64Array;
   readonly #own: Payload[] = [];
   readonly #mixed: Payload[];
+  readonly #memory: VectorMemory | null;
 
   /**
    * A node starting from `x0`.
@@ -89,7 +117,12 @@ export class DecentralizedNode<S = unknown> {
     this.#rng = gradientRng(seed, id);
     this.#gradient = scratch.gradient ?? new Float64Array(problem.dim);
     this.#mixed = scratch.mixed ?? [];
-    this.state = algorithm.init(nodeContext(problem, id), x0);
+    const memory = this.#memory = scratch.memory ?? null;
+    const context = nodeContext(problem, id);
+    this.state = algorithm.init(
+      memory ? { ...context, vector: () => memory.zeros(problem.dim) } : context,
+      x0,
+    );
   }
 
   /** The gradient-driven part of iteration `t`: g at the gradient point, then the local step. */
@@ -164,7 +197,18 @@ export class DecentralizedNode<S = unknown> {
    * buffers of exchange `round`, reused from mix to mix; the node's state is untouched.
    */
   gather(round: number, payloads: readonly Payload[], weights: ArrayLike<number>): void {
-    this.#mixed[round] = mixPayloads(payloads, weights, this.#mixed[round]);
+    this.#mixed[round] ??= this.#sums(payloads[0]);
+    mixPayloads(payloads, weights, this.#mixed[round]);
+  }
+
+  /** Buffers for the mix sums of payloads like `payload`, from the vector memory if any. */
+  #sums(payload: Payload): Payload {
+    const sums: Payload = {};
+    for (const name of Object.keys(payload)) {
+      sums[name] = this.#memory?.zeros(payload[name].length) ??
+        new Float64Array(payload[name].length);
+    }
+    return sums;
   }
 
   /** Hands the gathered sums of exchange `round` to the algorithm's `mix` (which keeps none). */

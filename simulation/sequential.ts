@@ -9,7 +9,12 @@
  * @module
  */
 import type { DecentralizedAlgorithm, FederatedAlgorithm } from "../algorithms/algorithm.ts";
-import { DecentralizedNode, gradientRng, nodeContext } from "../algorithms/iteration.ts";
+import {
+  DecentralizedNode,
+  gradientRng,
+  nodeContext,
+  nodeVectorMemory,
+} from "../algorithms/iteration.ts";
 import {
   type AggregationWeighting,
   aggregationWeights,
@@ -69,14 +74,18 @@ export function* decentralizedSteps(
     );
   }
   const x0 = problem.initialParams();
-  const gradient = new Float64Array(problem.dim);
+  const blocks = Math.min(n, BLOCK_NODES);
+  // Every node's state and mix sums, and the block's gradients, in one vector memory.
+  const memory = nodeVectorMemory(problem, algorithm, x0, n, { sharedMix: false, extra: blocks });
+  const zeros = () => memory?.zeros(problem.dim) ?? new Float64Array(problem.dim);
+  const blockGradients = Array.from({ length: blocks }, zeros);
   const nodes = Array.from(
     { length: n },
-    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { gradient }),
-  );
-  const blockGradients = Array.from(
-    { length: Math.min(n, BLOCK_NODES) },
-    () => new Float64Array(problem.dim),
+    (_, id) =>
+      new DecentralizedNode(problem, algorithm, id, seed, x0, {
+        gradient: blockGradients[0],
+        memory,
+      }),
   );
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;

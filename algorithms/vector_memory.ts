@@ -1,0 +1,137 @@
+/**
+ * Vector memory: the float64 vectors of the nodes one engine hosts (their algorithm state, the
+ * gradient and mix buffers), allocated in one WebAssembly memory where SIMD kernels
+ * (`vector_kernels.wat`, two entries per instruction) run the algorithms' hot loops: weighted
+ * sums, the finiteness check, AMSGrad's local step and the adaptive framework's mix.
+ *
+ * The kernels are bit-identical to the JavaScript loops they replace (the same IEEE operations
+ * in the same order, no fused multiply-add; tested), so where a vector lives changes speed,
+ * never results. A loop whose vectors are not all in one memory (a payload received from
+ * another Worker, a custom algorithm's own arrays) or that is short simply runs in JavaScript.
+ *
+ * The memory is sized once, from a dry run of the algorithm's `init`, and never grows (growing
+ * would detach every view); allocations beyond it are plain `Float64Array`s.
+ *
+ * @module
+ */
+import { VECTOR_KERNELS_WASM } from "./_vector_kernels_wasm.ts";
+
+/** The kernels' exports; vectors are byte offsets into the memory, n an even entry count. */
+export interface VectorKernels {
+  /** out = 0 + wa·a */
+  sum1(out: number, a: number, n: number, wa: number): void;
+  /** out = (0 + wa·a) + wb·b */
+  sum2(out: number, a: number, b: number, n: number, wa: number, wb: number): void;
+  /** out = ((0 + wa·a) + wb·b) + wc·c */
+  sum3(
+    out: number,
+    a: number,
+    b: number,
+    c: number,
+    n: number,
+    wa: number,
+    wb: number,
+    wc: number,
+  ): void;
+  /** out += w·a */
+  addScaled(out: number, a: number, n: number, w: number): void;
+  /** 1 when every |x_k| ≤ bound (NaN fails), else 0. */
+  withinBound(x: number, n: number, bound: number): number;
+  /** AMSGrad's fused local step (see `amsgradRule`). */
+  amsgradStep(
+    m: number,
+    v: number,
+    vhat: number,
+    previous: number,
+    g: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+  ): void;
+  /** The adaptive framework's mix (see `decentralize`). */
+  adaptiveMix(
+    x: number,
+    u: number,
+    utilde: number,
+    mixedX: number,
+    mixedU: number,
+    m: number,
+    previous: number,
+    vhat: number,
+    n: number,
+    alpha: number,
+    epsilon: number,
+  ): void;
+}
+
+/** Shorter vectors run in JavaScript: a kernel call would cost more than it saves. */
+const MIN_LENGTH = 64;
+/** The largest memory a run asks for (wasm32 addresses 4 GiB; leave headroom). */
+const MAX_BYTES = 3 * 2 ** 30;
+const PAGE = 65_536;
+
+let compiled: WebAssembly.Module | undefined;
+const kernelsByBuffer = new WeakMap<ArrayBufferLike, VectorKernels>();
+
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    compiled = new WebAssembly.Module(
+      Uint8Array.from(atob(VECTOR_KERNELS_WASM), (char) => char.charCodeAt(0)),
+    );
+  }
+  return compiled;
+}
+
+/** One engine's vector memory: hands out zeroed vectors, 16-byte aligned, never freed one by one. */
+export class VectorMemory {
+  readonly #buffer: ArrayBufferLike;
+  readonly #end: number;
+  #next = 0;
+
+  private constructor(memory: WebAssembly.Memory, bytes: number) {
+    this.#buffer = memory.buffer;
+    this.#end = bytes;
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+    kernelsByBuffer.set(this.#buffer, instance.exports as unknown as VectorKernels);
+  }
+
+  /**
+   * A memory for `count` vectors of `length` entries, or null when vectors that short are not
+   * worth it, the memory would be too large, or the runtime refuses it (then everything stays
+   * in plain arrays, as correct and slower).
+   */
+  static create(count: number, length: number): VectorMemory | null {
+    const bytes = count * (Math.ceil(length / 2) * 16);
+    if (length < MIN_LENGTH || count <= 0 || bytes > MAX_BYTES) return null;
+    try {
+      return new VectorMemory(new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) }), bytes);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * A zeroed vector of `length` entries: in the memory while the room asked for at creation
+   * lasts, else a plain one.
+   */
+  zeros(length: number): Float64Array {
+    const bytes = Math.ceil(length / 2) * 16;
+    if (this.#next + bytes > this.#end) return new Float64Array(length);
+    const vector = new Float64Array(this.#buffer, this.#next, length);
+    this.#next += bytes;
+    return vector;
+  }
+}
+
+/**
+ * The kernels that can run over `vectors` together: those of their memory when all of them
+ * live in the same vector memory and are long enough, else null (run the JavaScript loop).
+ */
+export function kernelsFor(...vectors: Float64Array[]): VectorKernels | null {
+  const buffer = vectors[0].buffer;
+  if (vectors[0].length < MIN_LENGTH) return null;
+  const kernels = kernelsByBuffer.get(buffer);
+  if (!kernels) return null;
+  for (let k = 1; k < vectors.length; k++) if (vectors[k].buffer !== buffer) return null;
+  return kernels;
+}

@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { kernelsFor, VectorMemory } from "../algorithms/vector_memory.ts";
+import { weightedSumInto } from "../algorithms/algorithm.ts";
+import { checkFinite, DivergenceError } from "../algorithms/node_failure.ts";
+import { amsgradRule, decentralize } from "../algorithms/decentralized_adaptive.ts";
+import { DecentralizedNode, nodeVectorMemory } from "../algorithms/iteration.ts";
+import { createAlgorithm } from "../algorithms/registry.ts";
+import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
+import { createProblem } from "../problems/registry.ts";
+import { Rng } from "../random.ts";
+import { compileKernels } from "../tools/build_wasm.ts";
+import { runDecentralized } from "../simulation/sequential.ts";
+import { uniformWeights } from "../topologies/mixing.ts";
+import { ringTopology } from "../topologies/generators.ts";
+
+const LENGTH = 257; // odd: the kernels take 256 entries, JavaScript the last one
+
+/** Random entries with the awkward values mixed in: ±0, tiny, huge, ±Infinity on request. */
+function values(rng: Rng, length: number, { infinite = false, positive = false } = {}): number[] {
+  const special = [0, -0, 1e-310, 5e-324, 1e300, -1e300, 1, 0.1];
+  if (infinite) special.push(Infinity, -Infinity, NaN);
+  return Array.from({ length }, () => {
+    const value = rng.next() < 0.1
+      ? special[Math.floor(rng.next() * special.length)]
+      : (rng.next() - 0.5) * 10 ** Math.floor(rng.next() * 6 - 3);
+    return positive ? Math.abs(value) : value;
+  });
+}
+
+/** The same vectors twice: in a vector memory (kernels) and as plain arrays (JavaScript). */
+function pair(
+  memory: VectorMemory,
+  entries: readonly number[][],
+): { wasm: Float64Array[]; plain: Float64Array[] } {
+  const wasm = entries.map((entry) => {
+    const vector = memory.zeros(entry.length);
+    vector.set(entry);
+    return vector;
+  });
+  return { wasm, plain: entries.map((entry) => Float64Array.from(entry)) };
+}
+
+function assertSameBits(actual: Float64Array, expected: Float64Array, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let k = 0; k < expected.length; k++) {
+    assert.ok(Object.is(actual[k], expected[k]), `${what}[${k}]: ${actual[k]} vs ${expected[k]}`);
+  }
+}
+
+Deno.test("vector memory: 16-byte aligned zeros, kernels only for vectors sharing the memory", () => {
+  const memory = VectorMemory.create(3, LENGTH)!;
+  const [a, b, c] = [0, 1, 2].map(() => memory.zeros(LENGTH));
+  for (const vector of [a, b, c]) {
+    assert.equal(vector.byteOffset % 16, 0);
+    assert.ok(vector.every((value) => Object.is(value, 0)));
+  }
+  assert.ok(kernelsFor(a, b, c));
+  const overflow = memory.zeros(LENGTH); // no room left: a plain array
+  assert.equal(kernelsFor(overflow), null);
+  assert.equal(kernelsFor(a, new Float64Array(LENGTH)), null);
+  assert.equal(kernelsFor(a, VectorMemory.create(1, LENGTH)!.zeros(LENGTH)), null);
+  assert.equal(VectorMemory.create(10, 63), null, "short vectors stay in JavaScript");
+  assert.equal(VectorMemory.create(2 ** 20, 2 ** 12), null, "32 GiB is refused, not attempted");
+});
+
+Deno.test("vector kernels: weighted sums of 1–5 vectors equal the JavaScript loop bit for bit", () => {
+  const rng = new Rng(1, "sums");
+  for (let count = 1; count <= 5; count++) {
+    const memory = VectorMemory.create(count + 1, LENGTH)!;
+    const entries = Array.from({ length: count }, () => values(rng, LENGTH, { infinite: true }));
+    const { wasm, plain } = pair(memory, entries);
+    const weights = values(rng, count);
+    const out = memory.zeros(LENGTH);
+    assert.ok(kernelsFor(out, ...wasm), "the kernels run");
+    assertSameBits(
+      weightedSumInto(out, wasm, weights),
+      weightedSumInto(new Float64Array(LENGTH), plain, weights),
+      `${count} vectors`,
+    );
+  }
+});
+
+Deno.test("vector kernels: the finiteness check passes and fails where the loop does", () => {
+  const rng = new Rng(2, "finite");
+  const memory = VectorMemory.create(1, LENGTH)!;
+  const x = memory.zeros(LENGTH);
+  x.set(values(rng, LENGTH).map((value) => Math.abs(value) > 1e99 ? 1 : value));
+  x[7] = -1e100; // the largest magnitude still accepted
+  checkFinite(x, "here");
+  for (const [at, bad] of [[0, NaN], [100, Infinity], [255, -1e101], [256, NaN]] as const) {
+    const saved = x[at];
+    x[at] = bad;
+    assert.throws(
+      () => checkFinite(x, "here"),
+      (error) => error instanceof DivergenceError && error.message.includes(`parameter ${at} is`),
+    );
+    x[at] = saved;
+  }
+  checkFinite(x, "here");
+});
+
+Deno.test("vector kernels: AMSGrad's fused step and the adaptive mix equal the JavaScript loops bit for bit", () => {
+  const rng = new Rng(3, "adaptive");
+  const rule = amsgradRule(0.99);
+  const memory = VectorMemory.create(13, LENGTH)!;
+  const moments = pair(memory, [
+    values(rng, LENGTH, { infinite: true }), // m
+    values(rng, LENGTH, { positive: true }), // v
+    values(rng, LENGTH, { positive: true }), // v̂
+    values(rng, LENGTH), // v̂ previous (overwritten)
+    values(rng, LENGTH, { infinite: true }), // g
+  ]);
+  const states = (["wasm", "plain"] as const).map((kind) => {
+    const [m, memoryV, vhat, vhatPrevious, g] = moments[kind];
+    rule.fusedStep!({ m, memory: memoryV, vhat, vhatPrevious }, g, 0.9, 1);
+    return { m, memory: memoryV, vhat, vhatPrevious };
+  });
+  for (const key of ["m", "memory", "vhat", "vhatPrevious"] as const) {
+    assertSameBits(states[0][key], states[1][key], key);
+  }
+  // The mix: u ← max(ũ_mixed, ε), x ← x_mixed − α m/√u, ũ ← ũ_mixed − v̂_prev + v̂.
+  const algorithm = decentralize("test-amsgrad", rule, { alpha: 0.01, beta1: 0.9, epsilon: 1e-6 });
+  const mixedEntries = [values(rng, LENGTH, { infinite: true }), values(rng, LENGTH)];
+  const rest = pair(memory, [
+    values(rng, LENGTH), // x
+    values(rng, LENGTH), // u
+    values(rng, LENGTH), // ũ
+    ...mixedEntries,
+  ]);
+  const mixed = (["wasm", "plain"] as const).map((kind, k) => {
+    const [x, u, utilde, mixedX, mixedU] = rest[kind];
+    const state = { ...states[k], x, u, utilde };
+    if (kind === "wasm") assert.ok(kernelsFor(x, u, utilde, mixedX, mixedU, state.m));
+    algorithm.mix(state, 0, { x: mixedX, u: mixedU });
+    return state;
+  });
+  for (const key of ["x", "u", "utilde"] as const) {
+    assertSameBits(mixed[0][key], mixed[1][key], key);
+  }
+});
+
+Deno.test("vector memory: a node's whole state and mix sums land in it, sized by a dry run of init", () => {
+  const problem = createProblem({ type: "logistic", dim: 129, heterogeneity: 1 }, 3, 5);
+  const algorithm = createAlgorithm("decentralized-amsgrad", {}) as DecentralizedAlgorithm<
+    Record<string, Float64Array>
+  >;
+  const x0 = problem.initialParams();
+  const memory = nodeVectorMemory(problem, algorithm, x0, 3, { sharedMix: false, extra: 0 });
+  const nodes = [0, 1, 2].map((id) =>
+    new DecentralizedNode(problem, algorithm, id, 5, x0, { memory })
+  );
+  const vectors = nodes.flatMap((node) => Object.values(node.state));
+  assert.equal(vectors.length, 21);
+  assert.ok(kernelsFor(...vectors), "all 7 state vectors of every node are in the memory");
+  nodes.forEach((node) => node.iterate(1));
+  const sent = nodes.map((node) => node.outgoing(0));
+  nodes.forEach((node, i) =>
+    node.gather(0, [sent[(i + 2) % 3], sent[i], sent[(i + 1) % 3]], [1 / 3, 1 / 3, 1 / 3])
+  );
+  nodes.forEach((node) => node.fold(0));
+  // Exactly full: the mix sums took the last room; a further vector is a plain array.
+  assert.equal(kernelsFor(memory!.zeros(129)), null);
+});
+
+Deno.test("the committed kernel bytes are tools/build_wasm.ts's output for vector_kernels.wat", async () => {
+  const root = new URL("../algorithms/", import.meta.url);
+  const wat = await Deno.readTextFile(new URL("vector_kernels.wat", root));
+  assert.equal(
+    await compileKernels(wat),
+    await Deno.readTextFile(new URL("_vector_kernels_wasm.ts", root)),
+    "run `deno task wasm`",
+  );
+});
+
+Deno.test("the sequential engine keeps every node's state in its vector memory (d ≥ 64)", () => {
+  const problem = createProblem({ type: "logistic", dim: 129, heterogeneity: 1 }, 4, 2);
+  const algorithm = createAlgorithm("decentralized-amsgrad", {}) as DecentralizedAlgorithm;
+  let checked = 0;
+  runDecentralized({
+    problem,
+    algorithm,
+    mixing: uniformWeights(ringTopology(4)),
+    steps: 3,
+    seed: 2,
+    onStep: (_t, states) => {
+      const vectors = (states as Record<string, Float64Array>[]).flatMap(Object.values);
+      assert.ok(kernelsFor(...vectors));
+      checked++;
+    },
+  });
+  assert.equal(checked, 3);
+});
