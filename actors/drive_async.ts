@@ -130,7 +130,7 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
     run.stopAllDown(run.now, steps);
   }
   const average = Math.floor(completed / n);
-  if (run.rows.at(-1)?.step !== average || run.rows.length === 0) {
+  if (run.evaluations.last !== average || run.evaluations.last === null) {
     await run.evaluate(average, everyone);
   }
 }

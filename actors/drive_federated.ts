@@ -45,7 +45,7 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
   for (let r = 1; r <= rounds; r++) {
     if (run.allDownForGood(run.now)) {
       run.stopAllDown(run.now, rounds);
-      if (r > 1 && run.rows.at(-1)?.step !== r - 1) await run.evaluate(r - 1, [server]);
+      if (r > 1 && run.evaluations.last !== r - 1) await run.evaluate(r - 1, [server]);
       return;
     }
     const start = run.now, deadline = start + timeout;

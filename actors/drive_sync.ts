@@ -45,7 +45,7 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
     if (run.allDownForGood(open)) {
       run.stopAllDown(open, steps);
       const reached = Math.max(...run.nodeSteps);
-      if (run.rows.at(-1)?.step !== reached) await run.evaluate(reached, everyone);
+      if (run.evaluations.last !== reached) await run.evaluate(reached, everyone);
       return;
     }
     for (let round = 0; round < plan.algorithm.exchanges; round++) {

@@ -179,7 +179,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
     } else {
       await driveAsync(run, { ...options, algorithm: instance, mode: options.mode });
     }
-    return run.result();
+    return await run.result();
   } finally {
     if (!options.pool) supervisor.shutdown();
   }

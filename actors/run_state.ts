@@ -7,22 +7,17 @@
  * @module
  */
 import type { Algorithm } from "../algorithms/algorithm.ts";
-import {
-  checkFiniteMetrics,
-  checkFiniteModels,
-  NodeFailureError,
-} from "../algorithms/node_failure.ts";
-import { evaluateModels } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { DropReason, SimEvent, UnstampedEvent } from "../metrics/events.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 import { Network } from "./network.ts";
-import type { Command, Snapshot, Target } from "./protocol.ts";
+import type { Command, Target } from "./protocol.ts";
 import { sampleDuration, type Scenario } from "./scenario.ts";
 import type { Supervisor } from "./supervisor.ts";
 import { CrashModel, type Scheduled, scheduledChanges } from "./schedule.ts";
 import { RunCounters } from "./run_counters.ts";
+import { Evaluations } from "./evaluations.ts";
 
 /** A message the network will deliver: its header, the sender's step and the arrival time. */
 export interface Arrival {
@@ -79,8 +74,8 @@ export interface RunStateOptions {
 export class RunState {
   /** The network model (fates, counters, traffic). */
   readonly network: Network;
-  /** One row per evaluation. */
-  readonly rows: ActorMetricsRow[] = [];
+  /** The metrics rows, recorded in order while the Workers go on. */
+  readonly evaluations: Evaluations;
   /** Steps (or rounds taken part in) completed by each node. */
   readonly nodeSteps: number[];
   /** Virtual time of each node's latest completed step. */
@@ -100,7 +95,6 @@ export class RunState {
   #options: RunStateOptions;
   #computeRng: Rng[];
   #held: Map<number, Held>[];
-  #lastModels: Float64Array[] = [];
   /** Late messages, staleness, missed deadlines, wait timeouts. */
   readonly counters: RunCounters = new RunCounters();
   #nextId = 0;
@@ -113,6 +107,7 @@ export class RunState {
     this.#supervisor = supervisor;
     this.#options = options;
     const n = options.problem.nodes;
+    this.evaluations = new Evaluations(options.problem, options.algorithm.name, n, options.onRow);
     this.network = new Network(
       options.scenario,
       n + 1,
@@ -282,33 +277,15 @@ export class RunState {
     return this.#held[to].get(heldKey(from, round));
   }
 
-  /** Snapshots `nodes` at this point of their command streams and records a metrics row. */
-  async evaluate(step: number, nodes: number[]): Promise<void> {
+  /**
+   * Snapshots `nodes` at this point of their command streams for a metrics row, recorded while
+   * the Workers go on (see `evaluations.ts`); resolves once the previous row is recorded.
+   */
+  evaluate(step: number, nodes: number[]): Promise<void> {
     for (const node of nodes) this.command(node, { op: "snapshot", node });
-    const snapshots = await this.#supervisor.flush();
-    const byNode = new Map<number, Snapshot>(snapshots.map((s) => [s.node, s]));
-    const taken = nodes.map((node) => byNode.get(node)!);
-    const models = taken.map((s) => s.params);
-    const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
-    const metrics = evaluateModels(this.#options.problem, models, rates);
-    try {
-      checkFiniteModels(models, nodes, step);
-      checkFiniteMetrics({ ...metrics }, models, nodes, step);
-    } catch (error) {
-      const server = this.nodeSteps.length;
-      if (!(error instanceof NodeFailureError) || error.node !== server) throw error;
-      throw new NodeFailureError(
-        server,
-        step,
-        error.message.replace(/^node \d+ failed at step \d+: /, ""),
-        "the server",
-      );
-    }
     const counters = this.network.counters;
-    const row: ActorMetricsRow = {
-      algorithm: this.#options.algorithm.name,
+    const point = {
       step,
-      ...metrics,
       messages: counters.sent,
       bytes: counters.bytes,
       virtualTime: this.now,
@@ -318,10 +295,8 @@ export class RunState {
       stalenessMean: this.counters.stalenessMean,
       stalenessMax: this.counters.stalenessMax,
     };
-    this.rows.push(row);
     this.emit({ kind: "evaluate", time: this.now, step });
-    this.#options.onRow?.(row);
-    this.#lastModels = taken.map((s) => s.params);
+    return this.evaluations.add(point, nodes, this.#supervisor.flush());
   }
 
   /** Hands queued commands to the Workers once there are enough to be worth a message. */
@@ -330,11 +305,12 @@ export class RunState {
     if (this.#supervisor.pending > 2_000) await this.#supervisor.dispatch();
   }
 
-  /** The run's outcome once the drivers are done. */
-  result() {
+  /** The run's outcome once the drivers are done and every evaluation is recorded. */
+  async result() {
+    await this.evaluations.settle();
     return {
-      rows: this.rows,
-      models: this.#lastModels,
+      rows: this.evaluations.rows,
+      models: this.evaluations.models,
       nodeSteps: this.nodeSteps,
       nodeTimes: this.nodeTimes,
       network: { ...this.network.counters },

@@ -171,7 +171,14 @@ export class Supervisor {
    * waits only when more than `maxInFlight` batches are outstanding, which bounds memory.
    */
   async dispatch(maxInFlight = 8): Promise<void> {
-    // One transferred buffer of command records per Worker (see command_codec.ts).
+    this.#send();
+    while (this.#inFlight.length > maxInFlight) {
+      this.#snapshots.push(...(await this.#guard(this.#inFlight.shift()!)).flat());
+    }
+  }
+
+  /** Posts the queued commands, one transferred buffer of records per Worker. */
+  #send(): void {
     const sent = Promise.all(this.#queues.map((queue, index) => {
       if (!queue.count) return [];
       const batch = queue.take();
@@ -179,25 +186,24 @@ export class Supervisor {
     }));
     sent.catch(() => {});
     this.#inFlight.push(sent);
-    while (this.#inFlight.length > maxInFlight) {
-      this.#snapshots.push(...(await this.#guard(this.#inFlight.shift()!)).flat());
-    }
   }
 
   /**
-   * Sends every queued command and waits until all Workers have executed everything sent.
+   * Sends every queued command and waits until all Workers have executed everything sent so
+   * far (not what is sent after this call: the batches waited for are taken at the call, so
+   * a caller may go on queueing and dispatching meanwhile).
    *
    * @returns the snapshots taken since the last flush, in each Worker's command order,
    * Workers in index order within a batch
    * @throws {NodeFailureError} when a node's code threw (node id, step and stack)
    */
   async flush(): Promise<Snapshot[]> {
-    await this.dispatch(Infinity);
+    this.#send();
     const outstanding = this.#inFlight;
-    this.#inFlight = [];
-    for (const batch of outstanding) this.#snapshots.push(...(await this.#guard(batch)).flat());
     const snapshots = this.#snapshots;
+    this.#inFlight = [];
     this.#snapshots = [];
+    for (const batch of outstanding) snapshots.push(...(await this.#guard(batch)).flat());
     return snapshots;
   }
 

@@ -119,27 +119,37 @@ function maxPoolGrad(args: KernelArgs): Info {
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   dx.fill(0);
   const rowStride = inWidth * channels, imageStride = inHeight * rowStride;
+  // Channels innermost (contiguous in NHWC): each window position is one pass over them. A
+  // channel keeps the first maximal input in window order (strict >), as one at a time did,
+  // and each dx entry receives its additions in the same (row, column) order.
+  const best = new Float32Array(channels), where = new Int32Array(channels);
   let at = 0;
   for (let b = 0; b < batchSize; b++) {
     const image = b * imageStride;
     for (let r = 0; r < outHeight; r++) {
       const r0 = Math.max(0, r * strideHeight - top);
       const r1 = Math.min(inHeight, r * strideHeight - top + filterHeight);
-      for (let c = 0; c < outWidth; c++) {
+      for (let c = 0; c < outWidth; c++, at += channels) {
         const c0 = Math.max(0, c * strideWidth - left);
         const c1 = Math.min(inWidth, c * strideWidth - left + filterWidth);
-        for (let ch = 0; ch < channels; ch++, at++) {
-          let best = -Infinity, where = -1;
-          for (let i = r0; i < r1; i++) {
-            for (let j = c0; j < c1; j++) {
-              const k = image + i * rowStride + j * channels + ch;
-              if (x[k] > best) {
-                best = x[k];
-                where = k;
+        for (let ch = 0; ch < channels; ch++) {
+          best[ch] = -Infinity;
+          where[ch] = -1;
+        }
+        for (let i = r0; i < r1; i++) {
+          for (let j = c0; j < c1; j++) {
+            const base = image + i * rowStride + j * channels;
+            for (let ch = 0; ch < channels; ch++) {
+              const value = x[base + ch];
+              if (value > best[ch]) {
+                best[ch] = value;
+                where[ch] = base + ch;
               }
             }
           }
-          if (where >= 0) dx[where] += g[at];
+        }
+        for (let ch = 0; ch < channels; ch++) {
+          if (where[ch] >= 0) dx[where[ch]] += g[at + ch];
         }
       }
     }

@@ -6,6 +6,7 @@ import type { ActorMetricsRow } from "../metrics/rows.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { runCli } from "./_cli.ts";
 import "./fixtures/throwing_algorithm.ts";
+import "./fixtures/custom_problem.ts";
 
 const ringLogistic = {
   nodes: 5,
@@ -479,3 +480,31 @@ async function writeJson(value: unknown): Promise<string> {
   await Deno.writeTextFile(path, JSON.stringify(value));
   return path;
 }
+
+Deno.test("an evaluation's failure is reported at its step although the Workers went on (pipelined evaluations)", async () => {
+  const failures: NodeFailureError[] = [];
+  for (const engine of ["sequential", "actors"]) {
+    const rows: number[] = [];
+    await assert.rejects(
+      runSimulation({
+        ...ringLogistic,
+        problem: { type: "test-nan-loss", nanBelow: 2.3 },
+        algorithms: [{ name: "dgd", params: { alpha: 0.02 } }],
+        steps: 300,
+        evalEvery: 10,
+        engine,
+      }, { onRow: (row) => rows.push(row.step) }),
+      (error: Error) => {
+        assert.ok(error instanceof NodeFailureError, `${engine}: ${error}`);
+        failures.push(error);
+        return true;
+      },
+    );
+    // Every evaluation before the failing one was recorded, in order, and none after it.
+    const failedAt = failures.at(-1)!.step;
+    assert.deepEqual(rows, Array.from({ length: failedAt / 10 - 1 }, (_, k) => 10 * (k + 1)));
+  }
+  const [sequential, actors] = failures;
+  assert.equal(actors.message, sequential.message);
+  assert.ok(sequential.step % 10 === 0 && sequential.step < 300, sequential.message);
+});

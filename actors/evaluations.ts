@@ -1,0 +1,99 @@
+/**
+ * The actor engine's evaluations, pipelined: an evaluation's snapshots are requested at its
+ * point of the command streams, and its metrics (forward passes over the test and evaluation
+ * sets on the main thread, often as costly as the steps between two evaluations) are computed
+ * while the Workers run the following steps. Rows are recorded in order, at most one
+ * evaluation is outstanding, and an evaluation's failure is thrown at the next evaluation or
+ * at {@linkcode Evaluations.settle}, before anything that happened later; the values are those
+ * of evaluating at once (the snapshots are copies, the row's counters are read at the point).
+ *
+ * @module
+ */
+import {
+  checkFiniteMetrics,
+  checkFiniteModels,
+  NodeFailureError,
+} from "../algorithms/node_failure.ts";
+import { evaluateModels, type ModelMetrics } from "../metrics/evaluate.ts";
+import type { ActorMetricsRow } from "../metrics/rows.ts";
+import type { Problem } from "../problems/problem.ts";
+import type { Snapshot } from "./protocol.ts";
+
+/** A row's fields read when its snapshots are requested: the step and the run's counters. */
+export type EvaluationPoint = Omit<ActorMetricsRow, keyof ModelMetrics | "algorithm">;
+
+/** The rows of one run, recorded in order as their evaluations complete. */
+export class Evaluations {
+  /** One row per completed evaluation, in order. */
+  readonly rows: ActorMetricsRow[] = [];
+  /** The models of the latest completed evaluation. */
+  models: Float64Array[] = [];
+  /** The step of the latest evaluation requested (completed or not), or null before any. */
+  last: number | null = null;
+  readonly #problem: Problem;
+  readonly #algorithm: string;
+  readonly #server: number;
+  readonly #onRow?: (row: ActorMetricsRow) => void;
+  #pending: Promise<void> = Promise.resolve();
+
+  /**
+   * @param problem the main thread's copy of the problem (the metrics)
+   * @param algorithm the algorithm's name (the rows' `algorithm`)
+   * @param server the federated server's node id (N), named as "the server" in failures
+   * @param onRow called with every row as it is recorded
+   */
+  constructor(
+    problem: Problem,
+    algorithm: string,
+    server: number,
+    onRow?: (row: ActorMetricsRow) => void,
+  ) {
+    this.#problem = problem;
+    this.#algorithm = algorithm;
+    this.#server = server;
+    this.#onRow = onRow;
+  }
+
+  /**
+   * Records the evaluation of `nodes` at `point` once `snapshots` arrive; resolves when the
+   * evaluation before it is recorded (its failure, if any, is thrown here).
+   */
+  add(point: EvaluationPoint, nodes: number[], snapshots: Promise<Snapshot[]>): Promise<void> {
+    this.last = point.step;
+    snapshots.catch(() => {}); // rethrown below, in order
+    const previous = this.#pending;
+    this.#pending = previous.then(async () => this.#record(point, nodes, await snapshots));
+    this.#pending.catch(() => {}); // rethrown by the next add or settle
+    return previous;
+  }
+
+  /** Waits for every evaluation requested; throws the first failure. */
+  settle(): Promise<void> {
+    return this.#pending;
+  }
+
+  #record(point: EvaluationPoint, nodes: number[], snapshots: Snapshot[]): void {
+    const byNode = new Map<number, Snapshot>(snapshots.map((s) => [s.node, s]));
+    const taken = nodes.map((node) => byNode.get(node)!);
+    const models = taken.map((s) => s.params);
+    const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
+    const metrics = evaluateModels(this.#problem, models, rates);
+    try {
+      checkFiniteModels(models, nodes, point.step);
+      checkFiniteMetrics({ ...metrics }, models, nodes, point.step);
+    } catch (error) {
+      if (!(error instanceof NodeFailureError) || error.node !== this.#server) throw error;
+      throw new NodeFailureError(
+        this.#server,
+        point.step,
+        error.message.replace(/^node \d+ failed at step \d+: /, ""),
+        "the server",
+      );
+    }
+    const { step, ...counters } = point;
+    const row: ActorMetricsRow = { algorithm: this.#algorithm, step, ...metrics, ...counters };
+    this.rows.push(row);
+    this.#onRow?.(row);
+    this.models = models;
+  }
+}
