@@ -147,6 +147,7 @@ class NodeActor {
    * each node takes its local step in command order. Same arithmetic as one node at a time.
    */
   async #stepBlock(reader: CommandReader): Promise<void> {
+    this.#flushOutbox(); // nothing queued waits behind the block's gradients
     const block: { node: DecentralizedNode; t: number }[] = [];
     const seen = new Set<number>();
     for (;;) {
@@ -250,6 +251,9 @@ class NodeActor {
   }
 
   async #clientRound(record: CommandReader): Promise<void> {
+    // What this Worker sent so far (the server's broadcast above all) goes out before the
+    // round's training: the other Workers' clients are waiting for it.
+    this.#flushOutbox();
     const [client, round, from, steps] = [1, 2, 3, 4].map((k) => record.field(k));
     const algorithm = this.#federatedAlgorithm();
     const host = this.#host(client);
