@@ -73,7 +73,11 @@ export interface ActorRunOptions extends RunHooks {
   workers?: number;
   /** Wall-clock bound on a Worker waiting for one message (ms, default 60,000). */
   waitTimeoutMs?: number;
-  /** Reuse these Workers across runs (left open); without it, Workers live for one run. */
+  /**
+   * Reuse these Workers across runs (left open after a run that completes; a run that fails
+   * or is stopped terminates them, and the pool starts fresh ones); without it, Workers live
+   * for one run.
+   */
   pool?: ActorPool;
 }
 
@@ -179,8 +183,12 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
     } else {
       await driveAsync(run, { ...options, algorithm: instance, mode: options.mode });
     }
-    return await run.result();
-  } finally {
+    const result = await run.result();
     if (!options.pool) supervisor.shutdown();
+    return result;
+  } catch (error) {
+    // A failed or stopped run may leave batches running: its Workers are not reused.
+    supervisor.shutdown();
+    throw error;
   }
 }

@@ -17,6 +17,7 @@ import {
   nodeContext,
   nodeVectorMemory,
 } from "../algorithms/iteration.ts";
+import type { VectorMemory } from "../algorithms/vector_memory.ts";
 import { checkFederatedFinite, trainClient } from "../algorithms/federated_round.ts";
 import { checkPayload, copyPayload } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
@@ -46,6 +47,8 @@ class NodeActor {
   #nodes = new Map<number, DecentralizedNode>();
   /** Gradient buffers of a node block (one per node of the largest block so far). */
   #blockGradients: Float64Array[] = [];
+  /** The vector memory of the last decentralized run (see vector_memory.ts). */
+  #memory: VectorMemory | null = null;
   #federated = new Map<number, FederatedHost>();
   #ports = new Map<number, MessagePort>();
   #inbox = new Map<number, Payload>();
@@ -84,10 +87,12 @@ class NodeActor {
     // The hosted nodes' state, one shared set of mix sums (a node's mix gathers and folds at
     // once) and the block's gradients live in one vector memory.
     const blocks = Math.min(setup.nodes.length, BLOCK_NODES);
+    // The Worker owns every vector of its last run (all dropped above): its memory is reused.
     const memory = algorithm.kind === "decentralized"
-      ? nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
+      ? this.#memory = nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
         sharedMix: true,
         extra: blocks + 1,
+        recycle: this.#memory,
       })
       : null;
     const zeros = () => memory?.zeros(d) ?? new Float64Array(d);

@@ -54,22 +54,23 @@ export interface NodeScratch {
 /**
  * The vector memory of an engine hosting `hosted` nodes of a run: room for their algorithm
  * state (counted by a dry run of `init`), their mix sums (one set per node, or one shared by
- * all when `sharedMix`) and `extra` engine buffers of length d (gradients). Null when d is too
- * short for the kernels to pay or the memory would be too large.
+ * all when `sharedMix`) and `extra` engine buffers of length d (gradients); `recycle`'s memory
+ * when it is large enough (see {@linkcode VectorMemory.recycle}). Null when d is too short for
+ * the kernels to pay or the memory would be too large.
  */
 export function nodeVectorMemory(
   problem: Problem,
   algorithm: DecentralizedAlgorithm,
   x0: Float64Array,
   hosted: number,
-  options: { sharedMix: boolean; extra: number },
+  options: { sharedMix: boolean; extra: number; recycle?: VectorMemory | null },
 ): VectorMemory | null {
   let state = 0;
   const d = problem.dim;
   algorithm.init({ ...nodeContext(problem, 0), vector: () => (state++, new Float64Array(d)) }, x0);
   const sums = algorithm.exchanges * algorithm.channels.length;
   const count = hosted * state + (options.sharedMix ? 1 : hosted) * sums + options.extra;
-  return VectorMemory.create(count, d);
+  return options.recycle?.recycle(count, d) ?? VectorMemory.create(count, d);
 }
 
 /**

@@ -70,6 +70,11 @@ const MIN_LENGTH = 64;
 const MAX_BYTES = 3 * 2 ** 30;
 const PAGE = 65_536;
 
+/** Bytes a vector of `length` entries takes: a multiple of 16, so every vector is aligned. */
+function stride(length: number): number {
+  return Math.ceil(length / 2) * 16;
+}
+
 let compiled: WebAssembly.Module | undefined;
 const kernelsByBuffer = new WeakMap<ArrayBufferLike, VectorKernels>();
 
@@ -85,7 +90,7 @@ function kernelModule(): WebAssembly.Module {
 /** One engine's vector memory: hands out zeroed vectors, 16-byte aligned, never freed one by one. */
 export class VectorMemory {
   readonly #buffer: ArrayBufferLike;
-  readonly #end: number;
+  #end: number;
   #next = 0;
 
   private constructor(memory: WebAssembly.Memory, bytes: number) {
@@ -101,7 +106,7 @@ export class VectorMemory {
    * in plain arrays, as correct and slower).
    */
   static create(count: number, length: number): VectorMemory | null {
-    const bytes = count * (Math.ceil(length / 2) * 16);
+    const bytes = count * stride(length);
     if (length < MIN_LENGTH || count <= 0 || bytes > MAX_BYTES) return null;
     try {
       return new VectorMemory(new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) }), bytes);
@@ -111,11 +116,28 @@ export class VectorMemory {
   }
 
   /**
+   * This memory again, emptied and zeroed, when it can hold `count` vectors of `length`
+   * entries; else a new one ({@linkcode VectorMemory.create}). Reusing spares a run the first
+   * touch of fresh pages (a Worker's memory for 32 MLP nodes is ~330 MB). Every vector handed
+   * out before becomes another's: only an engine that owns all of them may recycle.
+   */
+  recycle(count: number, length: number): VectorMemory | null {
+    const bytes = count * stride(length);
+    if (length < MIN_LENGTH || count <= 0 || bytes > this.#buffer.byteLength) {
+      return VectorMemory.create(count, length);
+    }
+    new Uint8Array(this.#buffer, 0, this.#next).fill(0);
+    this.#next = 0;
+    this.#end = bytes;
+    return this;
+  }
+
+  /**
    * A zeroed vector of `length` entries: in the memory while the room asked for at creation
    * lasts, else a plain one.
    */
   zeros(length: number): Float64Array {
-    const bytes = Math.ceil(length / 2) * 16;
+    const bytes = stride(length);
     if (this.#next + bytes > this.#end) return new Float64Array(length);
     const vector = new Float64Array(this.#buffer, this.#next, length);
     this.#next += bytes;

@@ -190,3 +190,18 @@ Deno.test("the sequential engine keeps every node's state in its vector memory (
   });
   assert.equal(checked, 3);
 });
+
+Deno.test("vector memory: recycled when large enough (emptied and zeroed), replaced when not", () => {
+  const memory = VectorMemory.create(4, 100)!;
+  const first = memory.zeros(100);
+  first.fill(7);
+  const again = memory.recycle(3, 100);
+  assert.equal(again, memory);
+  const reused = again!.zeros(100);
+  assert.equal(reused.byteOffset, first.byteOffset, "allocation starts over");
+  assert.ok(reused.every((value) => value === 0), "zeroed");
+  const bigger = memory.recycle(100_000, 100);
+  assert.notEqual(bigger, memory);
+  assert.ok(kernelsFor(bigger!.zeros(100)));
+  assert.equal(memory.recycle(4, 10), null, "short vectors: no memory at all");
+});
