@@ -10,7 +10,9 @@
  *   fh − 1 − top above and what keeps the input's height below (likewise in width), by
  *   `Reverse`+`Transpose` of W.
  * - `MaxPoolGrad` (no dilation, any window, stride and padding): dy added at each window's
- *   first maximal input, as tfjs's cpu kernel does, in one pass over views of the wasm heap.
+ *   first maximal input, as tfjs's cpu kernel does, four channels at a time in WebAssembly SIMD
+ *   (`pooling_kernels.wat`, instantiated on tfjs-backend-wasm's own memory), or in one
+ *   JavaScript pass over views of the heap when that memory is not reachable.
  *
  * Other forms go to the original kernels. Results equal the cpu backend's to float32 rounding
  * (the convolution sums in XNNPACK's order).
@@ -20,6 +22,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { WasmKernelOverride } from "./_wasm_kernels.ts";
+import { POOLING_KERNELS_WASM } from "./_pooling_kernels_wasm.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
@@ -109,14 +112,87 @@ function maxPoolGrad(args: KernelArgs): Info {
     pad,
     dimRoundingMode,
   );
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const { top, left } = info.padInfo;
   const out = backend.makeOutput(input.shape, "float32");
   // Views taken after makeOutput, which may grow (and so detach) the heap.
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  const kernels = poolingKernels(backend);
+  if (kernels && dx.buffer === x.buffer && dx.buffer === g.buffer) {
+    maxPoolGradSimd(kernels, x, g, dx, info);
+  } else maxPoolGradLoop(x, g, dx, info);
+  return out;
+}
+
+/** The pooling kernels' exports (`pooling_kernels.wat`); addresses are heap byte offsets. */
+export interface PoolingKernels {
+  maxPoolGrad(x: number, dy: number, dx: number, ...shape: number[]): void;
+}
+
+/** The compiled pooling module, shared by its instances. */
+let poolingModule: WebAssembly.Module | undefined;
+const poolingInstances = new WeakMap<WebAssembly.Memory, PoolingKernels>();
+
+/** The pooling kernels instantiated on tfjs-backend-wasm's own memory, or null if hidden. */
+export function poolingKernels(backend: BackendWasm): PoolingKernels | null {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  let kernels = poolingInstances.get(memory);
+  if (!kernels) {
+    poolingModule ??= new WebAssembly.Module(
+      Uint8Array.from(atob(POOLING_KERNELS_WASM), (char) => char.charCodeAt(0)),
+    );
+    const instance = new WebAssembly.Instance(poolingModule, { env: { memory } });
+    kernels = instance.exports as unknown as PoolingKernels;
+    poolingInstances.set(memory, kernels);
+  }
+  return kernels;
+}
+
+/**
+ * `maxPoolGradLoop` in WebAssembly SIMD, on views of one wasm memory that `kernels` run on
+ * (bit-identical: tested against the loop).
+ */
+export function maxPoolGradSimd(
+  kernels: PoolingKernels,
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { top, left } = info.padInfo;
+  kernels.maxPoolGrad(
+    x.byteOffset,
+    dy.byteOffset,
+    dx.byteOffset,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.filterHeight,
+    info.filterWidth,
+    top,
+    left,
+  );
+}
+
+/**
+ * dx (overwritten) of a max pooling with geometry `info`: dy added at each window's first
+ * maximal input (strict >, so NaN never wins and an all-NaN window adds nothing).
+ */
+export function maxPoolGradLoop(
+  x: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
   dx.fill(0);
   const rowStride = inWidth * channels, imageStride = inHeight * rowStride;
   // Channels innermost (contiguous in NHWC): each window position is one pass over them. A
@@ -154,7 +230,6 @@ function maxPoolGrad(args: KernelArgs): Info {
       }
     }
   }
-  return out;
 }
 
 const FAST = new WasmKernelOverride("fast wasm gradients", {

@@ -8,7 +8,7 @@ import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import { createProblem } from "../problems/registry.ts";
 import { Rng } from "../random.ts";
-import { compileKernels } from "../tools/build_wasm.ts";
+import { compileKernels, KERNELS } from "../tools/build_wasm.ts";
 import { runDecentralized } from "../simulation/sequential.ts";
 import { uniformWeights } from "../topologies/mixing.ts";
 import { ringTopology } from "../topologies/generators.ts";
@@ -162,14 +162,16 @@ Deno.test("vector memory: a node's whole state and mix sums land in it, sized by
   assert.equal(kernelsFor(memory!.zeros(129)), null);
 });
 
-Deno.test("the committed kernel bytes are tools/build_wasm.ts's output for vector_kernels.wat", async () => {
-  const root = new URL("../algorithms/", import.meta.url);
-  const wat = await Deno.readTextFile(new URL("vector_kernels.wat", root));
-  assert.equal(
-    await compileKernels(wat),
-    await Deno.readTextFile(new URL("_vector_kernels_wasm.ts", root)),
-    "run `deno task wasm`",
-  );
+Deno.test("the committed kernel bytes are tools/build_wasm.ts's output for every .wat file", async () => {
+  const root = new URL("../", import.meta.url);
+  for (const kernels of KERNELS) {
+    const wat = await Deno.readTextFile(new URL(kernels.wat, root));
+    assert.equal(
+      await compileKernels(wat, kernels),
+      await Deno.readTextFile(new URL(kernels.ts, root)),
+      `${kernels.ts}: run \`deno task wasm\``,
+    );
+  }
 });
 
 Deno.test("the sequential engine keeps every node's state in its vector memory (d ≥ 64)", () => {

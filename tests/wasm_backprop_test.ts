@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers"; // registers tfjs's gradient functions
 import { initBackend, onBackend } from "../problems/tfjs_backend.ts";
-import { registerWasmBackprop, unregisterWasmBackprop } from "../problems/_wasm_backprop.ts";
+import {
+  maxPoolGradLoop,
+  maxPoolGradSimd,
+  poolingKernels,
+  registerWasmBackprop,
+  unregisterWasmBackprop,
+} from "../problems/_wasm_backprop.ts";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { Rng } from "../random.ts";
 
 await initBackend("cpu");
 await initBackend("wasm");
@@ -85,4 +93,44 @@ Deno.test("the fast wasm gradients can be undone, and restored", () => {
   registerWasmBackprop();
   registerWasmBackprop();
   assert.equal(tf.getKernel("MaxPoolGrad", "wasm")!.kernelFunc, fast);
+});
+
+Deno.test("wasm MaxPoolGrad: the SIMD kernel equals the JavaScript loop bit for bit (ties, −∞, NaN, ±0, channel tails, overlapping and padded windows)", () => {
+  const backend = tf.findBackend("wasm") as BackendWasm;
+  const kernels = poolingKernels(backend);
+  assert.ok(kernels, "tfjs-backend-wasm's memory is reachable");
+  const rng = new Rng(5, "pooling");
+  const special = [-Infinity, NaN, 0, -0, Infinity];
+  for (const channels of [16, 5, 3, 1]) {
+    for (
+      const [filter, stride, pad] of [[2, 2, "valid"], [3, 2, "same"], [3, 1, "valid"]] as const
+    ) {
+      const shape: [number, number, number, number] = [2, 9, 7, channels];
+      const info = tf.backend_util.computePool2DInfo(shape, filter, stride, 1, pad);
+      const size = shape.reduce((a, b) => a * b);
+      const dySize = info.batchSize * info.outHeight * info.outWidth * channels;
+      // Few distinct values, so windows have ties; a few special ones.
+      const x = tf.tensor(
+        Float32Array.from(
+          { length: size },
+          () => rng.next() < 0.05 ? special[rng.int(special.length)] : rng.int(4) - 1.5,
+        ),
+        shape,
+      );
+      const dy = tf.tensor(Float32Array.from({ length: dySize }, () => rng.normal()));
+      const outs = [tf.zeros(shape), tf.zeros(shape)];
+      const view = (t: tf.Tensor) => backend.typedArrayFromHeap(t as never) as Float32Array;
+      maxPoolGradSimd(kernels!, view(x), view(dy), view(outs[0]), info);
+      maxPoolGradLoop(view(x), view(dy), view(outs[1]), info);
+      const [simd, loop] = outs.map((t) => t.dataSync());
+      for (let k = 0; k < size; k++) {
+        assert.ok(
+          Object.is(simd[k], loop[k]),
+          `${channels} channels ${filter}/${stride} ${pad}: [${k}]`,
+        );
+      }
+      assert.ok(loop.some((value) => value !== 0), "the gradient is not all zero");
+      tf.dispose([x, dy, ...outs]);
+    }
+  }
 });
