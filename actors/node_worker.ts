@@ -26,7 +26,8 @@ import { gradientsOf, type Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
 import { SELF, type Snapshot, type WorkerSetup } from "./protocol.ts";
 import { CommandReader, OP } from "./command_codec.ts";
-import { ChannelKind, PayloadBatchWriter, readPayloadBatch } from "./payload_batch.ts";
+import { ChannelKind } from "./payload_batch.ts";
+import { Mailbox } from "./mailbox.ts";
 
 /** A federated client or the server, as a Worker hosts it. */
 interface FederatedHost {
@@ -50,11 +51,8 @@ class NodeActor {
   /** The vector memory of the last decentralized run (see vector_memory.ts). */
   #memory: VectorMemory | null = null;
   #federated = new Map<number, FederatedHost>();
-  #ports = new Map<number, MessagePort>();
-  #inbox = new Map<number, Payload>();
-  #waiting = new Map<number, (payload: Payload) => void>();
-  /** Payloads for other Workers, posted together before any wait and after every batch. */
-  #outbox = new Map<number, PayloadBatchWriter>();
+  /** Payloads to and from the other Workers. */
+  #mail = new Mailbox();
 
   #problemKey = "";
 
@@ -74,14 +72,14 @@ class NodeActor {
       this.#problem = await loadProblem(spec, nodes, seed);
       this.#problemKey = key;
     }
-    for (const [worker, port] of Object.entries(peers ?? {})) {
-      port.onmessage = (event: MessageEvent<Float64Array>) => this.#receiveBatch(event.data);
-      this.#ports.set(Number(worker), port);
-    }
+    this.#mail.start({
+      index: setup.index,
+      epoch: setup.epoch,
+      waitTimeoutMs: setup.waitTimeoutMs,
+      channels: (kind) => this.#channels(kind),
+    }, peers);
     this.#nodes.clear();
     this.#federated.clear();
-    this.#inbox.clear();
-    this.#outbox.clear();
     const algorithm = this.#algorithm, problem = this.#problem, d = problem.dim;
     const x0 = problem.initialParams();
     // The hosted nodes' state, one shared set of mix sums (a node's mix gathers and folds at
@@ -141,7 +139,7 @@ class NodeActor {
         throw new NodeFailureError(node, step, error);
       }
     }
-    this.#flushOutbox();
+    this.#mail.post();
     return snapshots;
   }
 
@@ -152,7 +150,7 @@ class NodeActor {
    * each node takes its local step in command order. Same arithmetic as one node at a time.
    */
   async #stepBlock(reader: CommandReader): Promise<void> {
-    this.#flushOutbox(); // nothing queued waits behind the block's gradients
+    this.#mail.post(); // nothing queued waits behind the block's gradients
     const block: { node: DecentralizedNode; t: number }[] = [];
     const seen = new Set<number>();
     for (;;) {
@@ -192,24 +190,24 @@ class NodeActor {
     switch (record.op) {
       case OP.send: {
         const node = this.#node(f(1));
-        this.#sendAll(node.send(f(2)), ChannelKind.Exchange, record, 3);
+        this.#mail.send(node.send(f(2)), ChannelKind.Exchange, record, 3);
         return null;
       }
       case OP.mix: {
         // The payloads sent so far go out before the first mix after the sends: the other
         // Workers' mixes of this round are waiting for them.
-        this.#flushOutbox();
+        this.#mail.post();
         const node = this.#node(f(1)), round = f(2), k = f(3);
         const payloads: Payload[] = [];
         for (let j = 0; j < k; j++) {
           const id = f(4 + j);
-          payloads.push(id === SELF ? node.own(round) : await this.#take(id));
+          payloads.push(id === SELF ? node.own(round) : await this.#mail.take(id));
         }
         node.mix(round, payloads, record.data.subarray(record.at + 4 + k, record.at + 4 + 2 * k));
         return null;
       }
       case OP.release:
-        for (let j = 0; j < f(1); j++) this.#inbox.delete(f(2 + j));
+        for (let j = 0; j < f(1); j++) this.#mail.release(f(2 + j));
         return null;
       case OP.snapshot:
         return this.#snapshot(f(1));
@@ -217,7 +215,7 @@ class NodeActor {
         const algorithm = this.#federatedAlgorithm();
         const payload = algorithm.broadcast(this.#host(f(1)).server);
         checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
-        this.#sendAll(copyPayload(payload), ChannelKind.Broadcast, record, 2);
+        this.#mail.send(copyPayload(payload), ChannelKind.Broadcast, record, 2);
         return null;
       }
       case OP.client:
@@ -226,8 +224,8 @@ class NodeActor {
       case OP.aggregate: {
         const host = this.#host(f(1)), k = f(2);
         const uploads: Payload[] = [];
-        for (let j = 0; j < k; j++) uploads.push(await this.#take(f(3 + j)));
-        for (let j = 0; j < k; j++) this.#inbox.delete(f(3 + j));
+        for (let j = 0; j < k; j++) uploads.push(await this.#mail.take(f(3 + j)));
+        for (let j = 0; j < k; j++) this.#mail.release(f(3 + j));
         const algorithm = this.#federatedAlgorithm();
         const weights = Array.from(record.data.subarray(record.at + 3 + k, record.at + 3 + 2 * k));
         algorithm.aggregate(host.server, uploads, weights);
@@ -258,12 +256,12 @@ class NodeActor {
   async #clientRound(record: CommandReader): Promise<void> {
     // What this Worker sent so far (the server's broadcast above all) goes out before the
     // round's training: the other Workers' clients are waiting for it.
-    this.#flushOutbox();
+    this.#mail.post();
     const [client, round, from, steps] = [1, 2, 3, 4].map((k) => record.field(k));
     const algorithm = this.#federatedAlgorithm();
     const host = this.#host(client);
-    const global = await this.#take(from);
-    this.#inbox.delete(from);
+    const global = await this.#mail.take(from);
+    this.#mail.release(from);
     const upload = trainClient(
       this.#problem,
       algorithm,
@@ -277,7 +275,9 @@ class NodeActor {
     checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${client}`);
     const who = { client, server: this.#problem.nodes };
     checkFederatedFinite(Object.values(upload), who, round);
-    if (record.field(5) >= 0) this.#sendAll(copyPayload(upload), ChannelKind.Upload, record, 5, 1);
+    if (record.field(5) >= 0) {
+      this.#mail.send(copyPayload(upload), ChannelKind.Upload, record, 5, 1);
+    }
   }
 
   #node(id: number): DecentralizedNode {
@@ -303,81 +303,11 @@ class NodeActor {
     return this.#algorithm;
   }
 
-  /**
-   * Delivers `payload` to the targets listed in the record from field `at` on (`count`
-   * (id, to, worker) triples, or the count at field `at − 1`): kept as it is for this Worker's
-   * nodes, queued once per other Worker for the next flush.
-   */
-  #sendAll(payload: Payload, kind: ChannelKind, record: CommandReader, at: number, count?: number) {
-    const k = count ?? record.field(at);
-    const first = count === undefined ? at + 1 : at;
-    const remote = new Map<number, number[]>();
-    for (let j = 0; j < k; j++) {
-      const id = record.field(first + 3 * j), worker = record.field(first + 3 * j + 2);
-      if (worker === this.#setup.index) this.#deliver(id, payload);
-      else {
-        if (!this.#ports.has(worker)) throw new Error(`no channel to worker ${worker}`);
-        const ids = remote.get(worker);
-        if (ids) ids.push(id);
-        else remote.set(worker, [id]);
-      }
-    }
-    for (const [worker, ids] of remote) {
-      let batch = this.#outbox.get(worker);
-      if (!batch) this.#outbox.set(worker, batch = new PayloadBatchWriter());
-      batch.add(ids, kind, payload, this.#channels(kind));
-    }
-  }
-
   /** The vector names of a channel kind, in wire order. */
   #channels(kind: ChannelKind): readonly string[] {
     const algorithm = this.#algorithm;
     if (algorithm.kind === "decentralized") return algorithm.channels;
     return kind === ChannelKind.Broadcast ? algorithm.broadcastChannels : algorithm.uploadChannels;
-  }
-
-  /** Posts every queued payload batch, one transferred buffer per Worker. */
-  #flushOutbox(): void {
-    for (const [worker, batch] of this.#outbox) {
-      if (batch.empty) continue;
-      const data = batch.take(this.#setup.epoch);
-      this.#ports.get(worker)!.postMessage(data, [data.buffer as ArrayBuffer]);
-    }
-  }
-
-  #receiveBatch(data: Float64Array): void {
-    if (data[0] !== this.#setup.epoch) return; // a late batch of an earlier run
-    readPayloadBatch(
-      data,
-      (kind) => this.#channels(kind),
-      (id, payload) => this.#deliver(id, payload),
-    );
-  }
-
-  #deliver(id: number, payload: Payload): void {
-    const waiter = this.#waiting.get(id);
-    this.#inbox.set(id, payload);
-    if (waiter) {
-      this.#waiting.delete(id);
-      waiter(payload);
-    }
-  }
-
-  /** The payload of message `id`, waiting (boundedly) until it arrives. */
-  #take(id: number): Promise<Payload> | Payload {
-    const payload = this.#inbox.get(id);
-    if (payload) return payload;
-    this.#flushOutbox();
-    return new Promise<Payload>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(id);
-        reject(new Error(`message ${id} did not arrive within ${this.#setup.waitTimeoutMs} ms`));
-      }, this.#setup.waitTimeoutMs);
-      this.#waiting.set(id, (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
   }
 }
 
