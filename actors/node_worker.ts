@@ -18,7 +18,11 @@ import {
   nodeVectorMemory,
 } from "../algorithms/iteration.ts";
 import type { VectorMemory } from "../algorithms/vector_memory.ts";
-import { checkFederatedFinite, trainClient } from "../algorithms/federated_round.ts";
+import {
+  checkFederatedFinite,
+  clientVectorMemory,
+  trainClient,
+} from "../algorithms/federated_round.ts";
 import { checkPayload, copyPayload } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { loadProblem } from "../problems/registry.ts";
@@ -93,6 +97,10 @@ class NodeActor {
         recycle: this.#memory,
       })
       : null;
+    // Federated clients train one at a time, each round's state in one recycled memory.
+    if (algorithm.kind === "federated" && setup.nodes.length) {
+      this.#memory = clientVectorMemory(problem, algorithm, this.#memory);
+    }
     const zeros = () => memory?.zeros(d) ?? new Float64Array(d);
     this.#gradient = zeros();
     this.#blockGradients = Array.from({ length: blocks }, zeros);
@@ -270,6 +278,7 @@ class NodeActor {
       steps,
       host.rng,
       this.#gradient,
+      this.#memory,
     );
     host.step++;
     checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${client}`);

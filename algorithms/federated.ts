@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { type FederatedAlgorithm, type Payload, weightedSumInto } from "./algorithm.ts";
+import {
+  type FederatedAlgorithm,
+  type Payload,
+  stateVector,
+  weightedSumInto,
+} from "./algorithm.ts";
+import { kernelsFor } from "./vector_memory.ts";
 import type { LayerSpec } from "../problems/problem.ts";
 
 /** Options of FedAvg. */
@@ -55,11 +61,14 @@ export function fedAvg(
     uploadChannels: ["theta"],
     initServer: (_context, x0) => ({ theta: new Float64Array(x0) }),
     broadcast: (server) => ({ theta: server.theta }),
-    initClient: (_context, global) => ({ theta: new Float64Array(global.theta) }),
+    initClient: (context, global) => ({ theta: stateVector(context, global.theta) }),
     gradientPoint: (client) => client.theta,
     localStep(client, g) {
       const theta = client.theta;
-      for (let k = 0; k < theta.length; k++) theta[k] -= alpha * g[k];
+      const kernels = kernelsFor(theta, g);
+      const from = kernels ? theta.length & ~1 : 0;
+      kernels?.subtractScaled(theta.byteOffset, g.byteOffset, from, alpha);
+      for (let k = from; k < theta.length; k++) theta[k] -= alpha * g[k];
     },
     upload: (client) => ({ theta: client.theta }),
     aggregate(server, uploads, weights) {
@@ -191,12 +200,14 @@ function localAms(
     broadcast: (server) => ({ theta: server.theta, vhat: server.vhat }),
     initClient(context, global) {
       return {
-        theta: new Float64Array(global.theta),
-        m: new Float64Array(context.dim),
-        v: new Float64Array(global.vhat),
-        vhat: new Float64Array(global.vhat),
-        vStart: correction === "from-zero" ? new Float64Array(global.vhat) : new Float64Array(0),
-        p: new Float64Array(context.dim),
+        theta: stateVector(context, global.theta),
+        m: stateVector(context),
+        v: stateVector(context, global.vhat),
+        vhat: stateVector(context, global.vhat),
+        vStart: correction === "from-zero"
+          ? stateVector(context, global.vhat)
+          : new Float64Array(0),
+        p: stateVector(context),
         layers: context.layers,
       };
     },
@@ -206,7 +217,32 @@ function localAms(
       const decay2 = Math.pow(beta2, t);
       const correct1 = 1 / (1 - Math.pow(beta1, t)), correct2 = 1 / (1 - decay2);
       const theta = client.theta;
-      for (let k = 0; k < g.length; k++) {
+      const fromZero = !paper && !none;
+      const kernels = fromZero
+        ? kernelsFor(g, m, v, vhat, p, theta, vStart)
+        : kernelsFor(g, m, v, vhat, p, theta);
+      const from = kernels ? g.length & ~1 : 0;
+      kernels?.localAmsStep(
+        m.byteOffset,
+        v.byteOffset,
+        vhat.byteOffset,
+        fromZero ? vStart.byteOffset : 0,
+        p.byteOffset,
+        theta.byteOffset,
+        g.byteOffset,
+        from,
+        beta1,
+        beta2,
+        correct1,
+        correct2,
+        decay2,
+        epsilon,
+        fused ?? 0,
+        paper ? 0 : none ? 1 : 2,
+        keepMax ? 1 : 0,
+        fused === null ? 0 : 1,
+      );
+      for (let k = from; k < g.length; k++) {
         m[k] = beta1 * m[k] + (1 - beta1) * g[k];
         v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
         const local = paper

@@ -7,6 +7,7 @@
  */
 import type { FederatedAlgorithm, Payload } from "./algorithm.ts";
 import { nodeContext } from "./iteration.ts";
+import { VectorMemory } from "./vector_memory.ts";
 import { checkFinite, NodeFailureError } from "./node_failure.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
@@ -16,7 +17,11 @@ export type AggregationWeighting = "uniform" | "samples";
 
 /**
  * One federated client's round, as both engines run it: start from the broadcast, take
- * `steps` local steps on its own gradient stream, return its upload (not copied).
+ * `steps` local steps on its own gradient stream, return its upload (not copied: with a
+ * `memory`, its vectors are that memory's until the next round, so copy them first). The
+ * client's state and gradient live in `memory` when given (see
+ * {@linkcode clientVectorMemory}), else the state in plain arrays and the gradient in
+ * `gradient`.
  */
 export function trainClient<C>(
   problem: Problem,
@@ -26,13 +31,42 @@ export function trainClient<C>(
   steps: number,
   rng: Rng,
   gradient: Float64Array,
+  memory?: VectorMemory | null,
 ): Payload {
-  const state = algorithm.initClient(nodeContext(problem, client), global);
+  const context = nodeContext(problem, client);
+  // The client's state lives for this round only: the engine's client memory, emptied.
+  memory?.reset();
+  if (memory) gradient = memory.zeros(problem.dim);
+  const state = algorithm.initClient(
+    memory ? { ...context, vector: () => memory.zeros(problem.dim) } : context,
+    global,
+  );
   for (let t = 1; t <= steps; t++) {
     problem.gradient(client, algorithm.gradientPoint(state), gradient, rng);
     algorithm.localStep(state, gradient, t);
   }
   return algorithm.upload(state);
+}
+
+/**
+ * The vector memory of an engine's federated clients, one client's round at a time
+ * ({@linkcode trainClient} empties it): room for a client's state (counted by a dry run of
+ * `initClient`) and its gradient; `recycle`'s memory when large enough. Null when d is too
+ * short for the kernels to pay.
+ */
+export function clientVectorMemory(
+  problem: Problem,
+  algorithm: FederatedAlgorithm,
+  recycle?: VectorMemory | null,
+): VectorMemory | null {
+  const d = problem.dim;
+  const global = algorithm.broadcast(
+    algorithm.initServer(nodeContext(problem, -1), problem.initialParams()),
+  );
+  let count = 1;
+  const context = { ...nodeContext(problem, 0), vector: () => (count++, new Float64Array(d)) };
+  algorithm.initClient(context, global);
+  return recycle?.recycle(count, d) ?? VectorMemory.create(count, d);
 }
 
 /** How many local steps client `client` takes per round (both engines use this). */

@@ -48,6 +48,32 @@ export interface VectorKernels {
     beta1: number,
     beta2: number,
   ): void;
+  /** out ← out − w·a */
+  subtractScaled(out: number, a: number, n: number, w: number): void;
+  /**
+   * A local-AMSGrad client step (see `localAms` in federated.ts); `mode` 0, 1, 2 is the v
+   * bias correction "paper", "none", "from-zero".
+   */
+  localAmsStep(
+    m: number,
+    v: number,
+    vhat: number,
+    vStart: number,
+    p: number,
+    theta: number,
+    g: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    correct1: number,
+    correct2: number,
+    decay2: number,
+    epsilon: number,
+    alpha: number,
+    mode: number,
+    keepMax: number,
+    fused: number,
+  ): void;
   /** The adaptive framework's mix (see `decentralize`). */
   adaptiveMix(
     x: number,
@@ -116,6 +142,15 @@ export class VectorMemory {
   }
 
   /**
+   * Empties the memory and zeroes what was handed out: the start of a federated client's round,
+   * whose state lives for that round only. Every vector handed out before becomes another's.
+   */
+  reset(): void {
+    new Uint8Array(this.#buffer, 0, this.#next).fill(0);
+    this.#next = 0;
+  }
+
+  /**
    * This memory again, emptied and zeroed, when it can hold `count` vectors of `length`
    * entries; else a new one ({@linkcode VectorMemory.create}). Reusing spares a run the first
    * touch of fresh pages (a Worker's memory for 32 MLP nodes is ~330 MB). Every vector handed
@@ -126,8 +161,7 @@ export class VectorMemory {
     if (length < MIN_LENGTH || count <= 0 || bytes > this.#buffer.byteLength) {
       return VectorMemory.create(count, length);
     }
-    new Uint8Array(this.#buffer, 0, this.#next).fill(0);
-    this.#next = 0;
+    this.reset();
     this.#end = bytes;
     return this;
   }

@@ -20,6 +20,7 @@ import {
   aggregationWeights,
   checkFederatedFinite,
   clientSteps,
+  clientVectorMemory,
   participationSampler,
   trainClient,
 } from "../algorithms/federated_round.ts";
@@ -231,6 +232,7 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
   const rngs = Array.from({ length: problem.nodes }, (_, id) => gradientRng(seed, id));
   const sample = participationSampler(seed, problem.nodes, options.participation);
   const gradient = new Float64Array(problem.dim);
+  const memory = clientVectorMemory(problem, algorithm);
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
   for (let r = 1; r <= rounds; r++) {
@@ -240,7 +242,7 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
     const serverId = { client: null, server: problem.nodes };
     const uploads = participants.map((i) => {
       const steps = clientSteps(problem, i, localSteps, options.localEpochs);
-      const upload = trainClient(problem, algorithm, i, global, steps, rngs[i], gradient);
+      const upload = trainClient(problem, algorithm, i, global, steps, rngs[i], gradient, memory);
       checkFederatedFinite(Object.values(upload), { ...serverId, client: i }, r);
       return copyPayload(upload);
     });

@@ -3,9 +3,12 @@ import { kernelsFor, VectorMemory } from "../algorithms/vector_memory.ts";
 import { weightedSumInto } from "../algorithms/algorithm.ts";
 import { checkFinite, DivergenceError } from "../algorithms/node_failure.ts";
 import { amsgradRule, decentralize } from "../algorithms/decentralized_adaptive.ts";
-import { DecentralizedNode, nodeVectorMemory } from "../algorithms/iteration.ts";
+import { DecentralizedNode, nodeContext, nodeVectorMemory } from "../algorithms/iteration.ts";
+import { clientVectorMemory, trainClient } from "../algorithms/federated_round.ts";
+import { copyPayload } from "../algorithms/payload.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
-import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
+import type { DecentralizedAlgorithm, FederatedAlgorithm } from "../algorithms/algorithm.ts";
+import { fedAms, fedLamb } from "../algorithms/federated.ts";
 import { createProblem } from "../problems/registry.ts";
 import { Rng } from "../random.ts";
 import { compileKernels, KERNELS } from "../tools/build_wasm.ts";
@@ -206,4 +209,97 @@ Deno.test("vector memory: recycled when large enough (emptied and zeroed), repla
   assert.notEqual(bigger, memory);
   assert.ok(kernelsFor(bigger!.zeros(100)));
   assert.equal(memory.recycle(4, 10), null, "short vectors: no memory at all");
+});
+
+Deno.test("vector kernels: FedAvg's and every local-AMSGrad variant's client steps equal the JavaScript loops bit for bit", () => {
+  const rng = new Rng(4, "clients");
+  const d = LENGTH;
+  const context = { id: 0, nodes: 1, dim: d, layers: [{ name: "w", offset: 0, size: d }] };
+  const variants = [
+    createAlgorithm("fedavg", { alpha: 0.1 }),
+    ...(["paper", "none", "from-zero"] as const).flatMap((vBiasCorrection) =>
+      (["max", "frozen"] as const).flatMap((localVhat) => [
+        fedAms("test-fed-ams", {
+          alpha: 0.01,
+          beta1: 0.9,
+          beta2: 0.99,
+          epsilon: 1e-8,
+          v0: 1e-6,
+          localVhat,
+          vBiasCorrection,
+        }),
+        fedLamb("test-fed-lamb", {
+          alpha: 0.01,
+          beta1: 0.9,
+          beta2: 0.99,
+          epsilon: 1e-8,
+          v0: 1e-6,
+          localVhat,
+          vBiasCorrection,
+          lambda: 0.01,
+          phiMin: 0,
+          phiMax: null,
+        }),
+      ])
+    ),
+  ] as FederatedAlgorithm[];
+  for (const algorithm of variants) {
+    const global = Object.fromEntries(
+      algorithm.broadcastChannels.map((name) => [
+        name,
+        Float64Array.from(values(rng, d, { positive: name !== "theta" })),
+      ]),
+    );
+    const gradients = [0, 1, 2].map(() => Float64Array.from(values(rng, d, { infinite: true })));
+    const memory = VectorMemory.create(10, d)!;
+    const inMemory = { ...context, vector: () => memory.zeros(d) };
+    const clients = [inMemory, context].map((c) => algorithm.initClient(c, global));
+    gradients.forEach((plain, t) => {
+      const g = memory.zeros(d);
+      g.set(plain);
+      algorithm.localStep(clients[0], g, t + 1);
+      algorithm.localStep(clients[1], plain, t + 1);
+    });
+    const [wasm, js] = clients.map((client) => algorithm.upload(client));
+    assert.ok(kernelsFor(...Object.values(wasm)), `${algorithm.name}: the kernels ran`);
+    for (const name of Object.keys(js)) {
+      assertSameBits(wasm[name], js[name], `${algorithm.name} ${name}`);
+    }
+  }
+});
+
+Deno.test("trainClient: rounds in the client memory (emptied each round) give the uploads of plain arrays", () => {
+  const problem = createProblem({ type: "logistic", dim: 129, heterogeneity: 1 }, 3, 6);
+  const algorithm = createAlgorithm("fed-ams", {}) as FederatedAlgorithm;
+  const memory = clientVectorMemory(problem, algorithm);
+  assert.ok(memory);
+  const global = copyPayload(algorithm.broadcast(
+    algorithm.initServer(nodeContext(problem, -1), problem.initialParams()),
+  ));
+  for (const client of [0, 1, 2, 0]) {
+    const rngs = [0, 1].map(() => new Rng(9, `client ${client}`));
+    const inMemory = trainClient(
+      problem,
+      algorithm,
+      client,
+      global,
+      4,
+      rngs[0],
+      new Float64Array(problem.dim),
+      memory,
+    );
+    assert.ok(kernelsFor(...Object.values(inMemory)));
+    const plain = trainClient(
+      problem,
+      algorithm,
+      client,
+      global,
+      4,
+      rngs[1],
+      new Float64Array(problem.dim),
+    );
+    for (const name of Object.keys(plain)) {
+      assertSameBits(inMemory[name], plain[name], `${client} ${name}`);
+    }
+  }
 });
