@@ -143,7 +143,7 @@ Deno.test("vector kernels: AMSGrad's fused step and the adaptive mix equal the J
 });
 
 Deno.test("vector memory: a node's whole state and mix sums land in it, sized by a dry run of init", () => {
-  const problem = createProblem({ type: "logistic", dim: 129, heterogeneity: 1 }, 3, 5);
+  const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 3, 5);
   const algorithm = createAlgorithm("decentralized-amsgrad", {}) as DecentralizedAlgorithm<
     Record<string, Float64Array>
   >;
@@ -178,7 +178,7 @@ Deno.test("the committed kernel bytes are tools/build_wasm.ts's output for every
 });
 
 Deno.test("the sequential engine keeps every node's state in its vector memory (d ≥ 64)", () => {
-  const problem = createProblem({ type: "logistic", dim: 129, heterogeneity: 1 }, 4, 2);
+  const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 4, 2);
   const algorithm = createAlgorithm("decentralized-amsgrad", {}) as DecentralizedAlgorithm;
   let checked = 0;
   runDecentralized({
@@ -269,7 +269,7 @@ Deno.test("vector kernels: FedAvg's and every local-AMSGrad variant's client ste
 });
 
 Deno.test("trainClient: rounds in the client memory (emptied each round) give the uploads of plain arrays", () => {
-  const problem = createProblem({ type: "logistic", dim: 129, heterogeneity: 1 }, 3, 6);
+  const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 3, 6);
   const algorithm = createAlgorithm("fed-ams", {}) as FederatedAlgorithm;
   const memory = clientVectorMemory(problem, algorithm);
   assert.ok(memory);
