@@ -218,8 +218,8 @@ Deno.test("vector kernels: FedAvg's and every local-AMSGrad variant's client ste
   const variants = [
     createAlgorithm("fedavg", { alpha: 0.1 }),
     ...(["paper", "none", "from-zero"] as const).flatMap((vBiasCorrection) =>
-      (["max", "frozen"] as const).flatMap((localVhat) => [
-        fedAms("test-fed-ams", {
+      (["max", "frozen"] as const).flatMap((localVhat) => {
+        const options = {
           alpha: 0.01,
           beta1: 0.9,
           beta2: 0.99,
@@ -227,20 +227,12 @@ Deno.test("vector kernels: FedAvg's and every local-AMSGrad variant's client ste
           v0: 1e-6,
           localVhat,
           vBiasCorrection,
-        }),
-        fedLamb("test-fed-lamb", {
-          alpha: 0.01,
-          beta1: 0.9,
-          beta2: 0.99,
-          epsilon: 1e-8,
-          v0: 1e-6,
-          localVhat,
-          vBiasCorrection,
-          lambda: 0.01,
-          phiMin: 0,
-          phiMax: null,
-        }),
-      ])
+        };
+        return [
+          fedAms("test-fed-ams", options),
+          fedLamb("test-fed-lamb", { ...options, lambda: 0.01, phiMin: 0, phiMax: null }),
+        ];
+      })
     ),
   ] as FederatedAlgorithm[];
   for (const algorithm of variants) {
