@@ -12,7 +12,7 @@ import { fedAms, fedLamb } from "../algorithms/federated.ts";
 import { createProblem } from "../problems/registry.ts";
 import { Rng } from "../random.ts";
 import { compileKernels, KERNELS } from "../tools/build_wasm.ts";
-import { runDecentralized } from "../simulation/sequential.ts";
+import { decentralizedSteps, runDecentralized } from "../simulation/sequential.ts";
 import { uniformWeights } from "../topologies/mixing.ts";
 import { ringTopology } from "../topologies/generators.ts";
 
@@ -294,4 +294,28 @@ Deno.test("trainClient: rounds in the client memory (emptied each round) give th
       assertSameBits(inMemory[name], plain[name], `${client} ${name}`);
     }
   }
+});
+
+Deno.test("sequential runs one after another (memory recycled) and interleaved (memory of their own) give the results of a run alone", () => {
+  const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 4, 3);
+  const mixing = uniformWeights(ringTopology(4));
+  const options = (name: string) => ({
+    problem,
+    algorithm: createAlgorithm(name, {}) as DecentralizedAlgorithm,
+    mixing,
+    steps: 6,
+    seed: 3,
+  });
+  const alone = runDecentralized(options("decentralized-amsgrad"));
+  runDecentralized(options("dadam")); // leaves its memory for the next run
+  assert.deepEqual(runDecentralized(options("decentralized-amsgrad")), alone);
+  const first = decentralizedSteps(options("decentralized-amsgrad"));
+  const second = decentralizedSteps(options("decentralized-amsgrad"));
+  let a = first.next(), b = second.next();
+  while (!a.done || !b.done) {
+    if (!a.done) a = first.next();
+    if (!b.done) b = second.next();
+  }
+  assert.deepEqual(a.value, alone);
+  assert.deepEqual(b.value, alone);
 });
