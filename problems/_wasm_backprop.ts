@@ -11,7 +11,7 @@
  *   `Reverse`+`Transpose` of W.
  * - `MaxPoolGrad` (no dilation, any window, stride and padding): dy added at each window's
  *   first maximal input, as tfjs's cpu kernel does, four channels at a time in WebAssembly SIMD
- *   (`pooling_kernels.wat`, instantiated on tfjs-backend-wasm's own memory), or in one
+ *   (`heap_kernels.wat`, instantiated on tfjs-backend-wasm's own memory), or in one
  *   JavaScript pass over views of the heap when that memory is not reachable.
  *
  * Other forms go to the original kernels. Results equal the cpu backend's to float32 rounding
@@ -22,7 +22,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { WasmKernelOverride } from "./_wasm_kernels.ts";
-import { POOLING_KERNELS_WASM } from "./_pooling_kernels_wasm.ts";
+import { type HeapKernels, heapKernels } from "./_wasm_heap.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
@@ -117,36 +117,11 @@ function maxPoolGrad(args: KernelArgs): Info {
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
-  const kernels = poolingKernels(backend);
+  const kernels = heapKernels(backend);
   if (kernels && dx.buffer === x.buffer && dx.buffer === g.buffer) {
     maxPoolGradSimd(kernels, x, g, dx, info);
   } else maxPoolGradLoop(x, g, dx, info);
   return out;
-}
-
-/** The pooling kernels' exports (`pooling_kernels.wat`); addresses are heap byte offsets. */
-export interface PoolingKernels {
-  maxPoolGrad(x: number, dy: number, dx: number, ...shape: number[]): void;
-}
-
-/** The compiled pooling module, shared by its instances. */
-let poolingModule: WebAssembly.Module | undefined;
-const poolingInstances = new WeakMap<WebAssembly.Memory, PoolingKernels>();
-
-/** The pooling kernels instantiated on tfjs-backend-wasm's own memory, or null if hidden. */
-export function poolingKernels(backend: BackendWasm): PoolingKernels | null {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let kernels = poolingInstances.get(memory);
-  if (!kernels) {
-    poolingModule ??= new WebAssembly.Module(
-      Uint8Array.from(atob(POOLING_KERNELS_WASM), (char) => char.charCodeAt(0)),
-    );
-    const instance = new WebAssembly.Instance(poolingModule, { env: { memory } });
-    kernels = instance.exports as unknown as PoolingKernels;
-    poolingInstances.set(memory, kernels);
-  }
-  return kernels;
 }
 
 /**
@@ -154,7 +129,7 @@ export function poolingKernels(backend: BackendWasm): PoolingKernels | null {
  * (bit-identical: tested against the loop).
  */
 export function maxPoolGradSimd(
-  kernels: PoolingKernels,
+  kernels: HeapKernels,
   x: Float32Array,
   dy: Float32Array,
   dx: Float32Array,

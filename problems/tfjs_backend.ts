@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmBackprop } from "./_wasm_backprop.ts";
+import { registerWasmBias } from "./_wasm_bias.ts";
 import { registerWasmConvFilterGradient } from "./_wasm_conv_grad.ts";
 import { registerWasmFastMatMul } from "./_wasm_fast_matmul.ts";
 import { registerWasmSharedIdentity } from "./_wasm_identity.ts";
@@ -143,6 +144,7 @@ async function load(name: BackendName): Promise<BackendName> {
     registerWasmSharedIdentity();
     registerWasmSlices();
     registerWasmBackprop();
+    registerWasmBias();
   } else if (name !== "cpu") {
     tfName = OPTIONAL[name].registers;
     await loadOptional(name);

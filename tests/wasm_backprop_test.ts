@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers"; // registers tfjs's gradient functions
 import { initBackend, onBackend } from "../problems/tfjs_backend.ts";
+import { heapKernels } from "../problems/_wasm_heap.ts";
 import {
   maxPoolGradLoop,
   maxPoolGradSimd,
-  poolingKernels,
   registerWasmBackprop,
   unregisterWasmBackprop,
 } from "../problems/_wasm_backprop.ts";
@@ -97,7 +97,7 @@ Deno.test("the fast wasm gradients can be undone, and restored", () => {
 
 Deno.test("wasm MaxPoolGrad: the SIMD kernel equals the JavaScript loop bit for bit (ties, −∞, NaN, ±0, channel tails, overlapping and padded windows)", () => {
   const backend = tf.findBackend("wasm") as BackendWasm;
-  const kernels = poolingKernels(backend);
+  const kernels = heapKernels(backend);
   assert.ok(kernels, "tfjs-backend-wasm's memory is reachable");
   const rng = new Rng(5, "pooling");
   const special = [-Infinity, NaN, 0, -0, Infinity];

@@ -1,6 +1,6 @@
 /**
  * Compiles gossim's WebAssembly text (`algorithms/vector_kernels.wat`,
- * `problems/pooling_kernels.wat`) into TypeScript files holding the modules' bytes in base64
+ * `problems/heap_kernels.wat`) into TypeScript files holding the modules' bytes in base64
  * (`_vector_kernels_wasm.ts`, `_pooling_kernels_wasm.ts` beside them), so the library needs no
  * wasm toolchain at run time. `deno task wasm`; a test checks that the committed files are this
  * file's output.
@@ -18,10 +18,10 @@ export const KERNELS = [
     what: "vector kernels",
   },
   {
-    wat: "problems/pooling_kernels.wat",
-    ts: "problems/_pooling_kernels_wasm.ts",
-    name: "POOLING_KERNELS_WASM",
-    what: "pooling kernels",
+    wat: "problems/heap_kernels.wat",
+    ts: "problems/_heap_kernels_wasm.ts",
+    name: "HEAP_KERNELS_WASM",
+    what: "tfjs heap kernels",
   },
 ] as const;
 

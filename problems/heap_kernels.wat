@@ -1,9 +1,13 @@
-;; dx of a 2-D max pooling (NHWC, float32) on tfjs-backend-wasm's own heap: for every window,
-;; dy is added at the window's first maximal input (strict >, from −∞: NaN never wins), four
-;; channels at a time, branch-free. Bit-identical to the JavaScript loop it replaces: the same
-;; comparisons, and each dx entry gets its additions in the same order (an f32 add equals the
-;; f64 add rounded to f32). Addresses are byte offsets into the imported memory.
-;; Build: `deno task wasm` writes problems/_pooling_kernels_wasm.ts from this file.
+;; Kernels on tfjs-backend-wasm's own heap (float32), four channels at a time; addresses are
+;; byte offsets into the imported memory.
+;; - maxPoolGrad: dx of a 2-D max pooling (NHWC): for every window, dy is added at the window's
+;;   first maximal input (strict >, from −∞: NaN never wins), branch-free. Bit-identical to the
+;;   JavaScript loop it replaces: the same comparisons, and each dx entry gets its additions in
+;;   the same order (an f32 add equals the f64 add rounded to f32).
+;; - sumRows, addRow: a bias's gradient (the sum of [rows, channels] over rows) and the bias add
+;;   (a row added to every row), bit-identical to tfjs-backend-wasm's Sum (each output summed
+;;   from +0 in row order) and Add.
+;; Build: `deno task wasm` writes problems/_heap_kernels_wasm.ts from this file.
 (module
   (import "env" "memory" (memory 1))
 
@@ -131,4 +135,74 @@
         (f32.store (local.get $address)
           (f32.add (f32.load (local.get $address))
             (f32.load (i32.add (local.get $dy) (i32.shl (local.get $at) (i32.const 2)))))))))
+
+  ;; out[c] = ((0 + x[0, c]) + x[1, c]) + … over `rows` rows of `cols` float32
+  (func (export "sumRows") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $c i32) (local $r i32) (local $at i32) (local $stride i32) (local $acc v128)
+    (local $sacc f32)
+    (local.set $stride (i32.shl (local.get $cols) (i32.const 2)))
+    (block $doneC (loop $nextC
+      (br_if $doneC (i32.gt_s (i32.add (local.get $c) (i32.const 4)) (local.get $cols)))
+      (local.set $acc (v128.const f32x4 0 0 0 0))
+      (local.set $at (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $r (i32.const 0))
+      (block $doneR (loop $nextR
+        (br_if $doneR (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $at))))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextR)))
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2)))
+        (local.get $acc))
+      (local.set $c (i32.add (local.get $c) (i32.const 4)))
+      (br $nextC)))
+    (block $doneT (loop $nextT
+      (br_if $doneT (i32.ge_s (local.get $c) (local.get $cols)))
+      (local.set $sacc (f32.const 0))
+      (local.set $at (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $r (i32.const 0))
+      (block $doneR2 (loop $nextR2
+        (br_if $doneR2 (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $sacc (f32.add (local.get $sacc) (f32.load (local.get $at))))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextR2)))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2)))
+        (local.get $sacc))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $nextT))))
+
+  ;; out[r, c] = a[r, c] + row[c] over `rows` rows of `cols` float32 (`rowFirst`: row[c] + a[r, c])
+  (func (export "addRow") (param $a i32) (param $row i32) (param $out i32) (param $rows i32)
+    (param $cols i32) (param $rowFirst i32)
+    (local $r i32) (local $c i32) (local $at i32) (local $v v128) (local $w v128)
+    (local $sv f32) (local $sw f32)
+    (local.set $at (i32.const 0))
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $doneC (loop $nextC
+        (br_if $doneC (i32.gt_s (i32.add (local.get $c) (i32.const 4)) (local.get $cols)))
+        (local.set $v (v128.load (i32.add (local.get $a) (local.get $at))))
+        (local.set $w (v128.load (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 2)))))
+        (v128.store (i32.add (local.get $out) (local.get $at))
+          (if (result v128) (local.get $rowFirst)
+            (then (f32x4.add (local.get $w) (local.get $v)))
+            (else (f32x4.add (local.get $v) (local.get $w)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $nextC)))
+      (block $doneT (loop $nextT
+        (br_if $doneT (i32.ge_s (local.get $c) (local.get $cols)))
+        (local.set $sv (f32.load (i32.add (local.get $a) (local.get $at))))
+        (local.set $sw (f32.load (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 2)))))
+        (f32.store (i32.add (local.get $out) (local.get $at))
+          (if (result f32) (local.get $rowFirst)
+            (then (f32.add (local.get $sw) (local.get $sv)))
+            (else (f32.add (local.get $sv) (local.get $sw)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $nextT)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
 )
