@@ -5,6 +5,7 @@
  * @module
  */
 import type { MetricsRow } from "../metrics/rows.ts";
+import { type MeanStd, meanStd as meanStdOf } from "../simulation/trials.ts";
 import type { MethodResult } from "./tuning.ts";
 
 /** One experiment of a paper: its setting and its methods' results. */
@@ -26,15 +27,7 @@ export interface ExperimentResult {
 /** Every experiment by id. */
 export type Results = Record<string, ExperimentResult>;
 
-/** Mean and sample standard deviation over seeds. */
-export interface MeanStd {
-  /** The mean. */
-  mean: number;
-  /** The sample standard deviation (0 for one value). */
-  std: number;
-  /** How many values (seeds) it is over. */
-  n: number;
-}
+export type { MeanStd };
 
 /**
  * Mean ± sample std of `values`, skipping null and non-finite ones.
@@ -42,13 +35,7 @@ export interface MeanStd {
  * @returns the statistics, or null when no value is left
  */
 export function meanStd(values: readonly (number | null)[]): MeanStd | null {
-  const kept = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (kept.length === 0) return null;
-  const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
-  const variance = kept.length > 1
-    ? kept.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (kept.length - 1)
-    : 0;
-  return { mean, std: Math.sqrt(variance), n: kept.length };
+  return meanStdOf(values.filter((v): v is number => v !== null && Number.isFinite(v)));
 }
 
 /**

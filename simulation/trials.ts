@@ -103,7 +103,12 @@ export function planTrials(config: SimulationConfig): Trial[] {
   return trials;
 }
 
-function meanStd(values: number[]): MeanStd | null {
+/**
+ * Mean and sample standard deviation of `values` (std 0 for one value).
+ *
+ * @returns the statistics, or null for no values
+ */
+export function meanStd(values: readonly number[]): MeanStd | null {
   if (values.length === 0) return null;
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const variance = values.length > 1
