@@ -22,25 +22,21 @@ export function payloadBytes(payload: Payload): number {
 }
 
 /**
- * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order):
- * both engines mix through this, so equal inputs give bit-identical results. The sums go into
- * `into`'s buffers when given (every entry overwritten), else into fresh ones.
+ * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order),
+ * into `into`'s buffers (every entry overwritten): both engines mix through this, so equal
+ * inputs give bit-identical results.
+ *
+ * @returns `into`
  */
 export function mixPayloads(
   payloads: readonly Payload[],
   weights: ArrayLike<number>,
-  into?: Payload,
+  into: Payload,
 ): Payload {
-  const mixed: Payload = into ?? {};
-  for (const name of Object.keys(payloads[0])) {
-    const vectors = payloads.map((payload) => payload[name]);
-    mixed[name] = weightedSumInto(
-      into?.[name] ?? new Float64Array(vectors[0].length),
-      vectors,
-      weights,
-    );
+  for (const name of Object.keys(into)) {
+    weightedSumInto(into[name], payloads.map((payload) => payload[name]), weights);
   }
-  return mixed;
+  return into;
 }
 
 /**
