@@ -50,7 +50,7 @@ class NodeActor {
   #algorithm!: Algorithm;
   #gradient!: Float64Array;
   #nodes = new Map<number, DecentralizedNode>();
-  /** Gradient buffers of a node block (one per node of the largest block so far). */
+  /** Gradient buffers of a node block (a block is at most BLOCK_NODES of the hosted nodes). */
   #blockGradients: Float64Array[] = [];
   /** The vector memory of the last decentralized run (see vector_memory.ts). */
   #memory: VectorMemory | null = null;
@@ -93,7 +93,7 @@ class NodeActor {
     const memory = algorithm.kind === "decentralized"
       ? this.#memory = nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
         sharedMix: true,
-        extra: blocks + 1,
+        extra: blocks,
         recycle: this.#memory,
       })
       : null;
@@ -102,9 +102,10 @@ class NodeActor {
       this.#memory = clientVectorMemory(problem, algorithm, this.#memory);
     }
     const zeros = () => memory?.zeros(d) ?? new Float64Array(d);
-    this.#gradient = zeros();
     this.#blockGradients = Array.from({ length: blocks }, zeros);
-    const scratch = { gradient: this.#gradient, mixed: [] as Payload[], memory };
+    // A federated client's gradient, when its round has no client memory.
+    this.#gradient = new Float64Array(d);
+    const scratch = { mixed: [] as Payload[], memory };
     for (const id of setup.nodes) {
       if (algorithm.kind === "decentralized") {
         this.#nodes.set(
@@ -169,9 +170,6 @@ class NodeActor {
       const next = reader.data[reader.at + 3 + 1]; // the next STEP record's node
       if (seen.has(next)) break;
       reader.next();
-    }
-    while (this.#blockGradients.length < block.length) {
-      this.#blockGradients.push(new Float64Array(this.#problem.dim));
     }
     const inputs = block.map(({ node, t }) => node.gradientInput(t));
     const outs = this.#blockGradients.slice(0, block.length);

@@ -37,8 +37,6 @@ export function nodeContext(problem: Problem, id: number): NodeContext {
  * part at a time: absent ones are the node's own.
  */
 export interface NodeScratch {
-  /** The gradient, length d. */
-  readonly gradient?: Float64Array;
   /**
    * The mix sums, one payload per exchange (created by the first mix): shared only when every
    * gather is folded before the next node's gather (the actor's `mix` does both at once).
@@ -89,7 +87,8 @@ export class DecentralizedNode<S = unknown> {
   readonly #problem: Problem;
   readonly #algorithm: DecentralizedAlgorithm<S>;
   readonly #rng: Rng;
-  readonly #gradient: Float64Array;
+  /** The gradient buffer of {@linkcode DecentralizedNode.iterate} (engines use node blocks). */
+  #gradient?: Float64Array;
   readonly #own: Payload[] = [];
   readonly #mixed: Payload[];
   readonly #memory: VectorMemory | null;
@@ -116,7 +115,6 @@ export class DecentralizedNode<S = unknown> {
     this.#problem = problem;
     this.#algorithm = algorithm;
     this.#rng = gradientRng(seed, id);
-    this.#gradient = scratch.gradient ?? new Float64Array(problem.dim);
     this.#mixed = scratch.mixed ?? [];
     const memory = this.#memory = scratch.memory ?? null;
     const context = nodeContext(problem, id);
@@ -129,8 +127,9 @@ export class DecentralizedNode<S = unknown> {
   /** The gradient-driven part of iteration `t`: g at the gradient point, then the local step. */
   iterate(t: number): void {
     this.step = t;
-    this.#problem.gradient(this.id, this.gradientPoint(), this.#gradient, this.#rng);
-    this.applyGradient(t, this.#gradient);
+    const gradient = this.#gradient ??= new Float64Array(this.#problem.dim);
+    this.#problem.gradient(this.id, this.gradientPoint(), gradient, this.#rng);
+    this.applyGradient(t, gradient);
   }
 
   /**

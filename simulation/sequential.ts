@@ -113,11 +113,7 @@ function* lockStep(
   const blockGradients = Array.from({ length: blocks }, zeros);
   const nodes = Array.from(
     { length: n },
-    (_, id) =>
-      new DecentralizedNode(problem, algorithm, id, seed, x0, {
-        gradient: blockGradients[0],
-        memory,
-      }),
+    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory }),
   );
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
