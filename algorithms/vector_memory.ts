@@ -106,12 +106,7 @@ let compiled: WebAssembly.Module | undefined;
 const kernelsByBuffer = new WeakMap<ArrayBufferLike, VectorKernels>();
 
 function kernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    compiled = new WebAssembly.Module(
-      Uint8Array.from(atob(VECTOR_KERNELS_WASM), (char) => char.charCodeAt(0)),
-    );
-  }
-  return compiled;
+  return compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(VECTOR_KERNELS_WASM));
 }
 
 /** One engine's vector memory: hands out zeroed vectors, 16-byte aligned, never freed one by one. */

@@ -29,9 +29,7 @@ export function heapKernels(backend: BackendWasm): HeapKernels | null {
   if (!(memory instanceof WebAssembly.Memory)) return null;
   let kernels = instances.get(memory);
   if (!kernels) {
-    compiled ??= new WebAssembly.Module(
-      Uint8Array.from(atob(HEAP_KERNELS_WASM), (char) => char.charCodeAt(0)),
-    );
+    compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(HEAP_KERNELS_WASM));
     kernels = new WebAssembly.Instance(compiled, { env: { memory } })
       .exports as unknown as HeapKernels;
     instances.set(memory, kernels);
