@@ -99,7 +99,7 @@ class NodeActor {
       : null;
     // Federated clients train one at a time, each round's state in one recycled memory.
     if (algorithm.kind === "federated" && setup.nodes.length) {
-      this.#memory = clientVectorMemory(problem, algorithm, this.#memory);
+      this.#memory = clientVectorMemory(problem, algorithm, x0, this.#memory);
     }
     const zeros = () => memory?.zeros(d) ?? new Float64Array(d);
     this.#blockGradients = Array.from({ length: blocks }, zeros);

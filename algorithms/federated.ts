@@ -177,6 +177,7 @@ function localAms(
   const { beta1, beta2, epsilon, v0, localVhat } = options;
   const correction = options.vBiasCorrection ?? "paper";
   const paper = correction === "paper", none = correction === "none", keepMax = localVhat === "max";
+  const fromZero = correction === "from-zero", mode = paper ? 0 : none ? 1 : 2; // the kernel's
   const fused = typeof update === "function" ? null : update.alpha;
   if (!V_BIAS_CORRECTIONS.includes(correction)) {
     throw new RangeError(
@@ -204,9 +205,7 @@ function localAms(
         m: stateVector(context),
         v: stateVector(context, global.vhat),
         vhat: stateVector(context, global.vhat),
-        vStart: correction === "from-zero"
-          ? stateVector(context, global.vhat)
-          : new Float64Array(0),
+        vStart: fromZero ? stateVector(context, global.vhat) : new Float64Array(0),
         p: stateVector(context),
         layers: context.layers,
       };
@@ -217,10 +216,7 @@ function localAms(
       const decay2 = Math.pow(beta2, t);
       const correct1 = 1 / (1 - Math.pow(beta1, t)), correct2 = 1 / (1 - decay2);
       const theta = client.theta;
-      const fromZero = !paper && !none;
-      const kernels = fromZero
-        ? kernelsFor(g, m, v, vhat, p, theta, vStart)
-        : kernelsFor(g, m, v, vhat, p, theta);
+      const kernels = kernelsFor(g, m, v, vhat, p, theta, ...(fromZero ? [vStart] : []));
       const from = kernels ? g.length & ~1 : 0;
       kernels?.localAmsStep(
         m.byteOffset,
@@ -238,7 +234,7 @@ function localAms(
         decay2,
         epsilon,
         fused ?? 0,
-        paper ? 0 : none ? 1 : 2,
+        mode,
         keepMax ? 1 : 0,
         fused === null ? 0 : 1,
       );

@@ -51,18 +51,17 @@ export function trainClient<C>(
 /**
  * The vector memory of an engine's federated clients, one client's round at a time
  * ({@linkcode trainClient} empties it): room for a client's state (counted by a dry run of
- * `initClient`) and its gradient; `recycle`'s memory when large enough. Null when d is too
+ * `initClient` on the broadcast of a server started at `x0`) and its gradient; `recycle`'s memory when large enough. Null when d is too
  * short for the kernels to pay.
  */
 export function clientVectorMemory(
   problem: Problem,
   algorithm: FederatedAlgorithm,
+  x0: Float64Array,
   recycle?: VectorMemory | null,
 ): VectorMemory | null {
   const d = problem.dim;
-  const global = algorithm.broadcast(
-    algorithm.initServer(nodeContext(problem, -1), problem.initialParams()),
-  );
+  const global = algorithm.broadcast(algorithm.initServer(nodeContext(problem, -1), x0));
   let count = 1;
   const context = { ...nodeContext(problem, 0), vector: () => (count++, new Float64Array(d)) };
   algorithm.initClient(context, global);

@@ -255,11 +255,12 @@ export function runFederated(options: FederatedRunOptions): RunResult {
 export function* federatedSteps(options: FederatedRunOptions): Generator<void, RunResult, void> {
   const { problem, algorithm, rounds, localSteps, seed } = options;
   const evalEvery = options.evalEvery ?? 1;
-  const server = algorithm.initServer(nodeContext(problem, -1), problem.initialParams());
+  const x0 = problem.initialParams();
+  const server = algorithm.initServer(nodeContext(problem, -1), x0);
   const rngs = Array.from({ length: problem.nodes }, (_, id) => gradientRng(seed, id));
   const sample = participationSampler(seed, problem.nodes, options.participation);
   const gradient = new Float64Array(problem.dim);
-  const memory = clientVectorMemory(problem, algorithm);
+  const memory = clientVectorMemory(problem, algorithm, x0);
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
   for (let r = 1; r <= rounds; r++) {

@@ -263,7 +263,7 @@ Deno.test("vector kernels: FedAvg's and every local-AMSGrad variant's client ste
 Deno.test("trainClient: rounds in the client memory (emptied each round) give the uploads of plain arrays", () => {
   const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 3, 6);
   const algorithm = createAlgorithm("fed-ams", {}) as FederatedAlgorithm;
-  const memory = clientVectorMemory(problem, algorithm);
+  const memory = clientVectorMemory(problem, algorithm, problem.initialParams());
   assert.ok(memory);
   const global = copyPayload(algorithm.broadcast(
     algorithm.initServer(nodeContext(problem, -1), problem.initialParams()),
