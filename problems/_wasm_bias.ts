@@ -17,8 +17,6 @@ import { heapKernels } from "./_wasm_heap.ts";
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 /**
  * [outer, rows, inner] for axes `axes` (sorted) of `shape` when they are one contiguous run that
  * leaves the last axis out (the rows), else null.
@@ -30,9 +28,9 @@ function rowsOf(
   const first = axes[0], last = axes.at(-1)!;
   if (!axes.length || last >= shape.length - 1 || last - first !== axes.length - 1) return null;
   return [
-    size(shape.slice(0, first)),
-    size(shape.slice(first, last + 1)),
-    size(shape.slice(last + 1)),
+    tf.util.sizeFromShape(shape.slice(0, first)),
+    tf.util.sizeFromShape(shape.slice(first, last + 1)),
+    tf.util.sizeFromShape(shape.slice(last + 1)),
   ];
 }
 
@@ -45,7 +43,9 @@ function sum(args: KernelArgs): Info {
   const { x } = args.inputs as { x: Info };
   const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-  const layout = x.dtype === "float32" && size(x.shape) > 0 ? rowsOf(x.shape, axes) : null;
+  const layout = x.dtype === "float32" && tf.util.sizeFromShape(x.shape) > 0
+    ? rowsOf(x.shape, axes)
+    : null;
   const kernels = layout ? heapKernels(backend) : null;
   if (!kernels || !layout) return BIAS.original("Sum").kernelFunc(args) as Info;
   const [outer, rows, inner] = layout;
@@ -66,7 +66,7 @@ function sum(args: KernelArgs): Info {
  */
 function broadcastRows(row: Info, full: Info): [number, number, number] | null {
   const f = full.shape;
-  if (row.shape.length > f.length || size(f) === 0) return null;
+  if (row.shape.length > f.length || tf.util.sizeFromShape(f) === 0) return null;
   const r = [...Array(f.length - row.shape.length).fill(1), ...row.shape];
   const axes: number[] = [];
   for (let k = 0; k < f.length; k++) {
