@@ -117,10 +117,9 @@ function maxPoolGrad(args: KernelArgs): Info {
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
-  const kernels = heapKernels(backend);
-  if (kernels && dx.buffer === x.buffer && dx.buffer === g.buffer) {
-    maxPoolGradSimd(kernels, x, g, dx, info);
-  } else maxPoolGradLoop(x, g, dx, info);
+  const kernels = heapKernels(backend); // on the heap these three views share
+  if (kernels) maxPoolGradSimd(kernels, x, g, dx, info);
+  else maxPoolGradLoop(x, g, dx, info);
   return out;
 }
 
