@@ -59,7 +59,7 @@ export interface DefinitionSource {
  *
  * @typeParam D the definition type of this registry
  */
-export class Registry<D extends Definition<never>> {
+export class Registry<D extends Definition<unknown>> {
   /** What this registry holds, for messages (e.g. `"aggregator"`). */
   readonly kind: string;
   readonly #entries = new Map<string, D>();

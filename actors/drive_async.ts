@@ -8,7 +8,7 @@
  * @module
  */
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
-import type { MixingMatrix } from "../topologies/mixing.ts";
+import { inboundNeighbours } from "../exchange/route.ts";
 import { emitMix } from "./emit_mix.ts";
 import { EventQueue } from "./event_queue.ts";
 import type { Arrival, RunState } from "./run_state.ts";
@@ -18,8 +18,6 @@ import type { MissingPolicy } from "./scenario.ts";
 export interface AsyncPlan {
   /** The algorithm (its exchange count). */
   algorithm: DecentralizedAlgorithm;
-  /** W: neighbours and summation order. */
-  mixing: MixingMatrix;
   /** Steps per node. */
   steps: number;
   /** Evaluate every this many steps per node on average. */
@@ -60,7 +58,7 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
     agenda.push(time + run.computeTime(i), { kind: "step", node: i, generation: generation[i] });
   const tooFarAhead = (i: number) =>
     mode === "bounded" &&
-    run.neighbours[i].some((k) =>
+    inboundNeighbours(run.route, i, run.nodeSteps[i] + 1).some((k) =>
       run.alive(k, run.now) && run.nodeSteps[k] < steps &&
       run.nodeSteps[i] - run.nodeSteps[k] > staleness
     );
@@ -110,7 +108,7 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
         }
         completed++;
         proceed(i, time);
-        for (const k of run.neighbours[i]) {
+        for (const k of run.route.outbound(i, t)) {
           if (waiting.has(k) && !tooFarAhead(k)) {
             waiting.delete(k);
             generation[k]++;
@@ -137,7 +135,7 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
 
 /** Async mix: the latest value held from each neighbour; never-heard-from ones by policy. */
 function mixLatest(run: RunState, plan: AsyncPlan, i: number, round: number, t: number): void {
-  emitMix(run, plan.mixing.rows[i], i, round, plan.missing, run.now, (k) => {
+  emitMix(run, run.route.inbound(i, t), i, round, plan.missing, run.now, (k) => {
     const held = run.held(i, k, round);
     return held ? { id: held.id, staleness: Math.max(0, t - held.stamp) } : null;
   });

@@ -56,7 +56,7 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
     let expected = 0;
     for (const client of participants) {
       if (!run.alive(client, start)) continue;
-      const down = run.send(server, client, start, run.bytes.broadcast);
+      const down = run.send(server, client, start, run.bytes[server]);
       if (!down) continue;
       broadcast.push(down.target);
       const steps = clientSteps(problem, client, localSteps, localEpochs);
@@ -70,7 +70,7 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
       run.nodeTimes[client] = done;
       run.emit({ kind: "step", time: done, node: client, t: r });
       expected++;
-      const up = run.send(client, server, done, run.bytes.upload);
+      const up = run.send(client, server, done, run.bytes[client]);
       const inTime = up !== null && up.arrival <= deadline;
       if (up) run.arrived(client, server, up.target.id, up.arrival, false);
       if (inTime) uploads.push({ client, id: up.target.id, time: up.arrival });

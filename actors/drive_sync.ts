@@ -7,7 +7,6 @@
  * @module
  */
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
-import type { MixingMatrix } from "../topologies/mixing.ts";
 import { emitMix } from "./emit_mix.ts";
 import { EventQueue } from "./event_queue.ts";
 import type { Arrival, RunState } from "./run_state.ts";
@@ -17,8 +16,6 @@ import type { MissingPolicy } from "./scenario.ts";
 export interface SyncPlan {
   /** The algorithm (its exchange count). */
   algorithm: DecentralizedAlgorithm;
-  /** W: neighbours and summation order. */
-  mixing: MixingMatrix;
   /** Iterations. */
   steps: number;
   /** Evaluate every this many iterations (and after the last). */
@@ -37,10 +34,6 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
   const free = new Float64Array(n);
   const late = new EventQueue<Arrival>();
   let open = 0;
-  // Whether a neighbour of the node lives on another Worker (its mix waits for a transfer).
-  const crossesWorkers = run.neighbours.map((row, i) =>
-    row.some((j) => run.placement[j] !== run.placement[i])
-  );
   for (let t = 1; t <= steps; t++) {
     if (run.allDownForGood(open)) {
       run.stopAllDown(open, steps);
@@ -67,12 +60,13 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
       // A Worker mixes the nodes whose neighbours it hosts first: their payloads are local, and
       // the other Workers' payloads are in transfer meanwhile. Mixes are independent, so their
       // order changes no value (the event log lists them in this order).
+      const crosses = active.map((j) => run.hearsAcrossWorkers(j, t));
       const interiorFirst = [
-        ...active.filter((j) => !crossesWorkers[j]),
-        ...active.filter((j) => crossesWorkers[j]),
+        ...active.filter((_, k) => !crosses[k]),
+        ...active.filter((_, k) => crosses[k]),
       ];
       for (const j of interiorFirst) {
-        const expected = run.neighbours[j].length;
+        const expected = run.route.inbound(j, t).indices.length - 1;
         const last = inbound[j].length === expected
           ? Math.max(...inbound[j].map((a) => a.time), -Infinity)
           : Infinity;
@@ -103,7 +97,7 @@ function mixSync(
   late: EventQueue<Arrival>,
 ): void {
   const stalePolicy = plan.missing === "stale";
-  emitMix(run, plan.mixing.rows[j], j, round, plan.missing, mixTime, (k) => {
+  emitMix(run, run.route.inbound(j, t), j, round, plan.missing, mixTime, (k) => {
     const fresh = inbound.find((a) => a.from === k && a.time <= mixTime);
     if (fresh) {
       run.absorb(fresh);

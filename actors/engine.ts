@@ -24,6 +24,8 @@ import type { AggregationWeighting } from "../algorithms/federated_round.ts";
 import type { ActorMetricsRow, RunHooks } from "../metrics/rows.ts";
 import { getProblem, problemReadPaths, type SourcedProblem } from "../problems/registry.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
+import { type Route, staticRoute } from "../exchange/route.ts";
+import { DEFAULT_EXCHANGE, type ExchangeSources } from "../exchange/registry.ts";
 import type { LinkTraffic, NetworkCounters } from "./network.ts";
 import { RunState } from "./run_state.ts";
 import type { ExecutionMode, MissingPolicy, Scenario } from "./scenario.ts";
@@ -46,6 +48,10 @@ export interface ActorRunOptions extends RunHooks {
   algorithm: string | { name: string; params?: Hyperparameters };
   /** W; its rows give the neighbours and the summation order. */
   mixing: MixingMatrix;
+  /** Who hears from whom at each step; default the static route of `mixing`. */
+  route?: Route;
+  /** The encoder and aggregator (`resolveExchange`); default full precision, weighted sum. */
+  exchange?: ExchangeSources;
   /** Iterations (decentralized) or rounds (federated). */
   steps: number;
   /** The run's seed. */
@@ -148,16 +154,23 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
   const federated = algorithm.instance.kind === "federated";
   const placement = [...placeNodes(n, workers), 0];
   const problemModule = getProblem(source.spec.type).module;
+  const exchange = options.exchange ?? DEFAULT_EXCHANGE;
   const start = {
     workers,
     placement: placement.slice(0, n),
     server: federated ? { node: n, worker: 0 } : null,
-    readable: [...problemReadPaths(source.spec), ...moduleFile(algorithm.source.module)],
+    readable: [
+      ...problemReadPaths(source.spec),
+      ...[algorithm.source, exchange.encoder, exchange.aggregator].flatMap((from) =>
+        moduleFile(from.module)
+      ),
+    ],
     setup: {
       algorithm: algorithm.source,
       problem: { ...source, ...(problemModule ? { module: problemModule } : {}) },
       seed: options.seed,
       waitTimeoutMs: options.waitTimeoutMs ?? 60_000,
+      exchange,
     },
   };
   const supervisor = options.pool
@@ -167,7 +180,8 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
     const run = new RunState(supervisor, {
       problem,
       algorithm: algorithm.instance,
-      neighbours: options.mixing.rows.map((row, i) => row.indices.filter((j) => j !== i)),
+      route: options.route ?? staticRoute(options.mixing),
+      exchange,
       scenario: options.scenario,
       seed: options.seed,
       placement,

@@ -31,6 +31,8 @@ import type { Rng } from "../random.ts";
 import { SELF, type Snapshot, type WorkerSetup } from "./protocol.ts";
 import { CommandReader, OP } from "./command_codec.ts";
 import { ChannelKind } from "./payload_batch.ts";
+import { importExchangeModules, type NodeStages, nodeStages } from "../exchange/registry.ts";
+import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { Mailbox } from "./mailbox.ts";
 
 /** A federated client or the server, as a Worker hosts it. */
@@ -55,6 +57,8 @@ class NodeActor {
   /** The vector memory of the last decentralized run (see vector_memory.ts). */
   #memory: VectorMemory | null = null;
   #federated = new Map<number, FederatedHost>();
+  /** Each hosted node's encoder and aggregator (the federated server's too). */
+  #stages = new Map<number, NodeStages>();
   /** Payloads to and from the other Workers. */
   #mail = new Mailbox();
 
@@ -68,6 +72,7 @@ class NodeActor {
     this.#setup = setup;
     if (setup.algorithm.module) await import(setup.algorithm.module);
     if (setup.problem.module) await import(setup.problem.module);
+    await importExchangeModules(setup.exchange);
     this.#algorithm = getAlgorithm(setup.algorithm.name).create(setup.algorithm.params);
     const { spec, nodes, seed } = setup.problem;
     const key = JSON.stringify([spec, nodes, seed]);
@@ -84,6 +89,10 @@ class NodeActor {
     }, peers);
     this.#nodes.clear();
     this.#federated.clear();
+    this.#stages.clear();
+    for (const id of [...setup.nodes, ...(setup.server === null ? [] : [setup.server])]) {
+      this.#stages.set(id, nodeStages(setup.exchange, id));
+    }
     const algorithm = this.#algorithm, problem = this.#problem, d = problem.dim;
     const x0 = problem.initialParams();
     // The hosted nodes' state, one shared set of mix sums (a node's mix gathers and folds at
@@ -195,8 +204,15 @@ class NodeActor {
     const f = (k: number) => record.field(k);
     switch (record.op) {
       case OP.send: {
-        const node = this.#node(f(1));
-        this.#mail.send(node.send(f(2)), ChannelKind.Exchange, record, 3);
+        const node = this.#node(f(1)), round = f(2);
+        const wire = encodeSent(
+          this.#stage(node.id).encoder,
+          node.send(round),
+          node.id,
+          round,
+          node.step,
+        );
+        this.#mail.send(wire, ChannelKind.Exchange, record, 3);
         return null;
       }
       case OP.mix: {
@@ -205,11 +221,15 @@ class NodeActor {
         this.#mail.post();
         const node = this.#node(f(1)), round = f(2), k = f(3);
         const payloads: Payload[] = [];
+        let self = -1;
         for (let j = 0; j < k; j++) {
           const id = f(4 + j);
+          if (id === SELF) self = j;
           payloads.push(id === SELF ? node.own(round) : await this.#mail.take(id));
         }
-        node.mix(round, payloads, record.data.subarray(record.at + 4 + k, record.at + 4 + 2 * k));
+        const weights = record.data.subarray(record.at + 4 + k, record.at + 4 + 2 * k);
+        aggregateInto(node, this.#stage(node.id), round, payloads, weights, self);
+        node.fold(round);
         return null;
       }
       case OP.release:
@@ -221,7 +241,10 @@ class NodeActor {
         const algorithm = this.#federatedAlgorithm();
         const payload = algorithm.broadcast(this.#host(f(1)).server);
         checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
-        this.#mail.send(copyPayload(payload), ChannelKind.Broadcast, record, 2);
+        const host = this.#host(f(1));
+        const context = { node: f(1), round: 0, t: host.step + 1 };
+        const wire = this.#stage(f(1)).encoder.encode(copyPayload(payload), context);
+        this.#mail.send(wire, ChannelKind.Broadcast, record, 2);
         return null;
       }
       case OP.client:
@@ -283,7 +306,9 @@ class NodeActor {
     const who = { client, server: this.#problem.nodes };
     checkFederatedFinite(Object.values(upload), who, round);
     if (record.field(5) >= 0) {
-      this.#mail.send(copyPayload(upload), ChannelKind.Upload, record, 5, 1);
+      const context = { node: client, round: 0, t: round };
+      const wire = this.#stage(client).encoder.encode(copyPayload(upload), context);
+      this.#mail.send(wire, ChannelKind.Upload, record, 5, 1);
     }
   }
 
@@ -291,6 +316,12 @@ class NodeActor {
     const node = this.#nodes.get(id);
     if (!node) throw new Error(`node ${id} is not a decentralized node of worker ${this.#where}`);
     return node;
+  }
+
+  #stage(id: number): NodeStages {
+    const stages = this.#stages.get(id);
+    if (!stages) throw new Error(`node ${id} has no exchange stages on worker ${this.#where}`);
+    return stages;
   }
 
   #host(id: number): FederatedHost {

@@ -8,6 +8,7 @@
  */
 import type { AlgorithmSource } from "../algorithms/registry.ts";
 import type { ProblemSource } from "../problems/registry.ts";
+import type { ExchangeSources } from "../exchange/registry.ts";
 
 /** The message id a mix uses for the node's own payload of that exchange. */
 export const SELF = -1;
@@ -69,4 +70,6 @@ export interface WorkerSetup {
   waitTimeoutMs: number;
   /** Which run of these Workers this is; payloads of earlier runs still in flight are ignored. */
   epoch: number;
+  /** The run's encoder and aggregator, which the Worker builds for each node it hosts. */
+  exchange: ExchangeSources;
 }

@@ -7,6 +7,8 @@
  * @module
  */
 import type { Algorithm } from "../algorithms/algorithm.ts";
+import type { Route } from "../exchange/route.ts";
+import { type ExchangeSources, nodeStages } from "../exchange/registry.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { DropReason, SimEvent, UnstampedEvent } from "../metrics/events.ts";
 import type { Problem } from "../problems/problem.ts";
@@ -54,8 +56,10 @@ export interface RunStateOptions {
   problem: Problem;
   /** The algorithm (main-thread copy, for its channels and exchanges). */
   algorithm: Algorithm;
-  /** Each node's neighbours, from W's rows. */
-  neighbours: number[][];
+  /** Who hears from whom at each step. */
+  route: Route;
+  /** The encoder (its byte counts) and the aggregator. */
+  exchange: ExchangeSources;
   /** The fault model. */
   scenario: Scenario;
   /** The run's seed. */
@@ -70,6 +74,20 @@ export interface RunStateOptions {
   onEvent?: (event: SimEvent) => void;
 }
 
+/** The encoder's bytes of each node's messages (the federated server's is node N). */
+function messageBytes(options: RunStateOptions): number[] {
+  const { algorithm, problem } = options;
+  const shape = (channels: readonly string[]) => ({ vectors: channels.length, dim: problem.dim });
+  return Array.from({ length: problem.nodes + 1 }, (_, i) => {
+    const channels = algorithm.kind === "decentralized"
+      ? algorithm.channels
+      : i === problem.nodes
+      ? algorithm.broadcastChannels
+      : algorithm.uploadChannels;
+    return nodeStages(options.exchange, i).encoder.bytes(shape(channels));
+  });
+}
+
 /** The scheduler's state of one run. */
 export class RunState {
   /** The network model (fates, counters, traffic). */
@@ -80,12 +98,15 @@ export class RunState {
   readonly nodeSteps: number[];
   /** Virtual time of each node's latest completed step. */
   readonly nodeTimes: number[];
-  /** Each node's neighbours (W's row indices without itself), ascending. */
-  readonly neighbours: readonly number[][];
+  /** Who hears from whom at each step. */
+  readonly route: Route;
   /** The Worker hosting each node. */
   readonly placement: readonly number[];
-  /** Payload bytes of a neighbour message, a broadcast and an upload (8 per entry). */
-  readonly bytes: { message: number; broadcast: number; upload: number };
+  /**
+   * Bytes on the wire of a message sent by each node (the encoder's count): a neighbour
+   * message, or a federated upload; the federated server's (node N) is its broadcast.
+   */
+  readonly bytes: readonly number[];
   #now = 0;
   #seq = 0;
   #scheduled: Scheduled[];
@@ -98,6 +119,7 @@ export class RunState {
   /** Late messages, staleness, missed deadlines, wait timeouts. */
   readonly counters: RunCounters = new RunCounters();
   #nextId = 0;
+  #crosses: (boolean | undefined)[] = [];
 
   /**
    * @param supervisor the Workers' driver
@@ -118,16 +140,9 @@ export class RunState {
     this.#crashes = new CrashModel(options.scenario.crashes, n);
     this.nodeSteps = new Array(n).fill(0);
     this.nodeTimes = new Array(n).fill(0);
-    this.neighbours = options.neighbours;
+    this.route = options.route;
     this.placement = options.placement;
-    const algorithm = options.algorithm, vector = options.problem.dim * 8;
-    this.bytes = algorithm.kind === "decentralized"
-      ? { message: algorithm.channels.length * vector, broadcast: 0, upload: 0 }
-      : {
-        message: 0,
-        broadcast: algorithm.broadcastChannels.length * vector,
-        upload: algorithm.uploadChannels.length * vector,
-      };
+    this.bytes = messageBytes(options);
     this.#computeRng = Array.from({ length: n }, (_, i) => new Rng(options.seed, `compute/${i}`));
     this.#held = Array.from({ length: n }, () => new Map());
   }
@@ -249,14 +264,27 @@ export class RunState {
    */
   sendToNeighbours(i: number, round: number, t: number, time: number): Arrival[] {
     const targets: Target[] = [], arrivals: Arrival[] = [];
-    for (const j of this.neighbours[i]) {
-      const sent = this.send(i, j, time, this.bytes.message);
+    for (const j of this.route.outbound(i, t)) {
+      const sent = this.send(i, j, time, this.bytes[i]);
       if (!sent) continue;
       targets.push(sent.target);
       arrivals.push({ from: i, to: j, round, id: sent.target.id, stamp: t, time: sent.arrival });
     }
     this.command(i, { op: "send", node: i, round, to: targets });
     return arrivals;
+  }
+
+  /**
+   * Whether node `j` hears at step `t` from a node on another Worker (its mix then waits for a
+   * transfer); remembered per node for a static route.
+   */
+  hearsAcrossWorkers(j: number, t: number): boolean {
+    const known = this.#crosses[j];
+    if (known !== undefined) return known;
+    const home = this.placement[j];
+    const crosses = this.route.inbound(j, t).indices.some((k) => this.placement[k] !== home);
+    if (this.route.static) this.#crosses[j] = crosses;
+    return crosses;
   }
 
   /** A message reached receiver `to`: it becomes the latest held value if it is newer. */

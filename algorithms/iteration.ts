@@ -197,8 +197,16 @@ export class DecentralizedNode<S = unknown> {
    * buffers of exchange `round`, reused from mix to mix; the node's state is untouched.
    */
   gather(round: number, payloads: readonly Payload[], weights: ArrayLike<number>): void {
-    this.#mixed[round] ??= this.#sums(payloads[0]);
-    mixPayloads(payloads, weights, this.#mixed[round]);
+    mixPayloads(payloads, weights, this.sums(round, payloads[0]));
+  }
+
+  /**
+   * The buffers of exchange `round`'s mix sums, shaped like `like` and reused from mix to mix
+   * (from the vector memory if any): an aggregator writes the node's aggregate there, then
+   * {@linkcode DecentralizedNode.fold} hands it to the algorithm.
+   */
+  sums(round: number, like: Payload): Payload {
+    return this.#mixed[round] ??= this.#sums(like);
   }
 
   /** Buffers for the mix sums of payloads like `payload`, from the vector memory if any. */

@@ -24,11 +24,19 @@ import {
   participationSampler,
   trainClient,
 } from "../algorithms/federated_round.ts";
-import { copyPayload, payloadBytes } from "../algorithms/payload.ts";
+import { copyPayload } from "../algorithms/payload.ts";
 import type { VectorMemory } from "../algorithms/vector_memory.ts";
 import { checkFiniteMetrics, checkFiniteModels } from "../algorithms/node_failure.ts";
 import { gradientsOf, type Problem } from "../problems/problem.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
+import { type Route, staticRoute } from "../exchange/route.ts";
+import {
+  DEFAULT_EXCHANGE,
+  type ExchangeSources,
+  type NodeStages,
+  nodeStages,
+} from "../exchange/registry.ts";
+import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 
@@ -40,6 +48,10 @@ export interface DecentralizedRunOptions extends RunHooks {
   algorithm: DecentralizedAlgorithm;
   /** The mixing matrix W (its row order is the summation order). */
   mixing: MixingMatrix;
+  /** Who hears from whom at each step; default the static route of `mixing`. */
+  route?: Route;
+  /** The encoder and aggregator (`resolveExchange`); default full precision, weighted sum. */
+  exchange?: ExchangeSources;
   /** Iterations to run. */
   steps: number;
   /** The run's seed (minibatches and gradient noise). */
@@ -106,32 +118,26 @@ function* lockStep(
   memory: VectorMemory | null,
   blocks: number,
 ): Generator<void, RunResult, void> {
-  const { problem, algorithm, mixing, steps, seed } = options;
+  const { problem, algorithm, steps, seed } = options;
   const evalEvery = options.evalEvery ?? 1;
   const n = problem.nodes;
+  const route = options.route ?? staticRoute(options.mixing);
   const zeros = () => memory?.zeros(problem.dim) ?? new Float64Array(problem.dim);
   const blockGradients = Array.from({ length: blocks }, zeros);
   const nodes = Array.from(
     { length: n },
     (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory }),
   );
+  const stages = nodes.map((node) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, node.id));
+  const shape = { vectors: algorithm.channels.length, dim: problem.dim };
+  const sizes = stages.map(({ encoder }) => encoder.bytes(shape));
   const rows: MetricsRow[] = [];
-  let messages = 0, bytes = 0;
+  const counts = { messages: 0, bytes: 0 };
   for (let t = 1; t <= steps; t++) {
     options.signal?.throwIfAborted();
     stepInBlocks(problem, nodes, t, blockGradients);
     for (let round = 0; round < algorithm.exchanges; round++) {
-      // Lock step: every node sums its neighbourhood from the others' live vectors before any
-      // node folds its sum in, so nothing is copied (the actor engine copies what it sends).
-      const sent = nodes.map((node) => node.outgoing(round));
-      for (const node of nodes) {
-        const { indices, weights } = mixing.rows[node.id];
-        const neighbours = indices.length - 1;
-        messages += neighbours;
-        bytes += neighbours * payloadBytes(sent[node.id]);
-        node.gather(round, indices.map((j) => sent[j]), weights);
-      }
-      for (const node of nodes) node.fold(round);
+      exchangeInLockStep(nodes, stages, route, round, t, sizes, counts);
     }
     options.onStep?.(t, nodes.map((node) => node.state));
     yield;
@@ -141,12 +147,41 @@ function* lockStep(
       const rates = algorithm.adaptiveRate ? nodes.map((node) => node.rate()!) : null;
       const metrics = evaluateModels(problem, models, rates);
       checkFiniteMetrics({ ...metrics }, models, [...models.keys()], t);
-      const row = { algorithm: algorithm.name, step: t, ...metrics, messages, bytes };
+      const row = { algorithm: algorithm.name, step: t, ...metrics, ...counts };
       rows.push(row);
       options.onRow?.(row);
     }
   }
   return { rows, models: nodes.map((node) => new Float64Array(node.params())) };
+}
+
+/**
+ * One exchange of every node in lock step: every node's payload is encoded and aggregated
+ * from the others' live vectors before any node folds its aggregate in, so nothing is copied
+ * (the actor engine copies what it sends); a node mixes its own value unencoded.
+ */
+function exchangeInLockStep(
+  nodes: readonly DecentralizedNode[],
+  stages: readonly NodeStages[],
+  route: Route,
+  round: number,
+  t: number,
+  sizes: readonly number[],
+  counts: { messages: number; bytes: number },
+): void {
+  const sent = nodes.map((node) => node.outgoing(round));
+  const wire = sent.map((payload, j) => encodeSent(stages[j].encoder, payload, j, round, t));
+  for (const node of nodes) {
+    const { indices, weights } = route.inbound(node.id, t);
+    const values = indices.map((j) => j === node.id ? sent[j] : wire[j]);
+    for (const j of indices) {
+      if (j === node.id) continue;
+      counts.messages++;
+      counts.bytes += sizes[j];
+    }
+    aggregateInto(node, stages[node.id], round, values, weights, indices.indexOf(node.id));
+  }
+  for (const node of nodes) node.fold(round);
 }
 
 /** The most nodes whose gradients the engine computes together (as a node actor's Worker). */
@@ -181,6 +216,11 @@ function stepInBlocks(
     }
     block.forEach((node, k) => node.applyGradient(t, outs[k]));
   }
+}
+
+/** The shape of a message on `channels` of a problem's model. */
+function messageShape(channels: readonly string[], problem: Problem) {
+  return { vectors: channels.length, dim: problem.dim };
 }
 
 function drain<T>(steps: Generator<void, T, void>): T {
@@ -239,6 +279,8 @@ export interface FederatedRunOptions extends RunHooks {
   seed: number;
   /** Evaluate every this many rounds (and always after the last); default 1. */
   evalEvery?: number;
+  /** The encoder of broadcasts and uploads (`resolveExchange`); default full precision. */
+  exchange?: ExchangeSources;
 }
 
 /**
@@ -261,22 +303,34 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
   const sample = participationSampler(seed, problem.nodes, options.participation);
   const gradient = new Float64Array(problem.dim);
   const memory = clientVectorMemory(problem, algorithm, x0);
+  const encoders = Array.from(
+    { length: problem.nodes + 1 },
+    (_, id) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, id).encoder,
+  );
+  const down = encoders[problem.nodes].bytes(messageShape(algorithm.broadcastChannels, problem));
+  const up = encoders.map((encoder) =>
+    encoder.bytes(messageShape(algorithm.uploadChannels, problem))
+  );
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
   for (let r = 1; r <= rounds; r++) {
     options.signal?.throwIfAborted();
     const participants = sample();
-    const global = copyPayload(algorithm.broadcast(server));
     const serverId = { client: null, server: problem.nodes };
+    const broadcast = copyPayload(algorithm.broadcast(server));
+    const global = encoders[problem.nodes].encode(broadcast, {
+      node: problem.nodes,
+      round: 0,
+      t: r,
+    });
     const uploads = participants.map((i) => {
       const steps = clientSteps(problem, i, localSteps, options.localEpochs);
       const upload = trainClient(problem, algorithm, i, global, steps, rngs[i], gradient, memory);
       checkFederatedFinite(Object.values(upload), { ...serverId, client: i }, r);
-      return copyPayload(upload);
+      return encoders[i].encode(copyPayload(upload), { node: i, round: 0, t: r });
     });
     messages += 2 * participants.length;
-    bytes += participants.length * payloadBytes(global) +
-      uploads.reduce((sum, upload) => sum + payloadBytes(upload), 0);
+    bytes += participants.length * down + participants.reduce((sum, i) => sum + up[i], 0);
     algorithm.aggregate(
       server,
       uploads,

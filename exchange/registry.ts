@@ -1,0 +1,126 @@
+/**
+ * The registries of the exchange seam's encoders and aggregators, and how a run resolves its
+ * choice of each once (fields validated, defaults filled in) into plain data that every
+ * engine — and every Worker — builds the same stages from.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type Definition, type DefinitionSource, type Fields, Registry } from "../definitions.ts";
+import {
+  type AggregateContext,
+  type Aggregator,
+  type AggregatorDefinition,
+  weightedSum,
+} from "./aggregate.ts";
+import { type Encoder, type EncoderDefinition, fullPrecision } from "./encode.ts";
+
+/** The encoders, by name: `full` (float64, unchanged) first. */
+export const encoders: Registry<EncoderDefinition> = new Registry<EncoderDefinition>("encoder", [
+  {
+    name: "full",
+    description: "full precision: every entry as a float64 (8 bytes), the values unchanged",
+    parameters: z.strictObject({}),
+    create: fullPrecision,
+  },
+]);
+
+/** The aggregators, by name: `weighted-sum` (Σ_k W_ik v_k) first. */
+export const aggregators: Registry<AggregatorDefinition> = new Registry<AggregatorDefinition>(
+  "aggregator",
+  [{
+    name: "weighted-sum",
+    description: "the weighted sum Σ_k W_ik v_k of the values received, in the route's order",
+    parameters: z.strictObject({}),
+    create: weightedSum,
+  }],
+);
+
+/**
+ * Adds an encoder (a user's own with a `module` that registers it, so Workers have it too).
+ *
+ * @throws {RangeError} when the name is taken
+ */
+export function registerEncoder<P>(definition: EncoderDefinition<P>): void {
+  encoders.register(definition as unknown as EncoderDefinition);
+}
+
+/**
+ * Adds an aggregator (a user's own with a `module` that registers it, so Workers have it too).
+ *
+ * @throws {RangeError} when the name is taken
+ */
+export function registerAggregator<P>(definition: AggregatorDefinition<P>): void {
+  aggregators.register(definition as unknown as AggregatorDefinition);
+}
+
+/** A stage by registry name, with fields or without. */
+export type StageChoice = string | { readonly name: string; readonly params?: Fields };
+
+/** A run's choice of encoder and aggregator; absent ones are `full` and `weighted-sum`. */
+export interface ExchangeOptions {
+  /** What goes on the wire, and its bytes. */
+  readonly encoder?: StageChoice;
+  /** What a node makes of the values it received. */
+  readonly aggregator?: StageChoice;
+}
+
+/** A run's encoder and aggregator as plain data, resolved once. */
+export interface ExchangeSources {
+  /** The encoder's name, resolved fields and module. */
+  readonly encoder: DefinitionSource;
+  /** The aggregator's name, resolved fields and module. */
+  readonly aggregator: DefinitionSource;
+}
+
+function choose(
+  registry: Registry<Definition<unknown>>,
+  choice: StageChoice | undefined,
+  fallback: string,
+) {
+  const { name, params } = typeof choice === "string"
+    ? { name: choice, params: {} }
+    : choice ?? { name: fallback, params: {} };
+  return registry.source(name, params ?? {});
+}
+
+/**
+ * Resolves a run's encoder and aggregator (defaults filled in, fields validated).
+ *
+ * @throws {RangeError} naming an unknown stage or a bad field
+ */
+export function resolveExchange(options: ExchangeOptions = {}): ExchangeSources {
+  return {
+    encoder: choose(encoders, options.encoder, "full"),
+    aggregator: choose(aggregators, options.aggregator, "weighted-sum"),
+  };
+}
+
+/** Imports the modules that register a user's stages (a Worker does, before building them). */
+export async function importExchangeModules(sources: ExchangeSources): Promise<void> {
+  for (const source of [sources.encoder, sources.aggregator]) {
+    if (source.module) await import(source.module);
+  }
+}
+
+/** One node's encoder and aggregator, built from the run's sources. */
+export interface NodeStages {
+  /** The node's encoder. */
+  readonly encoder: Encoder;
+  /** The node's aggregator. */
+  readonly aggregator: Aggregator;
+}
+
+/** Builds node `node`'s stages from the run's sources. */
+export function nodeStages(sources: ExchangeSources, node: number): NodeStages {
+  const { encoder, aggregator } = sources;
+  return {
+    encoder: encoders.get(encoder.name).create(encoder.params, node),
+    aggregator: aggregators.get(aggregator.name).create(aggregator.params, node),
+  };
+}
+
+/** The default stages' sources (`full`, `weighted-sum`). */
+export const DEFAULT_EXCHANGE: ExchangeSources = resolveExchange();
+
+export type { AggregateContext };
