@@ -9,8 +9,8 @@ import {
   validateMixing,
 } from "../topologies/mod.ts";
 
-/** The shared test data directory, beside the repository (/work/shared from /work/<repo>). */
-const DATA = new URL("../../shared/data/topologies/", import.meta.url);
+/** The edge-list test data, inside the repository (data/topologies/, see its README.md). */
+const DATA = new URL("../data/topologies/", import.meta.url);
 
 /** The README's table: file, N, undirected edges, λ under Metropolis–Hastings weights. */
 const TABLE: readonly [string, number, number, number][] = [
@@ -23,10 +23,11 @@ const TABLE: readonly [string, number, number, number][] = [
   ["tutorial_regular_16.txt", 16, 24, 0.833482],
 ];
 
-Deno.test("the shared topology data resolves beside the repository", async () => {
+Deno.test("the topology test data resolves inside the repository", async () => {
   const readme = await Deno.readTextFile(new URL("README.md", DATA));
   for (const [file] of TABLE) assert.ok(readme.includes(`| ${file} |`), `${file} not in README`);
-  assert.ok(DATA.pathname.endsWith("/shared/data/topologies/"), DATA.pathname);
+  assert.ok(DATA.pathname.endsWith("/data/topologies/"), DATA.pathname);
+  assert.ok(DATA.href.startsWith(new URL("../", import.meta.url).href), DATA.href);
 });
 
 for (const [file, nodes, edgeCount, lambda] of TABLE) {

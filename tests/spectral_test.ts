@@ -138,8 +138,8 @@ for (const [name, build] of GENERATORS) {
   });
 }
 
-Deno.test("spectralAnalysis() by Lanczos matches dense on the shared edge-list graphs", async () => {
-  const data = new URL("../../shared/data/topologies/", import.meta.url);
+Deno.test("spectralAnalysis() by Lanczos matches dense on the edge-list test graphs", async () => {
+  const data = new URL("../data/topologies/", import.meta.url);
   const readme = await Deno.readTextFile(new URL("README.md", data));
   const files = [...readme.matchAll(/^\| (\S+\.(?:edges|txt)) \|/gm)].map((match) => match[1]);
   assert.equal(files.length, 7);

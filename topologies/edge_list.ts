@@ -1,6 +1,6 @@
 /**
  * Edge-list files: the plain-text topology format of decentralizepy's `*.edges` files (see
- * `shared/data/topologies/`). The first token is the number of nodes N; then one edge per
+ * `data/topologies/`). The first token is the number of nodes N; then one edge per
  * line, `a b`, with 0-based node ids. Edges are undirected and a pair may be listed in both
  * directions (or repeated): it becomes one edge. Blank lines and `\r\n` line ends are accepted.
  *
@@ -162,11 +162,14 @@ export function graphFromEdgeList(text: string, source?: string): Graph {
  * @throws {Error} if the file cannot be read, naming the path (the cause attached)
  * @throws {RangeError} as {@linkcode parseEdgeList}, naming the path
  *
- * @example A file shipped beside the repository
- * ```ts ignore
+ * @example A graph from the repository's test data (a relative path is read from the working
+ * directory, here the repository root)
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { readEdgeListFile } from "./mod.ts";
- * const graph = await readEdgeListFile("../shared/data/topologies/eval_36_nodes.edges");
- * console.log(graph.nodes); // 36
+ * const graph = await readEdgeListFile("data/topologies/eval_36_nodes.edges");
+ * assert.equal(graph.nodes, 36);
+ * assert.equal(graph.name, "eval_36_nodes.edges");
  * ```
  */
 export async function readEdgeListFile(path: string | URL): Promise<Graph> {
