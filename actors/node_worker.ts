@@ -34,6 +34,7 @@ import { ChannelKind } from "./payload_batch.ts";
 import { importExchangeModules, type NodeStages, nodeStages } from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { Mailbox } from "./mailbox.ts";
+import type { HostReply } from "./transport.ts";
 
 /** A federated client or the server, as a Worker hosts it. */
 interface FederatedHost {
@@ -68,7 +69,14 @@ class NodeActor {
    * Prepares a run: wires the channels to the other Workers (first time only), rebuilds the
    * problem unless the same one is already loaded, and starts every hosted node afresh.
    */
-  async init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string> {
+  init(
+    setup: WorkerSetup,
+    peers: Record<number, MessagePort> | null,
+  ): Promise<HostReply<string>> {
+    return reply(setup.index, this.#init(setup, peers));
+  }
+
+  async #init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string> {
     this.#setup = setup;
     if (setup.algorithm.module) await import(setup.algorithm.module);
     if (setup.problem.module) await import(setup.problem.module);
@@ -133,10 +141,10 @@ class NodeActor {
   #previous: Promise<unknown> = Promise.resolve();
 
   /** Runs a batch after every batch received before it (batches may arrive back to back). */
-  run(commands: Float64Array): Promise<Snapshot[]> {
+  run(commands: Float64Array): Promise<HostReply<Snapshot[]>> {
     const result = this.#previous.then(() => this.#runBatch(commands));
     this.#previous = result.catch(() => {});
-    return result;
+    return reply(this.#setup.index, result);
   }
 
   async #runBatch(commands: Float64Array): Promise<Snapshot[]> {
@@ -346,6 +354,21 @@ class NodeActor {
     const algorithm = this.#algorithm;
     if (algorithm.kind === "decentralized") return algorithm.channels;
     return kind === ChannelKind.Broadcast ? algorithm.broadcastChannels : algorithm.uploadChannels;
+  }
+}
+
+/** A host's answer: the value, or the failure as data (a node's, or the host's own). */
+async function reply<T>(host: number, work: Promise<T>): Promise<HostReply<T>> {
+  try {
+    return { ok: true, value: await work };
+  } catch (error) {
+    if (error instanceof NodeFailureError) {
+      return { ok: false, failure: { kind: "node", host, ...error.toData() } };
+    }
+    const { name, message } = error instanceof Error
+      ? error
+      : { name: "Error", message: String(error) };
+    return { ok: false, failure: { kind: "host", host, name, detail: message } };
   }
 }
 

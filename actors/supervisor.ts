@@ -1,20 +1,16 @@
 /**
- * The supervisor: spawns the Workers with least privilege, places nodes on them, wires a
- * MessageChannel between every pair (the data plane), and drives them through comlink (the
- * control plane) in batches of commands. The first failure anywhere terminates every Worker
- * and surfaces with the node id; nothing waits without a bound.
+ * The supervisor: places nodes on the hosts of a transport (Workers by default), gives each
+ * host its setup, and drives them in batches of commands (the control plane); the transport
+ * moves payloads host to host. The first failure anywhere — reported by the transport as
+ * data — stops every host and surfaces with the node and step; nothing waits without a bound.
  *
  * @module
  */
-import * as Comlink from "comlink";
 import type { Command, Snapshot, WorkerSetup } from "./protocol.ts";
 import { CommandWriter } from "./command_codec.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
-
-interface NodeActorApi {
-  init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string>;
-  run(commands: Float64Array): Promise<Snapshot[]>;
-}
+import type { HostFailure, HostReply, Transport, TransportFactory } from "./transport.ts";
+import { workerTransport } from "./worker_transport.ts";
 
 /** Where each node lives: contiguous blocks of nodes per Worker. */
 export function placeNodes(nodes: number, workers: number): number[] {
@@ -24,20 +20,6 @@ export function placeNodes(nodes: number, workers: number): number[] {
 /** The default Worker count: one per core, at most one per node. */
 export function defaultWorkers(nodes: number): number {
   return Math.max(1, Math.min(nodes, navigator.hardwareConcurrency || 2));
-}
-
-/** The permissions every node actor gets: read where code and data live, nothing else. */
-function workerPermissions(readable: string[]): Deno.PermissionOptionsObject {
-  return {
-    read: readable.length ? readable : false,
-    write: false,
-    net: false,
-    env: false,
-    run: false,
-    ffi: false,
-    sys: false,
-    import: false,
-  };
 }
 
 /** Options of {@linkcode Supervisor.start}. */
@@ -50,113 +32,84 @@ export interface SupervisorOptions {
   server: { node: number; worker: number } | null;
   /** Everything but `index`, `nodes`, `server` and `epoch` of each Worker's setup. */
   setup: Omit<WorkerSetup, "index" | "nodes" | "server" | "epoch">;
-  /** Folders the Workers may read (data directories). */
+  /** What the Workers may read besides the package: user modules' folders, data folders. */
   readable?: string[];
+  /** Where the hosts run; default one Worker each in this process. */
+  transport?: TransportFactory;
 }
 
-/** Drives a set of node-actor Workers. */
+/** Drives the hosts of a transport. */
 export class Supervisor {
-  #workers: Worker[];
-  #apis: Comlink.Remote<NodeActorApi>[];
+  #transport: Transport;
   #queues: CommandWriter[];
   #failure: Promise<never>;
-  #fail!: (error: Error) => void;
   #closed = false;
   #shape = "";
-  /** The federated server's node id, to name it in failures (−1 without one). */
-  #server = -1;
   #epoch = 0;
   #inFlight: Promise<Snapshot[][]>[] = [];
   #snapshots: Snapshot[] = [];
 
-  private constructor(workers: Worker[]) {
-    this.#workers = workers;
-    this.#apis = workers.map((worker) => Comlink.wrap<NodeActorApi>(worker));
-    this.#queues = workers.map(() => new CommandWriter());
-    this.#failure = new Promise<never>((_, reject) => (this.#fail = reject));
+  private constructor(transport: Transport) {
+    this.#transport = transport;
+    this.#queues = Array.from({ length: transport.hosts }, () => new CommandWriter());
+    this.#failure = transport.crashed.then((failure) => Promise.reject(failureError(failure)));
     this.#failure.catch(() => {});
-    workers.forEach((worker, index) => {
-      worker.addEventListener("error", (event) => {
-        event.preventDefault();
-        this.#fail(new Error(`worker ${index} crashed: ${event.message}`));
-      });
-    });
   }
 
   /**
-   * Spawns and initialises the Workers.
+   * Starts and initialises the hosts.
    *
-   * @param options Worker count, placement and the shared setup
-   * @returns a supervisor whose Workers are ready
+   * @param options host count, placement and the shared setup
+   * @returns a supervisor whose hosts are ready
    */
   static async start(options: SupervisorOptions): Promise<Supervisor> {
-    const url = new URL("./node_worker.ts", import.meta.url);
-    const workers = Array.from({ length: options.workers }, (_, index) =>
-      new Worker(url, {
-        type: "module",
-        name: `gossim-node-actor-${index}`,
-        deno: { permissions: workerPermissions(options.readable ?? []) },
-      }));
-    const supervisor = new Supervisor(workers);
+    const transport = (options.transport ?? workerTransport)(
+      options.workers,
+      options.readable ?? [],
+    );
+    const supervisor = new Supervisor(transport);
     try {
-      const ports = Array.from(
-        { length: options.workers },
-        () => ({} as Record<number, MessagePort>),
-      );
-      for (let a = 0; a < options.workers; a++) {
-        for (let b = a + 1; b < options.workers; b++) {
-          const channel = new MessageChannel();
-          ports[a][b] = channel.port1;
-          ports[b][a] = channel.port2;
-        }
-      }
-      await supervisor.#initialise(options, (index) => {
-        const peers = ports[index];
-        return Comlink.transfer(peers, Object.values(peers));
-      });
+      await supervisor.#initialise(options);
     } catch (error) {
       supervisor.shutdown();
       throw error;
     }
     supervisor.#shape = shapeOf(options);
-    supervisor.#server = options.server?.node ?? -1;
     return supervisor;
   }
 
-  /** Sends every Worker its setup (and, the first time, its channels). */
-  #initialise(
-    options: SupervisorOptions,
-    peers: (index: number) => Record<number, MessagePort> | null,
-  ): Promise<string[]> {
-    return this.#guard(Promise.all(this.#apis.map((api, index) => {
+  /** Sends every host its setup. */
+  async #initialise(options: SupervisorOptions): Promise<void> {
+    const setups = Array.from({ length: options.workers }, (_, index) => {
       const nodes = options.placement.flatMap((worker, node) => worker === index ? [node] : []);
       const server = options.server?.worker === index ? options.server.node : null;
-      const setup = { ...options.setup, index, nodes, server, epoch: this.#epoch };
-      return api.init(setup, peers(index));
-    })));
+      return { ...options.setup, index, nodes, server, epoch: this.#epoch };
+    });
+    const replies = await this.#guard(this.#transport.setup(setups));
+    for (const reply of replies) unwrap(reply);
   }
 
-  /** Whether these Workers can serve a run with `options` (same count, placement, rights). */
+  /** Whether these hosts can serve a run with `options` (same count, placement, rights). */
   fits(options: SupervisorOptions): boolean {
     return !this.#closed && this.#shape === shapeOf(options);
   }
 
   /**
-   * Prepares the same Workers for another run: nodes start afresh; a Worker whose problem is
+   * Prepares the same hosts for another run: nodes start afresh; a host whose problem is
    * unchanged keeps it (no data reloaded).
    */
   async restart(options: SupervisorOptions): Promise<void> {
     if (!this.fits(options)) throw new Error("Cannot restart: the Workers do not fit this run");
     this.#epoch++;
-    await this.#initialise(options, () => null);
+    await this.#initialise(options);
   }
 
-  /** Whether the Workers were terminated. */
+  /** Whether the hosts were stopped. */
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Queues a command for Worker `worker` (sent at the next flush). */
+  /** Queues a command for host `worker` (sent at the next flush). */
   enqueue(worker: number, command: Command): void {
     this.#queues[worker].write(command);
   }
@@ -167,7 +120,7 @@ export class Supervisor {
   }
 
   /**
-   * Sends the queued commands without waiting for them (the Workers run batches in order);
+   * Sends the queued commands without waiting for them (the hosts run batches in order);
    * waits only when more than `maxInFlight` batches are outstanding, which bounds memory.
    */
   async dispatch(maxInFlight = 8): Promise<void> {
@@ -177,24 +130,23 @@ export class Supervisor {
     }
   }
 
-  /** Posts the queued commands, one transferred buffer of records per Worker. */
+  /** Posts the queued commands, one batch of records per host. */
   #send(): void {
-    const sent = Promise.all(this.#queues.map((queue, index) => {
+    const sent = Promise.all(this.#queues.map(async (queue, index) => {
       if (!queue.count) return [];
-      const batch = queue.take();
-      return this.#apis[index].run(Comlink.transfer(batch, [batch.buffer as ArrayBuffer]));
+      return unwrap(await this.#transport.run(index, queue.take()));
     }));
     sent.catch(() => {});
     this.#inFlight.push(sent);
   }
 
   /**
-   * Sends every queued command and waits until all Workers have executed everything sent so
+   * Sends every queued command and waits until all hosts have executed everything sent so
    * far (not what is sent after this call: the batches waited for are taken at the call, so
    * a caller may go on queueing and dispatching meanwhile).
    *
-   * @returns the snapshots taken since the last flush, in each Worker's command order,
-   * Workers in index order within a batch
+   * @returns the snapshots taken since the last flush, in each host's command order, hosts
+   * in index order within a batch
    * @throws {NodeFailureError} when a node's code threw (node id, step and stack)
    */
   async flush(): Promise<Snapshot[]> {
@@ -212,17 +164,30 @@ export class Supervisor {
       return await Promise.race([work, this.#failure]);
     } catch (error) {
       this.shutdown();
-      throw reviveFailure(error, this.#server);
+      throw error;
     }
   }
 
-  /** Terminates every Worker (idempotent). */
+  /** Stops every host (idempotent). */
   shutdown(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const api of this.#apis) api[Comlink.releaseProxy]();
-    for (const worker of this.#workers) worker.terminate();
+    this.#transport.close();
   }
+}
+
+/** A host's reply: its value, or its failure thrown as an error. */
+function unwrap<T>(reply: HostReply<T>): T {
+  if (reply.ok) return reply.value;
+  throw failureError(reply.failure);
+}
+
+/** The error a host's failure surfaces as: a node's with its node and step, or the host's. */
+function failureError(failure: HostFailure): Error {
+  if (failure.kind === "node") return NodeFailureError.fromData(failure);
+  const error = new Error(failure.detail);
+  if (failure.name) error.name = failure.name;
+  return error;
 }
 
 /** What must match for Workers to be reused: count, placement, server and permissions. */
@@ -260,18 +225,4 @@ export class ActorPool {
     this.#supervisor?.shutdown();
     this.#supervisor = null;
   }
-}
-
-/** Comlink sends errors as plain Errors: recover the node id and step from the message. */
-function reviveFailure(error: unknown, server: number): Error {
-  if (error instanceof NodeFailureError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const match = /^(?:node (-?\d+)|the server) failed at step (\d+): ([\s\S]*)$/.exec(message);
-  if (!match) return error instanceof Error ? error : new Error(message);
-  const cause = new Error(match[3]);
-  cause.stack = match[3];
-  if (match[1] === undefined) {
-    return new NodeFailureError(server, Number(match[2]), cause, "the server");
-  }
-  return new NodeFailureError(Number(match[1]), Number(match[2]), cause);
 }

@@ -21,6 +21,18 @@ export class DivergenceError extends RangeError {
   }
 }
 
+/** A node's failure as plain data: node, step, how to name it, and the cause. */
+export interface NodeFailureData {
+  /** The failing node. */
+  readonly node: number;
+  /** Its step when it failed. */
+  readonly step: number;
+  /** How the message names it. */
+  readonly who: string;
+  /** The cause's stack or message. */
+  readonly detail: string;
+}
+
 /** A node's failure: which node, which step, and the cause. */
 export class NodeFailureError extends Error {
   /** The failing node (the federated server's id is N, the client count). */
@@ -46,6 +58,25 @@ export class NodeFailureError extends Error {
     this.name = "NodeFailureError";
     this.node = node;
     this.step = step;
+    this.who = who;
+    this.detail = detail;
+  }
+
+  /** How the message names the node (`node 3`, `the server`). */
+  readonly who: string;
+  /** The cause: its stack for code that threw, its one-line message for a divergence. */
+  readonly detail: string;
+
+  /** The failure as plain data (what a transport carries from a host). */
+  toData(): NodeFailureData {
+    return { node: this.node, step: this.step, who: this.who, detail: this.detail };
+  }
+
+  /** The failure a host reported as data, with the same message. */
+  static fromData(data: NodeFailureData): NodeFailureError {
+    const cause = new Error(data.detail);
+    cause.stack = data.detail;
+    return new NodeFailureError(data.node, data.step, cause, data.who);
   }
 }
 
