@@ -66,6 +66,8 @@ export class Registry<D extends Definition<unknown>> {
   readonly #aliases: ReadonlyMap<string, string>;
 
   /**
+   * A registry holding `builtins`.
+   *
    * @param kind what the entries are, for messages
    * @param builtins the definitions that ship with gossim
    * @param aliases other names accepted for some of them

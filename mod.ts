@@ -12,6 +12,16 @@
  *   rule into a decentralized adaptive method (seed 000, Algorithm 2).
  * - Problems ({@linkcode createProblem}, {@linkcode loadProblem}): quadratics, least squares,
  *   logistic regression, and a registry ({@linkcode registerProblem}) for a user's own.
+ * - The exchange seam every message passes through: a {@linkcode Route} (who hears from whom
+ *   at step t; {@linkcode staticRoute} of W), an {@linkcode Encoder} (what goes on the wire and
+ *   its exact bytes; {@linkcode registerEncoder}) and an {@linkcode Aggregator} (what a node
+ *   makes of the values it received; {@linkcode registerAggregator}).
+ * - The engines: {@linkcode runDecentralized} and {@linkcode runFederated} (sequential, exact)
+ *   and {@linkcode runActors} (Workers under the network model).
+ *
+ * This is the stable public surface. The engines' internals (the node iteration template,
+ * the vector memory, the supervisor, the transports, the command protocol) are exported from
+ * `@gossim/gossim/unstable` for advanced use, and may change between minor versions.
  *
  * @example Decentralized AMSGrad against DADAM on a 5-node ring
  * ```ts
@@ -33,16 +43,19 @@
  * @module
  */
 export * from "./simulation/mod.ts";
+export * from "./definitions.ts";
 export * from "./algorithms/algorithm.ts";
 export * from "./algorithms/registry.ts";
-export * from "./algorithms/iteration.ts";
-export * from "./algorithms/federated_round.ts";
-export * from "./algorithms/payload.ts";
-export * from "./algorithms/node_failure.ts";
-export * from "./algorithms/vector_memory.ts";
 export * from "./algorithms/consensus_sgd.ts";
 export * from "./algorithms/decentralized_adaptive.ts";
 export * from "./algorithms/federated.ts";
+export type { AggregationWeighting } from "./algorithms/federated_round.ts";
+export {
+  DivergenceError,
+  type NodeFailureData,
+  NodeFailureError,
+} from "./algorithms/node_failure.ts";
+export * from "./exchange/mod.ts";
 export * from "./metrics/rows.ts";
 export * from "./metrics/events.ts";
 export * from "./metrics/evaluate.ts";
@@ -55,6 +68,7 @@ export * from "./problems/mod.ts";
 export { Rng } from "./random.ts";
 export type { SchemaIssue } from "./_describe_issue.ts";
 export { type ActorRunOptions, type ActorRunResult, runActors } from "./actors/engine.ts";
+export { ActorPool } from "./actors/supervisor.ts";
 export {
   type Distribution,
   type ExecutionMode,
@@ -65,12 +79,4 @@ export {
   sampleDuration,
   type Scenario,
 } from "./actors/scenario.ts";
-export { type Fate, type LinkTraffic, Network, type NetworkCounters } from "./actors/network.ts";
-export { type Command, type Snapshot, type Target, type WorkerSetup } from "./actors/protocol.ts";
-export {
-  ActorPool,
-  defaultWorkers,
-  placeNodes,
-  Supervisor,
-  type SupervisorOptions,
-} from "./actors/supervisor.ts";
+export type { LinkTraffic, NetworkCounters } from "./actors/network.ts";

@@ -1,0 +1,13 @@
+/**
+ * The exchange seam: the four stages every message of a run passes through, in both engines.
+ * *Route* says who node i hears from and sends to at step t, with the weights of its mix;
+ * *encode* turns a payload into what its receivers get and counts its exact bytes; *aggregate*
+ * folds the individual values a node received into one; *transport* (the actor engine's, see
+ * `@gossim/gossim/unstable`) carries commands and payloads between hosts.
+ *
+ * @module
+ */
+export * from "./route.ts";
+export * from "./encode.ts";
+export * from "./aggregate.ts";
+export * from "./registry.ts";
