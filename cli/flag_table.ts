@@ -6,6 +6,7 @@
  * @module
  */
 import { listAlgorithms } from "../algorithms/registry.ts";
+import { topologyFieldFlags, topologyHelp } from "./topology_flags.ts";
 import {
   type Config,
   distribution,
@@ -45,8 +46,8 @@ export interface Flag {
 /** Parsed flag values by flag name. */
 export type Values = Record<string, unknown>;
 
-/** Every flag, in help order. */
-export const FLAGS: Flag[] = [
+/** The table's own flags; the topology types' field flags join them after `--topology-file`. */
+const TABLE: Flag[] = [
   { name: "config", value: "FILE", help: "JSON scenario file (see README)" },
   {
     name: "algorithm",
@@ -77,8 +78,10 @@ export const FLAGS: Flag[] = [
   {
     name: "topology",
     value: "T",
-    help: "ring, path, complete, star, torus, grid, hypercube, erdos-renyi,\n" +
-      "exponential (torus/grid take --rows/--cols, hypercube --dimension,\nerdos-renyi --p)",
+    // Read when the help is printed, so a type registered after start-up is listed too.
+    get help() {
+      return topologyHelp(FLAGS);
+    },
     apply: retype("topology"),
   },
   {
@@ -88,22 +91,6 @@ export const FLAGS: Flag[] = [
     apply(config, value) {
       config.topology = { type: "custom", file: value };
     },
-  },
-  { name: "rows", value: "N", help: "torus/grid rows", parse: "number", field: "topology.rows" },
-  { name: "cols", value: "N", help: "torus/grid columns", parse: "number", field: "topology.cols" },
-  {
-    name: "dimension",
-    value: "N",
-    help: "hypercube dimension",
-    parse: "number",
-    field: "topology.dimension",
-  },
-  {
-    name: "p",
-    value: "P",
-    help: "Erdős–Rényi edge probability",
-    parse: "number",
-    field: "topology.p",
   },
   {
     name: "mixing",
@@ -341,3 +328,10 @@ export const FLAGS: Flag[] = [
   { name: "quiet", help: "print nothing but errors", parse: "boolean" },
   { name: "help", short: "h", help: "this text", parse: "boolean" },
 ];
+
+/** Every flag, in help order: the table's, with the registered topology types' field flags. */
+export const FLAGS: Flag[] = (() => {
+  const at = TABLE.findIndex((flag) => flag.name === "topology-file") + 1;
+  const fields = topologyFieldFlags(new Set(TABLE.map((flag) => flag.name)));
+  return [...TABLE.slice(0, at), ...fields, ...TABLE.slice(at)];
+})();

@@ -22,18 +22,8 @@ import {
   quadraticSpecSchema,
 } from "./specs.ts";
 
-/**
- * Validates a spec's fields and fills in defaults; a zod object schema (`z.strictObject`) is
- * one.
- *
- * @typeParam T the validated fields
- */
-export interface FieldSchema<T> {
-  /** Parses `input`: the data with defaults, or the issues found. */
-  safeParse(
-    input: unknown,
-  ): { success: true; data: T } | { success: false; error: { issues: readonly SchemaIssue[] } };
-}
+import type { FieldSchema } from "../definitions.ts";
+export type { FieldSchema };
 
 /**
  * A registered problem: its spec's fields and how to build it.

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { describeIssue } from "../_describe_issue.ts";
 import { getAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts";
-import { TOPOLOGY_TYPES, type TopologyType } from "../topologies/topology_spec.ts";
+import { checkTopology } from "../topologies/registry.ts";
 import { MIXING_RULES, type MixingSpec } from "../topologies/mixing_spec.ts";
 import type { Agrees } from "../_schema_agrees.ts";
 import { contradictions, ignoredFields } from "./config_checks.ts";
@@ -26,17 +26,6 @@ import type { AggregationWeighting } from "../algorithms/federated_round.ts";
 
 const int = (min: number) => z.number().int().min(min);
 const matrix = z.array(z.array(z.number().finite()));
-
-const topologySchema = z.strictObject({
-  type: z.enum(TOPOLOGY_TYPES).default("ring"),
-  rows: int(1).optional(),
-  cols: int(1).optional(),
-  dimension: int(1).max(20).optional(),
-  p: z.number().gt(0).max(1).optional(),
-  adjacency: matrix.optional(),
-  edges: z.array(z.tuple([int(0), int(0)])).optional(),
-  file: z.string().min(1).optional(),
-});
 
 const mixingSchema = z.strictObject({
   rule: z.enum(MIXING_RULES).default("metropolis-hastings"),
@@ -59,8 +48,8 @@ const configSchema = z.strictObject({
   algorithms: z.array(algorithmEntry).min(1).default(["decentralized-amsgrad", "dadam"]),
   /** Number of nodes N (clients, for federated algorithms). */
   nodes: int(2).max(100_000).default(5),
-  /** The communication graph. */
-  topology: topologySchema.prefault({}),
+  /** The communication graph: a registered topology `type` and its fields. */
+  topology: z.looseObject({ type: z.string().default("ring") }).prefault({}),
   /** The mixing rule W. */
   mixing: mixingSchema.prefault({}),
   /** The objective and its data: a registered problem `type` and its fields. */
@@ -139,24 +128,18 @@ export interface ResolvedAlgorithm {
   params: Record<string, unknown>;
 }
 
-/** The graph of a config; `nodes` and `seed` come from the config's top level. */
+/**
+ * The graph of a config: a registered topology type and its own fields, resolved by the
+ * type's schema (`listTopologies()` documents each); `nodes` and `seed` come from the
+ * config's top level.
+ */
 export interface TopologyConfig {
-  /** ring, path, complete, star, torus, grid, hypercube, erdos-renyi, exponential, custom. */
-  type: TopologyType;
-  /** Torus/grid rows. */
-  rows?: number;
-  /** Torus/grid columns. */
-  cols?: number;
-  /** Hypercube dimension (2^dimension nodes). */
-  dimension?: number;
-  /** Erdős–Rényi edge probability. */
-  p?: number;
-  /** Custom: a symmetric 0/1 adjacency matrix. */
-  adjacency?: number[][];
-  /** Custom: an edge list. */
-  edges?: [number, number][];
-  /** Custom: an edge-list file (N, then one `a b` pair per line). */
+  /** ring (default), path, complete, star, torus, grid, hypercube, erdos-renyi, … */
+  type: string;
+  /** Custom: an edge-list file (N, then one `a b` pair per line), read before building. */
   file?: string;
+  /** The type's other fields, e.g. a torus's `rows` and `cols`. */
+  [field: string]: unknown;
 }
 
 /** Federated rounds: local steps, participation and aggregation weights. */
@@ -238,8 +221,8 @@ export type SimulationInput = { [K in keyof SimulationConfig]?: unknown };
 
 // The schema and the documented types above are one concept: the compiler holds them equal.
 const _configAgrees: Agrees<
-  Omit<SimulationConfig, "algorithms" | "problem">,
-  Omit<z.output<typeof configSchema>, "algorithms" | "problem">
+  Omit<SimulationConfig, "algorithms" | "problem" | "topology">,
+  Omit<z.output<typeof configSchema>, "algorithms" | "problem" | "topology">
 > = true;
 
 /** Bad input: the message lists every problem, each naming its JSON path. */
@@ -284,6 +267,16 @@ function resolveProblem(
   return { type: definition.name, ...(parsed.data as Record<string, unknown>) };
 }
 
+/** The topology checked against its registered type's schema, defaults filled in. */
+function resolveTopology(raw: unknown, problems: string[]): TopologyConfig | null {
+  const input = raw as { type?: unknown } | undefined;
+  // A topology that is not an object, or whose type is not a string, the schema reported.
+  if (typeof input?.type !== "string") return input === undefined ? { type: "ring" } : null;
+  const check = checkTopology(input as { type: string });
+  problems.push(...check.problems);
+  return check.spec;
+}
+
 /**
  * Validates a user's config and fills in every default. A run directory's `config.json`
  * (resolved, with gossim's `version`) is accepted as it is, so any run can be rerun.
@@ -319,8 +312,14 @@ export function resolveConfig(given: SimulationInput | unknown): SimulationConfi
   const problem = typeof (raw as { type?: unknown })?.type === "string"
     ? resolveProblem(raw as { type: string }, problems)
     : null;
-  if (problems.length || !parsed.success || !problem) throw new ConfigError(problems);
-  const config: SimulationConfig = { ...parsed.data, algorithms, problem };
+  const topology = resolveTopology(
+    parsed.success ? parsed.data.topology : (input as { topology?: unknown })?.topology,
+    problems,
+  );
+  if (problems.length || !parsed.success || !problem || !topology) {
+    throw new ConfigError(problems);
+  }
+  const config: SimulationConfig = { ...parsed.data, algorithms, problem, topology };
   defaults ??= configSchema.parse({});
   problems.push(
     ...contradictions(config),

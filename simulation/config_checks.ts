@@ -6,6 +6,7 @@
  * @module
  */
 import { getAlgorithm } from "../algorithms/registry.ts";
+import { getTopology, topologiesWithField, topologyFields } from "../topologies/registry.ts";
 type Raw = Record<string, unknown>;
 
 /** The parts of a resolved config these checks read. */
@@ -34,17 +35,6 @@ function valueAt(object: unknown, path: string): unknown {
   }
   return value;
 }
-
-/** Topology fields and the types that use them. */
-const TOPOLOGY_FIELDS: Record<string, readonly string[]> = {
-  rows: ["torus", "grid"],
-  cols: ["torus", "grid"],
-  dimension: ["hypercube"],
-  p: ["erdos-renyi"],
-  adjacency: ["custom"],
-  edges: ["custom"],
-  file: ["custom"],
-};
 
 /** Mixing fields and the rules that use them. */
 const MIXING_FIELDS: Record<string, readonly string[]> = {
@@ -104,14 +94,7 @@ export function ignoredFields(input: unknown, config: Checked, defaults: unknown
       `only neural problems compute with tensors; problem "${config.problem.type}"`,
     );
   }
-  for (const [field, types] of Object.entries(TOPOLOGY_FIELDS)) {
-    if (!types.includes(config.topology.type)) {
-      ignore(
-        `topology.${field}`,
-        `used by topology ${types.join(" and ")} only, not "${config.topology.type}"`,
-      );
-    }
-  }
+  problems.push(...otherTopologyFields(input, config.topology.type));
   for (const [field, rules] of Object.entries(MIXING_FIELDS)) {
     if (!rules.includes(config.mixing.rule)) {
       ignore(
@@ -121,6 +104,22 @@ export function ignoredFields(input: unknown, config: Checked, defaults: unknown
     }
   }
   return problems;
+}
+
+/**
+ * The topology fields the user set that the run's type does not have, by the registered
+ * types' schemas: each names the types that use it. (The resolved config holds only the
+ * type's own fields; a field no type has was refused with the schema.)
+ */
+function otherTopologyFields(input: unknown, type: string): string[] {
+  const given = valueAt(input, "topology");
+  if (given === null || typeof given !== "object") return [];
+  const own = new Set(["type", ...topologyFields(getTopology(type))]);
+  return Object.entries(given).flatMap(([field, value]) => {
+    const types = topologiesWithField(field);
+    if (own.has(field) || value === undefined || !types.length) return [];
+    return [`topology.${field}: used by topology ${types.join(" and ")} only, not "${type}"`];
+  });
 }
 
 /**

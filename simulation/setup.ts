@@ -5,7 +5,7 @@
  * @module
  */
 import { loadProblem, type SourcedProblem } from "../problems/registry.ts";
-import { topologyFromSpec } from "../topologies/topology_spec.ts";
+import { topologyFromSpec } from "../topologies/registry.ts";
 import { readEdgeListFile } from "../topologies/edge_list.ts";
 import { mixingFromSpec } from "../topologies/mixing_spec.ts";
 import { validateMixing } from "../topologies/validate_mixing.ts";

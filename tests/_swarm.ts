@@ -3,7 +3,7 @@
 // reproduces any failure.
 import { listAlgorithms } from "../algorithms/registry.ts";
 import { Rng } from "../random.ts";
-import { TOPOLOGY_TYPES } from "../topologies/topology_spec.ts";
+import { TOPOLOGY_TYPES } from "../topologies/registry.ts";
 
 type Scenario = Record<string, unknown>;
 

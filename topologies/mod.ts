@@ -4,7 +4,8 @@
  * - {@linkcode Graph}: an undirected graph; generators for ring, path, complete, star, torus,
  *   grid, hypercube, Erdős–Rényi (seeded, connected) and exponential graphs; builders from an
  *   edge list, an adjacency matrix or neighbour lists; {@linkcode topologyFromSpec} from plain
- *   data; {@linkcode readEdgeListFile} / {@linkcode parseEdgeList} for `*.edges` files.
+ *   data, through the registry of topology types ({@linkcode registerTopology} adds one);
+ *   {@linkcode readEdgeListFile} / {@linkcode parseEdgeList} for `*.edges` files.
  * - {@linkcode MixingMatrix}: a sparse W with builders (uniform, Metropolis–Hastings,
  *   max-degree, constant, lazy, user matrix), {@linkcode validateMixing} and
  *   {@linkcode mixingFromSpec}.
@@ -25,7 +26,8 @@
 
 export * from "./graph.ts";
 export * from "./generators.ts";
-export * from "./topology_spec.ts";
+export * from "./registry.ts";
+export type { TopologyContext, TopologyDefinition } from "./topology_definition.ts";
 export * from "./edge_list.ts";
 export * from "./mixing.ts";
 export * from "./mixing_from_matrix.ts";

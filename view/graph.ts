@@ -8,7 +8,7 @@
 import { getAlgorithm } from "../algorithms/registry.ts";
 import { readEdgeListFile } from "../topologies/edge_list.ts";
 import { edges } from "../topologies/graph.ts";
-import { topologyFromSpec } from "../topologies/topology_spec.ts";
+import { topologyFromSpec } from "../topologies/registry.ts";
 import type { SimulationConfig } from "../simulation/config.ts";
 
 /** A graph as the browser draws it. */
