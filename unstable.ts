@@ -34,6 +34,7 @@ export * from "./exchange/node_exchange.ts";
 export { type Fate, Network } from "./actors/network.ts";
 export type { Command, Snapshot, Target, WorkerSetup } from "./actors/protocol.ts";
 export {
+  acquireFromPool,
   defaultWorkers,
   placeNodes,
   Supervisor,

@@ -181,6 +181,65 @@ export class CommandReader {
   field(k: number): number {
     return this.data[this.at + k];
   }
+
+  /** The node the current record is for (every kind but RELEASE). */
+  get node(): number {
+    return this.data[this.at + 1];
+  }
+
+  /** SEND, MIX: the exchange round; CLIENT: the federated round. */
+  get round(): number {
+    return this.data[this.at + 2];
+  }
+
+  /** STEP: the iteration the node takes. */
+  get t(): number {
+    return this.data[this.at + 2];
+  }
+
+  /** The node of the next record, which must be a STEP (see {@linkcode CommandReader.peek}). */
+  get nextStepNode(): number {
+    return this.data[this.#next + 1];
+  }
+
+  /** Where the current record's count field is (MIX, SEND: 3; BROADCAST, AGGREGATE: 2). */
+  get #countAt(): number {
+    const op = this.op;
+    return op === OP.send || op === OP.mix ? 3 : op === OP.release ? 1 : 2;
+  }
+
+  /** SEND, MIX, RELEASE, BROADCAST, AGGREGATE: how many targets, sources or ids it lists. */
+  get count(): number {
+    return this.data[this.at + this.#countAt];
+  }
+
+  /** MIX, AGGREGATE: the message id of source `j` (SELF for the node's own); RELEASE: id `j`. */
+  source(j: number): number {
+    return this.data[this.at + this.#countAt + 1 + j];
+  }
+
+  /** MIX, AGGREGATE: the sources' weights, as a view of the batch. */
+  weights(): Float64Array {
+    const first = this.at + this.#countAt + 1 + this.count;
+    return this.data.subarray(first, first + this.count);
+  }
+
+  /**
+   * SEND, BROADCAST: the targets; CLIENT: its upload's target (none when it has no upload).
+   * Each is a message id and the Worker of its receiver.
+   */
+  targets(): { readonly count: number; id(j: number): number; worker(j: number): number } {
+    const { data } = this;
+    const client = this.op === OP.client;
+    const first = client ? this.at + 5 : this.at + this.#countAt + 1;
+    const count = client ? (data[this.at + 5] >= 0 ? 1 : 0) : this.count;
+    return { count, id: (j) => data[first + 3 * j], worker: (j) => data[first + 3 * j + 2] };
+  }
+
+  /** CLIENT: the broadcast it trains from and its local steps. */
+  get client(): { readonly from: number; readonly steps: number } {
+    return { from: this.data[this.at + 3], steps: this.data[this.at + 4] };
+  }
 }
 
 /** The number of fields of the record at `at`. */

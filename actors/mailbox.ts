@@ -45,16 +45,15 @@ export class Mailbox {
   }
 
   /**
-   * Delivers `payload` to the targets listed in `record` from field `at` on (`count`
-   * (id, to, worker) triples, or the count at field `at`, the triples after it): kept as it is
-   * for this Worker's nodes, queued once per other Worker for the next {@linkcode Mailbox.post}.
+   * Delivers `payload` to the targets of the current `record` (SEND, BROADCAST, CLIENT): kept
+   * as it is for this Worker's nodes, queued once per other Worker for the next
+   * {@linkcode Mailbox.post}.
    */
-  send(payload: Payload, kind: ChannelKind, record: CommandReader, at: number, count?: number) {
-    const k = count ?? record.field(at);
-    const first = count === undefined ? at + 1 : at;
+  send(payload: Payload, kind: ChannelKind, record: CommandReader) {
+    const targets = record.targets();
     const remote = new Map<number, number[]>();
-    for (let j = 0; j < k; j++) {
-      const id = record.field(first + 3 * j), worker = record.field(first + 3 * j + 2);
+    for (let j = 0; j < targets.count; j++) {
+      const id = targets.id(j), worker = targets.worker(j);
       if (worker === this.#run.index) this.#deliver(id, payload);
       else {
         if (!this.#ports.has(worker)) throw new Error(`no channel to worker ${worker}`);

@@ -144,7 +144,10 @@ class NodeActor {
   run(commands: Float64Array): Promise<HostReply<Snapshot[]>> {
     const result = this.#previous.then(() => this.#runBatch(commands));
     this.#previous = result.catch(() => {});
-    return reply(this.#setup.index, result);
+    // Snapshots are copies made for the main thread: their buffers move, never cloned.
+    return reply(this.#setup.index, result).then((answer) =>
+      answer.ok ? Comlink.transfer(answer, answer.value.flatMap(snapshotBuffers)) : answer
+    );
   }
 
   async #runBatch(commands: Float64Array): Promise<Snapshot[]> {
@@ -155,7 +158,7 @@ class NodeActor {
         await this.#stepBlock(reader);
         continue;
       }
-      const node = reader.op === OP.release ? -1 : reader.field(1);
+      const node = reader.op === OP.release ? -1 : reader.node;
       try {
         const snapshot = await this.#execute(reader);
         if (snapshot) snapshots.push(snapshot);
@@ -180,12 +183,11 @@ class NodeActor {
     const block: { node: DecentralizedNode; t: number }[] = [];
     const seen = new Set<number>();
     for (;;) {
-      const node = this.#node(reader.field(1));
-      block.push({ node, t: reader.field(2) });
+      const node = this.#node(reader.node);
+      block.push({ node, t: reader.t });
       seen.add(node.id);
       if (block.length === BLOCK_NODES || reader.peek() !== OP.step) break;
-      const next = reader.data[reader.at + 3 + 1]; // the next STEP record's node
-      if (seen.has(next)) break;
+      if (seen.has(reader.nextStepNode)) break;
       reader.next();
     }
     const inputs = block.map(({ node, t }) => node.gradientInput(t));
@@ -209,71 +211,71 @@ class NodeActor {
 
   /** Executes the reader's current record (layouts in command_codec.ts). */
   async #execute(record: CommandReader): Promise<Snapshot | null> {
-    const f = (k: number) => record.field(k);
     switch (record.op) {
       case OP.send: {
-        const node = this.#node(f(1)), round = f(2);
-        const wire = encodeSent(
-          this.#stage(node.id).encoder,
-          node.send(round),
-          node.id,
-          round,
-          node.step,
-        );
-        this.#mail.send(wire, ChannelKind.Exchange, record, 3);
+        const node = this.#node(record.node), round = record.round;
+        const { encoder } = this.#stage(node.id);
+        const wire = encodeSent(encoder, node.send(round), node.id, round, node.step);
+        this.#mail.send(wire, ChannelKind.Exchange, record);
         return null;
       }
-      case OP.mix: {
-        // The payloads sent so far go out before the first mix after the sends: the other
-        // Workers' mixes of this round are waiting for them.
-        this.#mail.post();
-        const node = this.#node(f(1)), round = f(2), k = f(3);
-        const payloads: Payload[] = [];
-        let self = -1;
-        for (let j = 0; j < k; j++) {
-          const id = f(4 + j);
-          if (id === SELF) self = j;
-          payloads.push(id === SELF ? node.own(round) : await this.#mail.take(id));
-        }
-        const weights = record.data.subarray(record.at + 4 + k, record.at + 4 + 2 * k);
-        aggregateInto(node, this.#stage(node.id), round, payloads, weights, self);
-        node.fold(round);
+      case OP.mix:
+        await this.#mix(record);
         return null;
-      }
       case OP.release:
-        for (let j = 0; j < f(1); j++) this.#mail.release(f(2 + j));
+        for (let j = 0; j < record.count; j++) this.#mail.release(record.source(j));
         return null;
       case OP.snapshot:
-        return this.#snapshot(f(1));
+        return this.#snapshot(record.node);
       case OP.broadcast: {
-        const algorithm = this.#federatedAlgorithm();
-        const payload = algorithm.broadcast(this.#host(f(1)).server);
+        const algorithm = this.#federatedAlgorithm(), server = record.node;
+        const host = this.#host(server);
+        const payload = algorithm.broadcast(host.server);
         checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
-        const host = this.#host(f(1));
-        const context = { node: f(1), round: 0, t: host.step + 1 };
-        const wire = this.#stage(f(1)).encoder.encode(copyPayload(payload), context);
-        this.#mail.send(wire, ChannelKind.Broadcast, record, 2);
+        const context = { node: server, round: 0, t: host.step + 1 };
+        const wire = this.#stage(server).encoder.encode(copyPayload(payload), context);
+        this.#mail.send(wire, ChannelKind.Broadcast, record);
         return null;
       }
       case OP.client:
         await this.#clientRound(record);
         return null;
-      case OP.aggregate: {
-        const host = this.#host(f(1)), k = f(2);
-        const uploads: Payload[] = [];
-        for (let j = 0; j < k; j++) uploads.push(await this.#mail.take(f(3 + j)));
-        for (let j = 0; j < k; j++) this.#mail.release(f(3 + j));
-        const algorithm = this.#federatedAlgorithm();
-        const weights = Array.from(record.data.subarray(record.at + 3 + k, record.at + 3 + 2 * k));
-        algorithm.aggregate(host.server, uploads, weights);
-        host.step++;
-        const server = { client: null, server: f(1) };
-        checkFederatedFinite([algorithm.params(host.server)], server, host.step);
+      case OP.aggregate:
+        await this.#aggregate(record);
         return null;
-      }
       default:
         throw new RangeError(`Cannot execute command: unknown record kind ${record.op}`);
     }
+  }
+
+  /** MIX: the node's aggregate of the values it holds for the round, folded in. */
+  async #mix(record: CommandReader): Promise<void> {
+    // The payloads sent so far go out before the first mix after the sends: the other
+    // Workers' mixes of this round are waiting for them.
+    this.#mail.post();
+    const node = this.#node(record.node), round = record.round, k = record.count;
+    const payloads: Payload[] = [];
+    let self = -1;
+    for (let j = 0; j < k; j++) {
+      const id = record.source(j);
+      if (id === SELF) self = j;
+      payloads.push(id === SELF ? node.own(round) : await this.#mail.take(id));
+    }
+    aggregateInto(node, this.#stage(node.id), round, payloads, record.weights(), self);
+    node.fold(round);
+  }
+
+  /** AGGREGATE: the server folds in the round's uploads. */
+  async #aggregate(record: CommandReader): Promise<void> {
+    const host = this.#host(record.node), k = record.count;
+    const uploads: Payload[] = [];
+    for (let j = 0; j < k; j++) uploads.push(await this.#mail.take(record.source(j)));
+    for (let j = 0; j < k; j++) this.#mail.release(record.source(j));
+    const algorithm = this.#federatedAlgorithm();
+    algorithm.aggregate(host.server, uploads, Array.from(record.weights()));
+    host.step++;
+    const server = { client: null, server: record.node };
+    checkFederatedFinite([algorithm.params(host.server)], server, host.step);
   }
 
   #snapshot(id: number): Snapshot {
@@ -294,7 +296,7 @@ class NodeActor {
     // What this Worker sent so far (the server's broadcast above all) goes out before the
     // round's training: the other Workers' clients are waiting for it.
     this.#mail.post();
-    const [client, round, from, steps] = [1, 2, 3, 4].map((k) => record.field(k));
+    const client = record.node, round = record.round, { from, steps } = record.client;
     const algorithm = this.#federatedAlgorithm();
     const host = this.#host(client);
     const global = await this.#mail.take(from);
@@ -313,10 +315,10 @@ class NodeActor {
     checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${client}`);
     const who = { client, server: this.#problem.nodes };
     checkFederatedFinite(Object.values(upload), who, round);
-    if (record.field(5) >= 0) {
+    if (record.targets().count) {
       const context = { node: client, round: 0, t: round };
       const wire = this.#stage(client).encoder.encode(copyPayload(upload), context);
-      this.#mail.send(wire, ChannelKind.Upload, record, 5, 1);
+      this.#mail.send(wire, ChannelKind.Upload, record);
     }
   }
 
@@ -355,6 +357,13 @@ class NodeActor {
     if (algorithm.kind === "decentralized") return algorithm.channels;
     return kind === ChannelKind.Broadcast ? algorithm.broadcastChannels : algorithm.uploadChannels;
   }
+}
+
+/** The buffers of a snapshot's copies. */
+function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
+  const buffers = [snapshot.params.buffer as ArrayBuffer];
+  if (snapshot.rate) buffers.push(snapshot.rate.buffer as ArrayBuffer);
+  return buffers;
 }
 
 /** A host's answer: the value, or the failure as data (a node's, or the host's own). */

@@ -200,29 +200,34 @@ function shapeOf(options: SupervisorOptions): string {
   ]);
 }
 
+/** The hosts each pool keeps (outside the class, so that its public face is new and close). */
+const pooled = new WeakMap<ActorPool, Supervisor>();
+
 /**
  * Keeps one set of node-actor Workers across runs (the algorithms of a comparison, the values
- * of a sweep): Worker start-up and data loading are paid once. Close it when done.
+ * of a sweep): Worker start-up and data loading are paid once. Pass it as a run's `pool`;
+ * close it when done.
  */
 export class ActorPool {
-  #supervisor: Supervisor | null = null;
-
-  /** Workers ready for a run with `options`: the pooled ones restarted, or new ones. */
-  async acquire(options: SupervisorOptions): Promise<Supervisor> {
-    const current = this.#supervisor;
-    if (current?.fits(options)) {
-      await current.restart(options);
-      return current;
-    }
-    current?.shutdown();
-    this.#supervisor = null;
-    this.#supervisor = await Supervisor.start(options);
-    return this.#supervisor;
-  }
-
   /** Terminates the pooled Workers. */
   close(): void {
-    this.#supervisor?.shutdown();
-    this.#supervisor = null;
+    pooled.get(this)?.shutdown();
+    pooled.delete(this);
   }
+}
+
+/** Hosts ready for a run with `options`: the pool's restarted if they fit, else new ones. */
+export async function acquireFromPool(
+  pool: ActorPool,
+  options: SupervisorOptions,
+): Promise<Supervisor> {
+  const current = pooled.get(pool);
+  if (current?.fits(options)) {
+    await current.restart(options);
+    return current;
+  }
+  pool.close();
+  const started = await Supervisor.start(options);
+  pooled.set(pool, started);
+  return started;
 }
