@@ -6,9 +6,9 @@
  * @module
  */
 import {
-  type AggregationWeighting,
   aggregationWeights,
   clientSteps,
+  type FederatedRounds,
   participationSampler,
 } from "../algorithms/federated_round.ts";
 import type { Problem } from "../problems/problem.ts";
@@ -28,12 +28,7 @@ export interface FederatedPlan {
   /** The run's seed (participation). */
   seed: number;
   /** Local steps, or local epochs when set; participation; aggregation weights. */
-  federated: {
-    localSteps: number;
-    localEpochs?: number | null;
-    participation: number;
-    weighting: AggregationWeighting;
-  };
+  federated: FederatedRounds;
 }
 
 /** Runs every round: broadcast, client training and uploads, aggregation. */

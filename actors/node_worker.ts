@@ -12,6 +12,7 @@ import * as Comlink from "comlink";
 import type { Algorithm, FederatedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
 import {
+  BLOCK_NODES,
   DecentralizedNode,
   gradientRng,
   nodeContext,
@@ -43,9 +44,6 @@ interface FederatedHost {
   rng: Rng;
   step: number;
 }
-
-/** The most nodes whose gradients a Worker computes together. */
-const BLOCK_NODES = 64;
 
 class NodeActor {
   #setup!: WorkerSetup;

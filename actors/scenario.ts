@@ -215,8 +215,14 @@ export interface RandomPartitions {
 // The schema and the documented types above are one concept: the compiler holds them equal.
 const _scenarioAgrees: Agrees<Scenario, z.output<typeof scenarioSchema>> = true;
 
+/** The ways the actor engine may run a decentralized algorithm (the first is the default). */
+export const EXECUTION_MODES = ["sync", "async", "bounded"] as const;
+
 /** How the actor engine runs a decentralized algorithm. */
-export type ExecutionMode = "sync" | "async" | "bounded";
+export type ExecutionMode = typeof EXECUTION_MODES[number];
+
+/** What a missing neighbour value may become (the first is the default). */
+export const MISSING_POLICIES = ["stale", "self", "renormalize"] as const;
 
 /** What a node does in `sync` mode when a neighbour's message is missing at the deadline. */
-export type MissingPolicy = "stale" | "self" | "renormalize";
+export type MissingPolicy = typeof MISSING_POLICIES[number];

@@ -22,6 +22,12 @@ import { VectorMemory } from "./vector_memory.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 
+/**
+ * The most nodes whose gradients an engine computes together (a node block): the sequential
+ * engine's blocks and a Worker's.
+ */
+export const BLOCK_NODES = 64;
+
 /** The random stream of node `id`'s gradients; both engines use it. */
 export function gradientRng(seed: number, id: number): Rng {
   return new Rng(seed, `node/${id}/gradient`);

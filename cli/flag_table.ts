@@ -7,6 +7,7 @@
  */
 import { listAlgorithms } from "../algorithms/registry.ts";
 import { topologyFieldFlags, topologyHelp } from "./topology_flags.ts";
+import { EXECUTION_MODES, MISSING_POLICIES } from "../actors/scenario.ts";
 import {
   type Config,
   distribution,
@@ -45,6 +46,11 @@ export interface Flag {
 
 /** Parsed flag values by flag name. */
 export type Values = Record<string, unknown>;
+
+/** A list of choices for a help line, the first marked as the default. */
+function choices(values: readonly string[]): string {
+  return values.map((value, k) => k === 0 ? `${value} (default)` : value).join(", ");
+}
 
 /** The table's own flags; the topology types' field flags join them after `--topology-file`. */
 const TABLE: Flag[] = [
@@ -213,7 +219,12 @@ const TABLE: Flag[] = [
     parse: "number",
     field: "workers",
   },
-  { name: "mode", value: "M", help: "actor engine: sync (default), async, bounded", field: "mode" },
+  {
+    name: "mode",
+    value: "M",
+    help: `actor engine: ${choices(EXECUTION_MODES)}`,
+    field: "mode",
+  },
   {
     name: "timeout",
     value: "S",
@@ -224,7 +235,7 @@ const TABLE: Flag[] = [
   {
     name: "missing",
     value: "P",
-    help: "sync mode, missing neighbour value: stale (default), self, renormalize",
+    help: `sync mode, missing neighbour value: ${choices(MISSING_POLICIES)}`,
     field: "missing",
   },
   {

@@ -16,13 +16,15 @@ import { contradictions, ignoredFields } from "./config_checks.ts";
 import { getProblem, listProblems, type ProblemSource } from "../problems/registry.ts";
 import { BACKEND_NAMES } from "../problems/backend_names.ts";
 import {
+  EXECUTION_MODES,
   type ExecutionMode,
   MAX_SECONDS,
+  MISSING_POLICIES,
   type MissingPolicy,
   type Scenario,
   scenarioSchema,
 } from "../actors/scenario.ts";
-import type { AggregationWeighting } from "../algorithms/federated_round.ts";
+import { type FederatedRounds, federatedRoundsSchema } from "../algorithms/federated_round.ts";
 
 const int = (min: number) => z.number().int().min(min);
 const matrix = z.array(z.array(z.number().finite()));
@@ -67,22 +69,17 @@ const configSchema = z.strictObject({
   /** Actor engine: number of Workers (null = one per core, at most one per node). */
   workers: int(1).max(1024).nullable().default(null),
   /** Actor engine: sync, async or bounded. */
-  mode: z.enum(["sync", "async", "bounded"]).default("sync"),
+  mode: z.enum(EXECUTION_MODES).default("sync"),
   /** Actor engine: barrier/round deadline and bound of bounded waits (virtual seconds). */
   timeout: z.number().positive().max(MAX_SECONDS).default(1),
   /** Actor engine, sync mode: what a missing neighbour value becomes. */
-  missing: z.enum(["stale", "self", "renormalize"]).default("stale"),
+  missing: z.enum(MISSING_POLICIES).default("stale"),
   /** Actor engine, bounded mode: how many steps a neighbour may lag. */
   staleness: int(0).default(2),
   /** Actor engine: the network and fault model. */
   network: scenarioSchema.prefault({}),
   /** Federated rounds: local steps (or epochs), participation and aggregation weights. */
-  federated: z.strictObject({
-    localSteps: int(1).default(1),
-    localEpochs: int(1).max(1000).nullable().default(null),
-    participation: z.number().gt(0).max(1).default(1),
-    weighting: z.enum(["uniform", "samples"]).default("uniform"),
-  }).prefault({}),
+  federated: federatedRoundsSchema.prefault({}),
   /** Output directory, or null for none. */
   out: z.string().min(1).nullable().default(null),
   /** Replace an earlier gossim run in `out` (never a directory holding other files). */
@@ -142,17 +139,8 @@ export interface TopologyConfig {
   [field: string]: unknown;
 }
 
-/** Federated rounds: local steps, participation and aggregation weights. */
-export interface FederatedConfig {
-  /** Local steps T per round. */
-  localSteps: number;
-  /** Local epochs E per round (overrides localSteps): E·⌈n_i / batch⌉ steps for client i. */
-  localEpochs: number | null;
-  /** Fraction of clients sampled per round, in (0, 1]. */
-  participation: number;
-  /** Uniform 1/|D| or by local sample count. */
-  weighting: AggregationWeighting;
-}
+/** Federated rounds as a resolved config holds them (local epochs null when unset). */
+export type FederatedConfig = FederatedRounds & { localEpochs: number | null };
 
 /** A validated config with every default filled in. */
 export interface SimulationConfig {

@@ -10,17 +10,18 @@
  */
 import type { DecentralizedAlgorithm, FederatedAlgorithm } from "../algorithms/algorithm.ts";
 import {
+  BLOCK_NODES,
   DecentralizedNode,
   gradientRng,
   nodeContext,
   nodeVectorMemory,
 } from "../algorithms/iteration.ts";
 import {
-  type AggregationWeighting,
   aggregationWeights,
   checkFederatedFinite,
   clientSteps,
   clientVectorMemory,
+  type FederatedRounds,
   participationSampler,
   trainClient,
 } from "../algorithms/federated_round.ts";
@@ -184,9 +185,6 @@ function exchangeInLockStep(
   for (const node of nodes) node.fold(round);
 }
 
-/** The most nodes whose gradients the engine computes together (as a node actor's Worker). */
-const BLOCK_NODES = 64;
-
 /**
  * Iteration t's gradient part for every node, in blocks: the gradients of up to
  * {@linkcode BLOCK_NODES} nodes together (`gradientsOf`), then their local steps in node order;
@@ -257,24 +255,13 @@ export async function runCooperatively<T>(
 }
 
 /** Options of a federated run on the sequential engine. */
-export interface FederatedRunOptions extends RunHooks {
+export interface FederatedRunOptions extends RunHooks, FederatedRounds {
   /** The objective; its nodes are the clients. */
   problem: Problem;
   /** The client and server code. */
   algorithm: FederatedAlgorithm;
   /** Communication rounds R. */
   rounds: number;
-  /** Local steps T per round. */
-  localSteps: number;
-  /**
-   * Local epochs E per round instead of a fixed T: client i takes E·⌈n_i / batch⌉ steps
-   * (E steps when its gradient uses all its data). Null or absent: `localSteps`.
-   */
-  localEpochs?: number | null;
-  /** Fraction of clients sampled each round, in (0, 1]. */
-  participation: number;
-  /** Uniform 1/|D| (the papers) or by local sample count (FedAvg). */
-  weighting: AggregationWeighting;
   /** The run's seed. */
   seed: number;
   /** Evaluate every this many rounds (and always after the last); default 1. */
