@@ -22,7 +22,7 @@ import {
 } from "../algorithms/registry.ts";
 import type { AggregationWeighting } from "../algorithms/federated_round.ts";
 import type { ActorMetricsRow, RunHooks } from "../metrics/rows.ts";
-import { getProblem, problemReadPaths, type SourcedProblem } from "../problems/registry.ts";
+import { getProblem, type SourcedProblem } from "../problems/registry.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
 import { type Route, staticRoute } from "../exchange/route.ts";
 import { DEFAULT_EXCHANGE, type ExchangeSources } from "../exchange/registry.ts";
@@ -33,6 +33,7 @@ import { type ActorPool, defaultWorkers, placeNodes, Supervisor } from "./superv
 import { driveSync } from "./drive_sync.ts";
 import { driveAsync } from "./drive_async.ts";
 import { driveFederated } from "./drive_federated.ts";
+import { moduleFolder, nodeReadPaths } from "./worker_permissions.ts";
 
 /** Options of an actor run. */
 export interface ActorRunOptions extends RunHooks {
@@ -124,10 +125,9 @@ function resolveAlgorithm(entry: ActorRunOptions["algorithm"]) {
   return { source, instance: definition.create(resolved) as Algorithm };
 }
 
-/** A user module, when it is a local file, must be readable by the Workers. */
+/** A user module, when it is a local file, and the files beside it are readable by Workers. */
 function moduleFile(module: string | undefined): string[] {
-  if (!module?.startsWith("file:")) return [];
-  return [decodeURIComponent(new URL(module).pathname)];
+  return moduleFolder(module);
 }
 
 /**
@@ -160,7 +160,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
     placement: placement.slice(0, n),
     server: federated ? { node: n, worker: 0 } : null,
     readable: [
-      ...problemReadPaths(source.spec),
+      ...nodeReadPaths(source.spec),
       ...[algorithm.source, exchange.encoder, exchange.aggregator].flatMap((from) =>
         moduleFile(from.module)
       ),

@@ -12,10 +12,11 @@ import {
   type SpectralAnalysis,
   spectralAnalysis,
 } from "../topologies/spectral.ts";
+import { promptsPossible } from "../actors/worker_permissions.ts";
 
 /**
  * {@linkcode spectralAnalysis} of W, off the main thread above
- * {@linkcode DENSE_SPECTRUM_MAX_NODES} nodes.
+ * {@linkcode DENSE_SPECTRUM_MAX_NODES} nodes (on it where a permission prompt could appear).
  *
  * @param matrix W
  * @param signal aborts the computation (the Worker is terminated); its reason is thrown
@@ -26,7 +27,11 @@ export async function spectrumOf(
   signal?: AbortSignal,
 ): Promise<SpectralAnalysis> {
   signal?.throwIfAborted();
-  if (matrix.nodes <= DENSE_SPECTRUM_MAX_NODES) return spectralAnalysis(matrix);
+  // Where a permission prompt could appear, no Worker is started (answering it would grant the
+  // Worker what "none" refuses; see actors/worker_permissions.ts): the main thread computes.
+  if (matrix.nodes <= DENSE_SPECTRUM_MAX_NODES || promptsPossible()) {
+    return spectralAnalysis(matrix);
+  }
   const worker = new Worker(new URL("./_spectrum_worker.ts", import.meta.url), {
     type: "module",
     name: "gossim-spectrum",

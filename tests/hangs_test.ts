@@ -68,9 +68,14 @@ Deno.test("every task of deno.json runs with --no-prompt: a Worker's request is 
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   for (const [name, command] of Object.entries(config.tasks as Record<string, string>)) {
     for (const part of command.split("&&").map((p) => p.trim())) {
-      if (/^deno (run|test|bench)\b/.test(part)) {
+      if (/^(DENO_NO_PROMPT=1 )?deno (run|test|bench)\b/.test(part)) {
         assert.ok(part.includes("--no-prompt"), `task ${name}: ${part}`);
         assert.ok(!/\s-A\b|--allow-all/.test(part), `task ${name} grants everything`);
+      }
+      // Node Workers start on a terminal only where prompts are seen to be off.
+      if (part.includes("--unstable-worker-options")) {
+        assert.match(part, /^DENO_NO_PROMPT=1 /, `task ${name}: ${part}`);
+        assert.match(part, /--allow-env=(\S+,)?DENO_NO_PROMPT\b/, `task ${name}: ${part}`);
       }
     }
   }
