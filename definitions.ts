@@ -64,17 +64,23 @@ export class Registry<D extends Definition<unknown>> {
   readonly kind: string;
   readonly #entries = new Map<string, D>();
   readonly #aliases: ReadonlyMap<string, string>;
+  readonly #fields: string;
 
   /**
    * A registry holding `builtins`.
    *
    * @param kind what the entries are, for messages
    * @param builtins the definitions that ship with gossim
-   * @param aliases other names accepted for some of them
+   * @param options other names accepted for some of them, and what messages call the fields
    */
-  constructor(kind: string, builtins: readonly D[], aliases: Record<string, string> = {}) {
+  constructor(
+    kind: string,
+    builtins: readonly D[],
+    options: { aliases?: Record<string, string>; fields?: string } = {},
+  ) {
     this.kind = kind;
-    this.#aliases = new Map(Object.entries(aliases));
+    this.#aliases = new Map(Object.entries(options.aliases ?? {}));
+    this.#fields = options.fields ?? `${kind} fields`;
     for (const definition of builtins) this.register(definition);
   }
 
@@ -134,7 +140,7 @@ export class Registry<D extends Definition<unknown>> {
     const problems = result.error.issues.map((issue) =>
       describeIssue(fields, issue, definition.name)
     );
-    throw new RangeError(`Invalid ${this.kind} fields: ${problems.join("; ")}`);
+    throw new RangeError(`Invalid ${this.#fields}: ${problems.join("; ")}`);
   }
 
   /** The plain-data source a Worker rebuilds the entry from (fields resolved here, once). */

@@ -49,7 +49,11 @@ export * from "./algorithms/registry.ts";
 export * from "./algorithms/consensus_sgd.ts";
 export * from "./algorithms/decentralized_adaptive.ts";
 export * from "./algorithms/federated.ts";
-export type { AggregationWeighting } from "./algorithms/federated_round.ts";
+export {
+  AGGREGATION_WEIGHTINGS,
+  type AggregationWeighting,
+  type FederatedRounds,
+} from "./algorithms/federated_round.ts";
 export {
   DivergenceError,
   type NodeFailureData,
@@ -71,8 +75,10 @@ export { type ActorRunOptions, type ActorRunResult, runActors } from "./actors/e
 export { ActorPool } from "./actors/supervisor.ts";
 export {
   type Distribution,
+  EXECUTION_MODES,
   type ExecutionMode,
   type LinkOverride,
+  MISSING_POLICIES,
   type MissingPolicy,
   type PartitionWindow,
   type RandomPartitions,

@@ -20,7 +20,7 @@ import {
   type Hyperparameters,
   resolveHyperparameters,
 } from "../algorithms/registry.ts";
-import type { AggregationWeighting } from "../algorithms/federated_round.ts";
+import type { FederatedRounds } from "../algorithms/federated_round.ts";
 import type { ActorMetricsRow, RunHooks } from "../metrics/rows.ts";
 import { getProblem, type SourcedProblem } from "../problems/registry.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
@@ -29,7 +29,13 @@ import { DEFAULT_EXCHANGE, type ExchangeSources } from "../exchange/registry.ts"
 import type { LinkTraffic, NetworkCounters } from "./network.ts";
 import { RunState } from "./run_state.ts";
 import type { ExecutionMode, MissingPolicy, Scenario } from "./scenario.ts";
-import { type ActorPool, defaultWorkers, placeNodes, Supervisor } from "./supervisor.ts";
+import {
+  acquireFromPool,
+  type ActorPool,
+  defaultWorkers,
+  placeNodes,
+  Supervisor,
+} from "./supervisor.ts";
 import { driveSync } from "./drive_sync.ts";
 import { driveAsync } from "./drive_async.ts";
 import { driveFederated } from "./drive_federated.ts";
@@ -70,12 +76,7 @@ export interface ActorRunOptions extends RunHooks {
   /** Bounded mode: how many steps a neighbour may lag. */
   staleness: number;
   /** Federated rounds (local steps, or local epochs when set). */
-  federated: {
-    localSteps: number;
-    localEpochs?: number | null;
-    participation: number;
-    weighting: AggregationWeighting;
-  };
+  federated: FederatedRounds;
   /** Number of Workers (default: one per core, at most one per node). */
   workers?: number;
   /** Wall-clock bound on a Worker waiting for one message (ms, default 60,000). */
@@ -174,7 +175,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
     },
   };
   const supervisor = options.pool
-    ? await options.pool.acquire(start)
+    ? await acquireFromPool(options.pool, start)
     : await Supervisor.start(start);
   try {
     const run = new RunState(supervisor, {

@@ -10,7 +10,6 @@ import { nodeContext } from "./iteration.ts";
 import { VectorMemory } from "./vector_memory.ts";
 import { checkFinite, NodeFailureError } from "./node_failure.ts";
 import type { Problem } from "../problems/problem.ts";
-import { z } from "zod";
 import { Rng } from "../random.ts";
 
 /** How the server may weight the uploads of a round. */
@@ -18,14 +17,6 @@ export const AGGREGATION_WEIGHTINGS = ["uniform", "samples"] as const;
 
 /** How the server weights the uploads of a round: 1/|D| or by local sample count. */
 export type AggregationWeighting = typeof AGGREGATION_WEIGHTINGS[number];
-
-/** The schema of {@linkcode FederatedRounds}, with the defaults. */
-export const federatedRoundsSchema = z.strictObject({
-  localSteps: z.number().int().min(1).default(1),
-  localEpochs: z.number().int().min(1).max(1000).nullable().default(null),
-  participation: z.number().gt(0).max(1).default(1),
-  weighting: z.enum(AGGREGATION_WEIGHTINGS).default("uniform"),
-});
 
 /** How federated rounds run, in every engine and config. */
 export interface FederatedRounds {

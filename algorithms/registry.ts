@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { describeIssue, type SchemaIssue } from "../_describe_issue.ts";
+import { type Definition, type Fields, type FieldSchema, Registry } from "../definitions.ts";
 import type { Algorithm } from "./algorithm.ts";
 import { consensusSgd } from "./consensus_sgd.ts";
 import {
@@ -21,7 +21,7 @@ import {
 import { fedAms, fedAvg, fedLamb, V_BIAS_CORRECTIONS } from "./federated.ts";
 
 /** Hyper-parameters as plain data. */
-export type Hyperparameters = Record<string, unknown>;
+export type Hyperparameters = Fields;
 
 /** How a Worker rebuilds an algorithm: its registry name, hyper-parameters and module. */
 export interface AlgorithmSource {
@@ -34,42 +34,22 @@ export interface AlgorithmSource {
 }
 
 /**
- * Validates hyper-parameters and fills in defaults; a zod object schema (`z.strictObject`)
- * is one.
+ * Validates hyper-parameters and fills in defaults: the one field schema of every registry.
  *
  * @typeParam P the validated hyper-parameters
  */
-export interface HyperparameterSchema<P = Hyperparameters> {
-  /** Parses `input`: the data with defaults, or the issues found. */
-  safeParse(
-    input: unknown,
-  ): { success: true; data: P } | {
-    success: false;
-    error: { issues: readonly SchemaIssue[] };
-  };
-}
+export type HyperparameterSchema<P = Hyperparameters> = FieldSchema<P>;
 
 /**
  * A registered algorithm: its documentation, its parameter schema and its factory.
  *
  * @typeParam P its validated hyper-parameters, which the factory receives
  */
-export interface AlgorithmDefinition<P = Hyperparameters> {
-  /** The registry name, e.g. `"decentralized-amsgrad"`. */
-  readonly name: string;
+export interface AlgorithmDefinition<P = Hyperparameters> extends Definition<P> {
   /** Decentralized (neighbour mixing) or federated (client/server rounds). */
   readonly kind: "decentralized" | "federated";
   /** The paper the update rule comes from. */
   readonly paper: string;
-  /** One line on what it does. */
-  readonly description: string;
-  /** The hyper-parameters with their defaults; unknown keys are rejected. */
-  readonly parameters: HyperparameterSchema<P>;
-  /**
-   * A module that registers this algorithm when imported; Workers of the actor engine import
-   * it, so user-registered algorithms run there too. Built-ins leave it unset.
-   */
-  readonly module?: string;
   /** Builds the per-node code from validated hyper-parameters. */
   create(parameters: P): Algorithm;
 }
@@ -253,8 +233,10 @@ const builtins: AlgorithmDefinition[] = [
   }),
 ];
 
-const registry = new Map<string, AlgorithmDefinition>(builtins.map((d) => [d.name, d]));
-const aliases = new Map([["d-psgd", "dgd"], ["fed-sgd", "fedavg"], ["local-ams", "fed-ams"]]);
+const registry = new Registry<AlgorithmDefinition>("algorithm", builtins, {
+  aliases: { "d-psgd": "dgd", "fed-sgd": "fedavg", "local-ams": "fed-ams" },
+  fields: "hyper-parameters",
+});
 
 /**
  * Adds an algorithm to the registry (e.g. one built with `decentralize`).
@@ -263,17 +245,12 @@ const aliases = new Map([["d-psgd", "dgd"], ["fed-sgd", "fedavg"], ["local-ams",
  * @throws {RangeError} when the name is taken
  */
 export function registerAlgorithm<P>(definition: AlgorithmDefinition<P>): void {
-  if (registry.has(definition.name) || aliases.has(definition.name)) {
-    throw new RangeError(
-      `Cannot register algorithm: name "${definition.name}" is already registered`,
-    );
-  }
-  registry.set(definition.name, erase(definition));
+  registry.register(erase(definition));
 }
 
 /** Every registered algorithm, built-ins first. */
 export function listAlgorithms(): AlgorithmDefinition[] {
-  return [...registry.values()];
+  return registry.list();
 }
 
 /**
@@ -282,13 +259,7 @@ export function listAlgorithms(): AlgorithmDefinition[] {
  * @throws {RangeError} naming the unknown algorithm and the known ones
  */
 export function getAlgorithm(name: string): AlgorithmDefinition {
-  const definition = registry.get(aliases.get(name) ?? name);
-  if (!definition) {
-    throw new RangeError(
-      `Unknown algorithm "${name}": expected one of ${[...registry.keys()].join(", ")}`,
-    );
-  }
-  return definition;
+  return registry.get(name);
 }
 
 /**
@@ -300,13 +271,7 @@ export function resolveHyperparameters(
   name: string,
   parameters: Hyperparameters = {},
 ): Hyperparameters {
-  const definition = getAlgorithm(name);
-  const result = definition.parameters.safeParse(parameters);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) =>
-    describeIssue(parameters, issue, definition.name)
-  );
-  throw new RangeError(`Invalid hyper-parameters: ${problems.join("; ")}`);
+  return registry.resolve(name, parameters);
 }
 
 /**

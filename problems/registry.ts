@@ -22,7 +22,7 @@ import {
   quadraticSpecSchema,
 } from "./specs.ts";
 
-import type { FieldSchema } from "../definitions.ts";
+import type { Definition, FieldSchema } from "../definitions.ts";
 export type { FieldSchema };
 
 /**
@@ -30,18 +30,7 @@ export type { FieldSchema };
  *
  * @typeParam T the spec's validated fields (besides `type`)
  */
-export interface ProblemDefinition<T = Record<string, unknown>> {
-  /** The spec's `type`, e.g. `"logistic"`. */
-  readonly name: string;
-  /** One line on what it is. */
-  readonly description: string;
-  /** The spec's fields besides `type`, with defaults; unknown fields should be rejected. */
-  readonly parameters: FieldSchema<T>;
-  /**
-   * A module that registers this problem when imported; Workers of the actor engine import it
-   * (and may read it), so a user's problem runs there too. Built-ins leave it unset.
-   */
-  readonly module?: string;
+export interface ProblemDefinition<T = Record<string, unknown>> extends Definition<T> {
   /** Builds the problem from validated fields, for `nodes` nodes, all data from `seed`. */
   create(fields: T, nodes: number, seed: number): Problem | Promise<Problem>;
   /** Folders a Worker must be allowed to read to build it (data files), if any. */

@@ -24,7 +24,7 @@ import {
   type Scenario,
   scenarioSchema,
 } from "../actors/scenario.ts";
-import { type FederatedRounds, federatedRoundsSchema } from "../algorithms/federated_round.ts";
+import { AGGREGATION_WEIGHTINGS, type FederatedRounds } from "../algorithms/federated_round.ts";
 
 const int = (min: number) => z.number().int().min(min);
 const matrix = z.array(z.array(z.number().finite()));
@@ -79,7 +79,12 @@ const configSchema = z.strictObject({
   /** Actor engine: the network and fault model. */
   network: scenarioSchema.prefault({}),
   /** Federated rounds: local steps (or epochs), participation and aggregation weights. */
-  federated: federatedRoundsSchema.prefault({}),
+  federated: z.strictObject({
+    localSteps: int(1).default(1),
+    localEpochs: int(1).max(1000).nullable().default(null),
+    participation: z.number().gt(0).max(1).default(1),
+    weighting: z.enum(AGGREGATION_WEIGHTINGS).default("uniform"),
+  }).prefault({}),
   /** Output directory, or null for none. */
   out: z.string().min(1).nullable().default(null),
   /** Replace an earlier gossim run in `out` (never a directory holding other files). */
