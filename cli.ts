@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { ConfigError, resolveConfig } from "./simulation/config.ts";
+import { ConfigError, resolveConfig, type SimulationConfig } from "./simulation/config.ts";
 import { runSimulation, type SimulationResult, VERSION } from "./simulation/mod.ts";
 import { createProgress, type Progress } from "./metrics/progress.ts";
 import type { ActorMetricsRow } from "./metrics/rows.ts";
@@ -63,7 +63,7 @@ function resolvePaths(config: Record<string, unknown>, file: string): Record<str
  * handling: the first Ctrl-C stops the run between steps, writes what was completed, exits 130.
  */
 async function runWithProgress(
-  input: unknown,
+  input: SimulationConfig,
   quiet: boolean,
   view?: LiveView,
 ): Promise<SimulationResult> {
@@ -103,8 +103,7 @@ async function runWithProgress(
  * The one command that reruns a failed run: its run directory's `config.json`, or the resolved
  * config written to a temporary file when it had no output directory.
  */
-async function reproduction(input: Record<string, unknown>): Promise<string> {
-  const config = resolveConfig(input);
+async function reproduction(config: SimulationConfig): Promise<string> {
   let file = config.out ? `${config.out}/config.json` : null;
   if (!file || !(await Deno.stat(file).then(() => true, () => false))) {
     file = await Deno.makeTempFile({ prefix: "gossim-failed-", suffix: ".json" });
@@ -122,13 +121,13 @@ class Interrupted extends Error {
 }
 
 /** `--serve [PORT]`: starts the live view of the run `input` describes and prints its URL. */
-async function openLiveView(input: unknown, text: string): Promise<LiveView> {
+async function openLiveView(config: SimulationConfig, text: string): Promise<LiveView> {
   const port = text === "" ? null : Number(text);
   if (port !== null && !(/^\d+$/.test(text) && port <= 65535)) {
     throw new UsageError(`--serve: expected a port number 0–65535, received "${text}"`);
   }
   try {
-    const view = await LiveView.start(resolveConfig(input), { port });
+    const view = await LiveView.start(config, { port });
     console.log(`gossim: live view at ${view.url} (it stays up after the run until Ctrl-C)`);
     return view;
   } catch (error) {
@@ -172,7 +171,9 @@ interface Session {
 }
 
 async function run(args: string[], session: Session): Promise<number> {
-  let input: Record<string, unknown> | undefined;
+  // The config is resolved once here; the run, the live view and a failure's reproduction
+  // command take it as it is.
+  let input: SimulationConfig | undefined;
   try {
     const values = parseFlags(args);
     if (values.help) {
@@ -188,9 +189,9 @@ async function run(args: string[], session: Session): Promise<number> {
       if (!values.quiet) console.log(`\n${LIVE_HINT}`);
       return 0;
     }
-    input = applyFlags(base ?? {}, values);
+    input = resolveConfig(applyFlags(base ?? {}, values));
     if (values["print-config"]) {
-      console.log(JSON.stringify(resolveConfig(input), null, 2));
+      console.log(JSON.stringify(input, null, 2));
       return 0;
     }
     if (values.serve !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * Payloads: the typed messages of an algorithm's channels (named vectors), and the operations
  * both engines apply to them — copy on send, check against the channel's declared type, mix
- * by W's row, count bytes.
+ * by W's row (a message's bytes are its encoder's count: `exchange/encode.ts`).
  *
  * @module
  */
@@ -12,13 +12,6 @@ export function copyPayload(payload: Payload): Payload {
   const copy: Payload = {};
   for (const name of Object.keys(payload)) copy[name] = new Float64Array(payload[name]);
   return copy;
-}
-
-/** Bytes on the wire of a payload (8 per entry). */
-export function payloadBytes(payload: Payload): number {
-  let bytes = 0;
-  for (const name of Object.keys(payload)) bytes += payload[name].byteLength;
-  return bytes;
 }
 
 /**

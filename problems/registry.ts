@@ -23,6 +23,7 @@ import {
 } from "./specs.ts";
 
 import type { Definition, FieldSchema } from "../definitions.ts";
+import { deepFreeze } from "../_deep_freeze.ts";
 export type { FieldSchema };
 
 /**
@@ -178,6 +179,7 @@ function describe(input: unknown, issue: SchemaIssue): string {
  * @throws {RangeError} naming every bad field, its value and what was expected
  */
 export function resolveProblemSpec(spec: AnyProblemSpec): ProblemSource["spec"] {
+  if (resolvedSpecs.has(spec)) return spec as ProblemSource["spec"];
   const definition = getProblem(spec?.type);
   const { type: _type, ...fields } = spec as Record<string, unknown>;
   const parsed = definition.parameters.safeParse(fields);
@@ -188,7 +190,25 @@ export function resolveProblemSpec(spec: AnyProblemSpec): ProblemSource["spec"] 
       }`,
     );
   }
-  return { type: definition.name, ...(parsed.data as Record<string, unknown>) };
+  return resolvedProblemSpec({
+    type: definition.name,
+    ...(parsed.data as Record<string, unknown>),
+  });
+}
+
+/** Specs this process resolved (frozen): {@linkcode resolveProblemSpec} takes them as they are. */
+const resolvedSpecs = new WeakSet<object>();
+
+/**
+ * Marks `spec` as resolved against its type's schema (defaults filled in) and freezes it, so
+ * that building a problem from it does not validate it again.
+ *
+ * @param spec a spec whose fields were just validated
+ * @returns the same spec, frozen
+ */
+export function resolvedProblemSpec(spec: ProblemSource["spec"]): ProblemSource["spec"] {
+  resolvedSpecs.add(deepFreeze(spec));
+  return spec;
 }
 
 function sourced<P extends Problem>(problem: P, source: ProblemSource): SourcedProblem<P> {

@@ -12,8 +12,14 @@ import { getAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts"
 import { checkTopology } from "../topologies/registry.ts";
 import { MIXING_RULES, type MixingSpec } from "../topologies/mixing_spec.ts";
 import type { Agrees } from "../_schema_agrees.ts";
+import { deepFreeze } from "../_deep_freeze.ts";
 import { contradictions, ignoredFields } from "./config_checks.ts";
-import { getProblem, listProblems, type ProblemSource } from "../problems/registry.ts";
+import {
+  getProblem,
+  listProblems,
+  type ProblemSource,
+  resolvedProblemSpec,
+} from "../problems/registry.ts";
 import { BACKEND_NAMES } from "../problems/backend_names.ts";
 import {
   EXECUTION_MODES,
@@ -257,7 +263,10 @@ function resolveProblem(
     problems.push(...parsed.error.issues.map((issue) => describeIssue(fields, issue, "problem")));
     return null;
   }
-  return { type: definition.name, ...(parsed.data as Record<string, unknown>) };
+  return resolvedProblemSpec({
+    type: definition.name,
+    ...(parsed.data as Record<string, unknown>),
+  });
 }
 
 /** The topology checked against its registered type's schema, defaults filled in. */
@@ -279,6 +288,8 @@ function resolveTopology(raw: unknown, problems: string[]): TopologyConfig | nul
  * @throws {ConfigError} listing every problem at once
  */
 export function resolveConfig(given: SimulationInput | unknown): SimulationConfig {
+  // A config this process resolved (and froze) is not validated again.
+  if (resolved.has(given as object)) return given as SimulationConfig;
   // A run directory's config.json records gossim's version beside the resolved fields: every
   // field is present there because it was resolved, not because a user set it.
   const recorded = typeof (given as { version?: unknown })?.version === "string";
@@ -319,8 +330,12 @@ export function resolveConfig(given: SimulationInput | unknown): SimulationConfi
     ...(recorded ? [] : ignoredFields(input, config, defaults)),
   );
   if (problems.length) throw new ConfigError(problems);
+  resolved.add(deepFreeze(config));
   return config;
 }
+
+/** The configs this process resolved: frozen, so they stay valid. */
+const resolved = new WeakSet<object>();
 
 /** The resolved config of `{}`: what "not set" means for a field. */
 let defaults: unknown;
