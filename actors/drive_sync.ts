@@ -34,6 +34,7 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
   const free = new Float64Array(n);
   const late = new EventQueue<Arrival>();
   let open = 0;
+  const hearsAcross = acrossWorkers(run);
   for (let t = 1; t <= steps; t++) {
     if (run.allDownForGood(open)) {
       run.stopAllDown(open, steps);
@@ -60,7 +61,7 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
       // A Worker mixes the nodes whose neighbours it hosts first: their payloads are local, and
       // the other Workers' payloads are in transfer meanwhile. Mixes are independent, so their
       // order changes no value (the event log lists them in this order).
-      const crosses = active.map((j) => run.hearsAcrossWorkers(j, t));
+      const crosses = active.map((j) => hearsAcross(j, t));
       const interiorFirst = [
         ...active.filter((_, k) => !crosses[k]),
         ...active.filter((_, k) => crosses[k]),
@@ -83,6 +84,21 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
       await run.evaluate(t, everyone);
     } else await run.maybeFlush();
   }
+}
+
+/**
+ * Whether node `j` hears at step `t` from a node on another Worker (its mix then waits for a
+ * transfer); remembered per node for a static route.
+ */
+function acrossWorkers(run: RunState): (j: number, t: number) => boolean {
+  const known: (boolean | undefined)[] = [];
+  return (j, t) => {
+    if (known[j] !== undefined) return known[j];
+    const home = run.placement[j];
+    const crosses = run.route.inbound(j, t).indices.some((k) => run.placement[k] !== home);
+    if (run.route.static) known[j] = crosses;
+    return crosses;
+  };
 }
 
 /** One node's mix in sync mode: fresh values where they arrived, the policy elsewhere. */

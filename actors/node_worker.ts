@@ -9,53 +9,32 @@
  */
 /// <reference lib="deno.worker" />
 import * as Comlink from "comlink";
-import type { Algorithm, FederatedAlgorithm, Payload } from "../algorithms/algorithm.ts";
+import type { Algorithm, DecentralizedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
-import {
-  BLOCK_NODES,
-  DecentralizedNode,
-  gradientRng,
-  nodeContext,
-  nodeVectorMemory,
-} from "../algorithms/iteration.ts";
+import { BLOCK_NODES, DecentralizedNode, nodeVectorMemory } from "../algorithms/iteration.ts";
 import type { VectorMemory } from "../algorithms/vector_memory.ts";
-import {
-  checkFederatedFinite,
-  clientVectorMemory,
-  trainClient,
-} from "../algorithms/federated_round.ts";
-import { checkPayload, copyPayload } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { loadProblem } from "../problems/registry.ts";
 import { gradientsOf, type Problem } from "../problems/problem.ts";
-import type { Rng } from "../random.ts";
 import { SELF, type Snapshot, type WorkerSetup } from "./protocol.ts";
 import { CommandReader, OP } from "./command_codec.ts";
 import { ChannelKind } from "./payload_batch.ts";
 import { importExchangeModules, type NodeStages, nodeStages } from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { Mailbox } from "./mailbox.ts";
-import type { HostReply } from "./transport.ts";
-
-/** A federated client or the server, as a Worker hosts it. */
-interface FederatedHost {
-  /** The server's state (null for a client, whose state lives for one round). */
-  server: unknown;
-  rng: Rng;
-  step: number;
-}
+import { FederatedHosts } from "./federated_hosts.ts";
+import { type HostReply, hostReply } from "./transport.ts";
 
 class NodeActor {
   #setup!: WorkerSetup;
   #problem!: Problem;
   #algorithm!: Algorithm;
-  #gradient!: Float64Array;
   #nodes = new Map<number, DecentralizedNode>();
   /** Gradient buffers of a node block (a block is at most BLOCK_NODES of the hosted nodes). */
   #blockGradients: Float64Array[] = [];
   /** The vector memory of the last decentralized run (see vector_memory.ts). */
   #memory: VectorMemory | null = null;
-  #federated = new Map<number, FederatedHost>();
+  #federated: FederatedHosts | null = null;
   /** Each hosted node's encoder and aggregator (the federated server's too). */
   #stages = new Map<number, NodeStages>();
   /** Payloads to and from the other Workers. */
@@ -71,7 +50,7 @@ class NodeActor {
     setup: WorkerSetup,
     peers: Record<number, MessagePort> | null,
   ): Promise<HostReply<string>> {
-    return reply(setup.index, this.#init(setup, peers));
+    return hostReply(setup.index, this.#init(setup, peers));
   }
 
   async #init(setup: WorkerSetup, peers: Record<number, MessagePort> | null): Promise<string> {
@@ -94,46 +73,50 @@ class NodeActor {
       channels: (kind) => this.#channels(kind),
     }, peers);
     this.#nodes.clear();
-    this.#federated.clear();
+    this.#federated = null;
     this.#stages.clear();
     for (const id of [...setup.nodes, ...(setup.server === null ? [] : [setup.server])]) {
       this.#stages.set(id, nodeStages(setup.exchange, id));
     }
-    const algorithm = this.#algorithm, problem = this.#problem, d = problem.dim;
+    const algorithm = this.#algorithm, problem = this.#problem;
     const x0 = problem.initialParams();
-    // The hosted nodes' state, one shared set of mix sums (a node's mix gathers and folds at
-    // once) and the block's gradients live in one vector memory.
-    const blocks = Math.min(setup.nodes.length, BLOCK_NODES);
-    // The Worker owns every vector of its last run (all dropped above): its memory is reused.
-    const memory = algorithm.kind === "decentralized"
-      ? this.#memory = nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
-        sharedMix: true,
-        extra: blocks,
+    if (algorithm.kind === "federated") {
+      this.#federated = new FederatedHosts({
+        algorithm,
+        problem,
+        mail: this.#mail,
+        stages: (id) => this.#stage(id),
+        clients: setup.nodes,
+        server: setup.server,
+        seed: setup.seed,
+        worker: setup.index,
+        x0,
         recycle: this.#memory,
-      })
-      : null;
-    // Federated clients train one at a time, each round's state in one recycled memory.
-    if (algorithm.kind === "federated" && setup.nodes.length) {
-      this.#memory = clientVectorMemory(problem, algorithm, x0, this.#memory);
-    }
+      });
+      this.#memory = this.#federated.memory;
+    } else this.#startNodes(algorithm, x0);
+    return `worker ${setup.index}: ${setup.nodes.length} nodes`;
+  }
+
+  /**
+   * The hosted decentralized nodes afresh: their state, one shared set of mix sums (a node's
+   * mix gathers and folds at once) and the block's gradients live in one vector memory, the
+   * Worker's last one recycled (it owns every vector of its last run, all dropped by now).
+   */
+  #startNodes(algorithm: DecentralizedAlgorithm, x0: Float64Array): void {
+    const setup = this.#setup, problem = this.#problem, d = problem.dim;
+    const blocks = Math.min(setup.nodes.length, BLOCK_NODES);
+    const memory = this.#memory = nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
+      sharedMix: true,
+      extra: blocks,
+      recycle: this.#memory,
+    });
     const zeros = () => memory?.zeros(d) ?? new Float64Array(d);
     this.#blockGradients = Array.from({ length: blocks }, zeros);
-    // A federated client's gradient, when its round has no client memory.
-    this.#gradient = new Float64Array(d);
     const scratch = { mixed: [] as Payload[], memory };
     for (const id of setup.nodes) {
-      if (algorithm.kind === "decentralized") {
-        this.#nodes.set(
-          id,
-          new DecentralizedNode(problem, algorithm, id, setup.seed, x0, scratch),
-        );
-      } else this.#federated.set(id, { server: null, rng: gradientRng(setup.seed, id), step: 0 });
+      this.#nodes.set(id, new DecentralizedNode(problem, algorithm, id, setup.seed, x0, scratch));
     }
-    if (setup.server !== null && algorithm.kind === "federated") {
-      const server = algorithm.initServer(nodeContext(problem, -1), x0);
-      this.#federated.set(setup.server, { server, rng: gradientRng(setup.seed, -1), step: 0 });
-    }
-    return `worker ${setup.index}: ${setup.nodes.length} nodes`;
   }
 
   #previous: Promise<unknown> = Promise.resolve();
@@ -143,7 +126,7 @@ class NodeActor {
     const result = this.#previous.then(() => this.#runBatch(commands));
     this.#previous = result.catch(() => {});
     // Snapshots are copies made for the main thread: their buffers move, never cloned.
-    return reply(this.#setup.index, result).then((answer) =>
+    return hostReply(this.#setup.index, result).then((answer) =>
       answer.ok ? Comlink.transfer(answer, answer.value.flatMap(snapshotBuffers)) : answer
     );
   }
@@ -162,7 +145,7 @@ class NodeActor {
         if (snapshot) snapshots.push(snapshot);
       } catch (error) {
         if (error instanceof NodeFailureError) throw error;
-        const step = this.#nodes.get(node)?.step ?? this.#federated.get(node)?.step ?? 0;
+        const step = this.#nodes.get(node)?.step ?? this.#federated?.step(node) ?? 0;
         throw new NodeFailureError(node, step, error);
       }
     }
@@ -225,21 +208,14 @@ class NodeActor {
         return null;
       case OP.snapshot:
         return this.#snapshot(record.node);
-      case OP.broadcast: {
-        const algorithm = this.#federatedAlgorithm(), server = record.node;
-        const host = this.#host(server);
-        const payload = algorithm.broadcast(host.server);
-        checkPayload(payload, algorithm.broadcastChannels, this.#problem.dim, "the server");
-        const context = { node: server, round: 0, t: host.step + 1 };
-        const wire = this.#stage(server).encoder.encode(copyPayload(payload), context);
-        this.#mail.send(wire, ChannelKind.Broadcast, record);
+      case OP.broadcast:
+        this.#federatedHosts().broadcast(record);
         return null;
-      }
       case OP.client:
-        await this.#clientRound(record);
+        await this.#federatedHosts().client(record);
         return null;
       case OP.aggregate:
-        await this.#aggregate(record);
+        await this.#federatedHosts().aggregate(record);
         return null;
       default:
         throw new RangeError(`Cannot execute command: unknown record kind ${record.op}`);
@@ -263,19 +239,6 @@ class NodeActor {
     node.fold(round);
   }
 
-  /** AGGREGATE: the server folds in the round's uploads. */
-  async #aggregate(record: CommandReader): Promise<void> {
-    const host = this.#host(record.node), k = record.count;
-    const uploads: Payload[] = [];
-    for (let j = 0; j < k; j++) uploads.push(await this.#mail.take(record.source(j)));
-    for (let j = 0; j < k; j++) this.#mail.release(record.source(j));
-    const algorithm = this.#federatedAlgorithm();
-    algorithm.aggregate(host.server, uploads, Array.from(record.weights()));
-    host.step++;
-    const server = { client: null, server: record.node };
-    checkFederatedFinite([algorithm.params(host.server)], server, host.step);
-  }
-
   #snapshot(id: number): Snapshot {
     const node = this.#nodes.get(id);
     if (node) {
@@ -286,38 +249,7 @@ class NodeActor {
         rate: rate && new Float64Array(rate),
       };
     }
-    const params = this.#federatedAlgorithm().params(this.#host(id).server);
-    return { node: id, params: new Float64Array(params), rate: null };
-  }
-
-  async #clientRound(record: CommandReader): Promise<void> {
-    // What this Worker sent so far (the server's broadcast above all) goes out before the
-    // round's training: the other Workers' clients are waiting for it.
-    this.#mail.post();
-    const client = record.node, round = record.round, { from, steps } = record.client;
-    const algorithm = this.#federatedAlgorithm();
-    const host = this.#host(client);
-    const global = await this.#mail.take(from);
-    this.#mail.release(from);
-    const upload = trainClient(
-      this.#problem,
-      algorithm,
-      client,
-      global,
-      steps,
-      host.rng,
-      this.#gradient,
-      this.#memory,
-    );
-    host.step++;
-    checkPayload(upload, algorithm.uploadChannels, this.#problem.dim, `client ${client}`);
-    const who = { client, server: this.#problem.nodes };
-    checkFederatedFinite(Object.values(upload), who, round);
-    if (record.targets().count) {
-      const context = { node: client, round: 0, t: round };
-      const wire = this.#stage(client).encoder.encode(copyPayload(upload), context);
-      this.#mail.send(wire, ChannelKind.Upload, record);
-    }
+    return this.#federatedHosts().snapshot(id);
   }
 
   #node(id: number): DecentralizedNode {
@@ -332,21 +264,13 @@ class NodeActor {
     return stages;
   }
 
-  #host(id: number): FederatedHost {
-    const host = this.#federated.get(id);
-    if (!host) throw new Error(`node ${id} is not a federated actor of worker ${this.#where}`);
-    return host;
-  }
-
   get #where(): number {
     return this.#setup.index;
   }
 
-  #federatedAlgorithm(): FederatedAlgorithm {
-    if (this.#algorithm.kind !== "federated") {
-      throw new Error(`${this.#algorithm.name} is not a federated algorithm`);
-    }
-    return this.#algorithm;
+  #federatedHosts(): FederatedHosts {
+    if (!this.#federated) throw new Error(`${this.#algorithm.name} is not a federated algorithm`);
+    return this.#federated;
   }
 
   /** The vector names of a channel kind, in wire order. */
@@ -362,21 +286,6 @@ function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
   const buffers = [snapshot.params.buffer as ArrayBuffer];
   if (snapshot.rate) buffers.push(snapshot.rate.buffer as ArrayBuffer);
   return buffers;
-}
-
-/** A host's answer: the value, or the failure as data (a node's, or the host's own). */
-async function reply<T>(host: number, work: Promise<T>): Promise<HostReply<T>> {
-  try {
-    return { ok: true, value: await work };
-  } catch (error) {
-    if (error instanceof NodeFailureError) {
-      return { ok: false, failure: { kind: "node", host, ...error.toData() } };
-    }
-    const { name, message } = error instanceof Error
-      ? error
-      : { name: "Error", message: String(error) };
-    return { ok: false, failure: { kind: "host", host, name, detail: message } };
-  }
 }
 
 Comlink.expose(new NodeActor());

@@ -8,7 +8,7 @@
  */
 import type { Algorithm } from "../algorithms/algorithm.ts";
 import type { Route } from "../exchange/route.ts";
-import { type ExchangeSources, nodeStages } from "../exchange/registry.ts";
+import { type ExchangeSources, messageBytes } from "../exchange/registry.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { DropReason, SimEvent, UnstampedEvent } from "../metrics/events.ts";
 import type { Problem } from "../problems/problem.ts";
@@ -20,35 +20,9 @@ import type { Supervisor } from "./supervisor.ts";
 import { CrashModel, type Scheduled, scheduledChanges } from "./schedule.ts";
 import { RunCounters } from "./run_counters.ts";
 import { Evaluations } from "./evaluations.ts";
+import { type Arrival, type Held, HeldValues } from "./held_values.ts";
 
-/** A message the network will deliver: its header, the sender's step and the arrival time. */
-export interface Arrival {
-  /** Sender. */
-  from: number;
-  /** Receiver. */
-  to: number;
-  /** The exchange round it belongs to. */
-  round: number;
-  /** Its message id. */
-  id: number;
-  /** The sender's step when it sent it. */
-  stamp: number;
-  /** Arrival time (virtual seconds). */
-  time: number;
-}
-
-/** A neighbour value chosen for a mix: its message id and how many steps old it is. */
-export interface Held {
-  /** Message id. */
-  id: number;
-  /** The sender's step when it sent it. */
-  stamp: number;
-}
-
-/** The key of the latest value a receiver holds from `from` for exchange `round` (τ ≤ 100). */
-function heldKey(from: number, round: number): number {
-  return from * 128 + round;
-}
+export type { Arrival, Held };
 
 /** What a run state is built from. */
 export interface RunStateOptions {
@@ -72,20 +46,6 @@ export interface RunStateOptions {
   signal?: AbortSignal;
   /** Called with every scheduler event, in sequence order. */
   onEvent?: (event: SimEvent) => void;
-}
-
-/** The encoder's bytes of each node's messages (the federated server's is node N). */
-function messageBytes(options: RunStateOptions): number[] {
-  const { algorithm, problem } = options;
-  const shape = (channels: readonly string[]) => ({ vectors: channels.length, dim: problem.dim });
-  return Array.from({ length: problem.nodes + 1 }, (_, i) => {
-    const channels = algorithm.kind === "decentralized"
-      ? algorithm.channels
-      : i === problem.nodes
-      ? algorithm.broadcastChannels
-      : algorithm.uploadChannels;
-    return nodeStages(options.exchange, i).encoder.bytes(shape(channels));
-  });
 }
 
 /** The scheduler's state of one run. */
@@ -115,11 +75,10 @@ export class RunState {
   #supervisor: Supervisor;
   #options: RunStateOptions;
   #computeRng: Rng[];
-  #held: Map<number, Held>[];
+  #held: HeldValues;
   /** Late messages, staleness, missed deadlines, wait timeouts. */
   readonly counters: RunCounters = new RunCounters();
   #nextId = 0;
-  #crosses: (boolean | undefined)[] = [];
 
   /**
    * @param supervisor the Workers' driver
@@ -142,9 +101,9 @@ export class RunState {
     this.nodeTimes = new Array(n).fill(0);
     this.route = options.route;
     this.placement = options.placement;
-    this.bytes = messageBytes(options);
+    this.bytes = messageBytes(options.exchange, options.algorithm, options.problem);
     this.#computeRng = Array.from({ length: n }, (_, i) => new Rng(options.seed, `compute/${i}`));
-    this.#held = Array.from({ length: n }, () => new Map());
+    this.#held = new HeldValues(n);
   }
 
   /** The virtual clock (seconds). */
@@ -274,35 +233,16 @@ export class RunState {
     return arrivals;
   }
 
-  /**
-   * Whether node `j` hears at step `t` from a node on another Worker (its mix then waits for a
-   * transfer); remembered per node for a static route.
-   */
-  hearsAcrossWorkers(j: number, t: number): boolean {
-    const known = this.#crosses[j];
-    if (known !== undefined) return known;
-    const home = this.placement[j];
-    const crosses = this.route.inbound(j, t).indices.some((k) => this.placement[k] !== home);
-    if (this.route.static) this.#crosses[j] = crosses;
-    return crosses;
-  }
-
   /** A message reached receiver `to`: it becomes the latest held value if it is newer. */
   absorb(arrival: Arrival): void {
     this.arrived(arrival.from, arrival.to, arrival.id, arrival.time, false);
-    const key = heldKey(arrival.from, arrival.round);
-    const previous = this.#held[arrival.to].get(key);
-    if (previous && previous.stamp >= arrival.stamp) {
-      this.command(arrival.to, { op: "release", ids: [arrival.id] });
-      return;
-    }
-    if (previous) this.command(arrival.to, { op: "release", ids: [previous.id] });
-    this.#held[arrival.to].set(key, { id: arrival.id, stamp: arrival.stamp });
+    const released = this.#held.keep(arrival);
+    if (released !== null) this.command(arrival.to, { op: "release", ids: [released] });
   }
 
   /** The latest value node `to` holds from `from` for exchange `round`, if any. */
   held(to: number, from: number, round: number): Held | undefined {
-    return this.#held[to].get(heldKey(from, round));
+    return this.#held.get(to, from, round);
   }
 
   /**

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { NodeFailureData } from "../algorithms/node_failure.ts";
+import { type NodeFailureData, NodeFailureError } from "../algorithms/node_failure.ts";
 import type { Snapshot, WorkerSetup } from "./protocol.ts";
 
 /** What a host answers to a command batch or a setup: its result, or its failure as data. */
@@ -47,3 +47,24 @@ export interface Transport {
 
 /** Makes the transport of a run with `hosts` hosts that may read `readable`. */
 export type TransportFactory = (hosts: number, readable: readonly string[]) => Transport;
+
+/**
+ * A host's answer to `work` (a setup or a command batch): its value, or its failure as data — a
+ * node's (a {@linkcode NodeFailureError}) or the host's own.
+ *
+ * @param host the host's index
+ * @param work what the host does
+ */
+export async function hostReply<T>(host: number, work: Promise<T>): Promise<HostReply<T>> {
+  try {
+    return { ok: true, value: await work };
+  } catch (error) {
+    if (error instanceof NodeFailureError) {
+      return { ok: false, failure: { kind: "node", host, ...error.toData() } };
+    }
+    const { name, message } = error instanceof Error
+      ? error
+      : { name: "Error", message: String(error) };
+    return { ok: false, failure: { kind: "host", host, name, detail: message } };
+  }
+}

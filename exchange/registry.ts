@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Algorithm } from "../algorithms/algorithm.ts";
 import { type Definition, type DefinitionSource, type Fields, Registry } from "../definitions.ts";
 import {
   type AggregateContext,
@@ -118,6 +119,26 @@ export function nodeStages(sources: ExchangeSources, node: number): NodeStages {
     encoder: encoders.get(encoder.name).create(encoder.params, node),
     aggregator: aggregators.get(aggregator.name).create(aggregator.params, node),
   };
+}
+
+/**
+ * The bytes on the wire of one message of each node of a run, by its encoder: a neighbour
+ * message (decentralized), or an upload, and the server's (node N) broadcast (federated).
+ */
+export function messageBytes(
+  sources: ExchangeSources,
+  algorithm: Algorithm,
+  problem: { readonly nodes: number; readonly dim: number },
+): number[] {
+  const shape = (channels: readonly string[]) => ({ vectors: channels.length, dim: problem.dim });
+  return Array.from({ length: problem.nodes + 1 }, (_, i) => {
+    const channels = algorithm.kind === "decentralized"
+      ? algorithm.channels
+      : i === problem.nodes
+      ? algorithm.broadcastChannels
+      : algorithm.uploadChannels;
+    return nodeStages(sources, i).encoder.bytes(shape(channels));
+  });
 }
 
 /** The default stages' sources (`full`, `weighted-sum`). */

@@ -10,4 +10,5 @@ export * from "./setup.ts";
 export * from "./trials.ts";
 export * from "./run_directory.ts";
 export * from "./sequential.ts";
+export * from "./sequential_federated.ts";
 export * from "./version.ts";

@@ -17,7 +17,8 @@ import { resolveConfig, type SimulationConfig } from "./config.ts";
 import { buildMixing, buildSetup, type SimulationSetup, usesGraph } from "./setup.ts";
 import { OutputDirectory } from "./output_directory.ts";
 import { EventLog } from "./event_log.ts";
-import { decentralizedSteps, federatedSteps, runCooperatively } from "./sequential.ts";
+import { decentralizedSteps, runCooperatively } from "./sequential.ts";
+import { federatedSteps } from "./sequential_federated.ts";
 import {
   type AlgorithmRun,
   bestValues,

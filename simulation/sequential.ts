@@ -1,31 +1,15 @@
 /**
  * The sequential engine: every node in one thread, lock-step iterations, a perfect network.
  * It is the oracle the actor engine is tested against and the fastest way to run a
- * fault-free experiment. Decentralized runs mix through W exactly; federated runs are rounds
- * of T local steps on a seeded sample of the clients. The per-node arithmetic is the
+ * fault-free experiment. Decentralized runs mix through the exchange seam exactly (federated
+ * rounds are `sequential_federated.ts`). The per-node arithmetic is the
  * iteration template of `algorithms/` that the node actors call too; this file holds only the
  * lock-step loops.
  *
  * @module
  */
-import type { DecentralizedAlgorithm, FederatedAlgorithm } from "../algorithms/algorithm.ts";
-import {
-  BLOCK_NODES,
-  DecentralizedNode,
-  gradientRng,
-  nodeContext,
-  nodeVectorMemory,
-} from "../algorithms/iteration.ts";
-import {
-  aggregationWeights,
-  checkFederatedFinite,
-  clientSteps,
-  clientVectorMemory,
-  type FederatedRounds,
-  participationSampler,
-  trainClient,
-} from "../algorithms/federated_round.ts";
-import { copyPayload } from "../algorithms/payload.ts";
+import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
+import { BLOCK_NODES, DecentralizedNode, nodeVectorMemory } from "../algorithms/iteration.ts";
 import type { VectorMemory } from "../algorithms/vector_memory.ts";
 import { checkFiniteMetrics, checkFiniteModels } from "../algorithms/node_failure.ts";
 import { gradientsOf, type Problem } from "../problems/problem.ts";
@@ -34,6 +18,7 @@ import { type Route, staticRoute } from "../exchange/route.ts";
 import {
   DEFAULT_EXCHANGE,
   type ExchangeSources,
+  messageBytes,
   type NodeStages,
   nodeStages,
 } from "../exchange/registry.ts";
@@ -130,8 +115,7 @@ function* lockStep(
     (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory }),
   );
   const stages = nodes.map((node) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, node.id));
-  const shape = { vectors: algorithm.channels.length, dim: problem.dim };
-  const sizes = stages.map(({ encoder }) => encoder.bytes(shape));
+  const sizes = messageBytes(options.exchange ?? DEFAULT_EXCHANGE, algorithm, problem);
   const rows: MetricsRow[] = [];
   const counts = { messages: 0, bytes: 0 };
   for (let t = 1; t <= steps; t++) {
@@ -216,12 +200,8 @@ function stepInBlocks(
   }
 }
 
-/** The shape of a message on `channels` of a problem's model. */
-function messageShape(channels: readonly string[], problem: Problem) {
-  return { vectors: channels.length, dim: problem.dim };
-}
-
-function drain<T>(steps: Generator<void, T, void>): T {
+/** Runs a run generator to its end. */
+export function drain<T>(steps: Generator<void, T, void>): T {
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
@@ -252,87 +232,4 @@ export async function runCooperatively<T>(
       sliceStart = performance.now();
     }
   }
-}
-
-/** Options of a federated run on the sequential engine. */
-export interface FederatedRunOptions extends RunHooks, FederatedRounds {
-  /** The objective; its nodes are the clients. */
-  problem: Problem;
-  /** The client and server code. */
-  algorithm: FederatedAlgorithm;
-  /** Communication rounds R. */
-  rounds: number;
-  /** The run's seed. */
-  seed: number;
-  /** Evaluate every this many rounds (and always after the last); default 1. */
-  evalEvery?: number;
-  /** The encoder of broadcasts and uploads (`resolveExchange`); default full precision. */
-  exchange?: ExchangeSources;
-}
-
-/**
- * Runs a federated algorithm round by round.
- *
- * @param options problem, algorithm, rounds, local steps, participation, seed
- * @returns the metrics rows and the final global model
- */
-export function runFederated(options: FederatedRunOptions): RunResult {
-  return drain(federatedSteps(options));
-}
-
-/** The federated run as a generator that pauses after every round. */
-export function* federatedSteps(options: FederatedRunOptions): Generator<void, RunResult, void> {
-  const { problem, algorithm, rounds, localSteps, seed } = options;
-  const evalEvery = options.evalEvery ?? 1;
-  const x0 = problem.initialParams();
-  const server = algorithm.initServer(nodeContext(problem, -1), x0);
-  const rngs = Array.from({ length: problem.nodes }, (_, id) => gradientRng(seed, id));
-  const sample = participationSampler(seed, problem.nodes, options.participation);
-  const gradient = new Float64Array(problem.dim);
-  const memory = clientVectorMemory(problem, algorithm, x0);
-  const encoders = Array.from(
-    { length: problem.nodes + 1 },
-    (_, id) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, id).encoder,
-  );
-  const down = encoders[problem.nodes].bytes(messageShape(algorithm.broadcastChannels, problem));
-  const up = encoders.map((encoder) =>
-    encoder.bytes(messageShape(algorithm.uploadChannels, problem))
-  );
-  const rows: MetricsRow[] = [];
-  let messages = 0, bytes = 0;
-  for (let r = 1; r <= rounds; r++) {
-    options.signal?.throwIfAborted();
-    const participants = sample();
-    const serverId = { client: null, server: problem.nodes };
-    const broadcast = copyPayload(algorithm.broadcast(server));
-    const global = encoders[problem.nodes].encode(broadcast, {
-      node: problem.nodes,
-      round: 0,
-      t: r,
-    });
-    const uploads = participants.map((i) => {
-      const steps = clientSteps(problem, i, localSteps, options.localEpochs);
-      const upload = trainClient(problem, algorithm, i, global, steps, rngs[i], gradient, memory);
-      checkFederatedFinite(Object.values(upload), { ...serverId, client: i }, r);
-      return encoders[i].encode(copyPayload(upload), { node: i, round: 0, t: r });
-    });
-    messages += 2 * participants.length;
-    bytes += participants.length * down + participants.reduce((sum, i) => sum + up[i], 0);
-    algorithm.aggregate(
-      server,
-      uploads,
-      aggregationWeights(problem, participants, options.weighting),
-    );
-    checkFederatedFinite([algorithm.params(server)], serverId, r);
-    yield;
-    if (r % evalEvery === 0 || r === rounds) {
-      const model = algorithm.params(server);
-      const metrics = evaluateModels(problem, [model], null);
-      checkFiniteMetrics({ ...metrics }, [model], [problem.nodes], r);
-      const row = { algorithm: algorithm.name, step: r, ...metrics, messages, bytes };
-      rows.push(row);
-      options.onRow?.(row);
-    }
-  }
-  return { rows, models: [new Float64Array(algorithm.params(server))] };
 }

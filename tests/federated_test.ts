@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts";
 import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
 import type { LocalAmsClient } from "../algorithms/federated.ts";
-import { runFederated } from "../simulation/sequential.ts";
+import { runFederated } from "../simulation/sequential_federated.ts";
 import { logisticProblem } from "../problems/synthetic.ts";
 import { Rng } from "../random.ts";
 
