@@ -42,36 +42,68 @@ type AsyncEvent =
 
 /** Runs every node at its own pace until each has taken `steps` steps (or is down). */
 export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> {
-  const { steps, evalEvery, timeout, mode, staleness } = plan;
-  const n = run.nodeSteps.length;
-  const everyone = [...Array(n).keys()];
-  const agenda = new EventQueue<AsyncEvent>();
+  const driver = new AsyncDriver(run, plan);
+  while (driver.agenda.size) await driver.next();
+  await driver.finish();
+}
+
+/** The agenda of an async run and what each node is doing. */
+class AsyncDriver {
+  readonly agenda = new EventQueue<AsyncEvent>();
+  readonly #run: RunState;
+  readonly #plan: AsyncPlan;
+  readonly #everyone: number[];
   /** A node's pending step or wait is void once its generation moved on (crash, wake-up). */
-  const generation = new Array(n).fill(0);
-  const waiting = new Set<number>();
-  let completed = 0, nextEval = 1;
-  for (const crash of run.crashes) {
-    agenda.push(crash.at, { kind: "crash", node: crash.node });
-    if (crash.rejoin !== null) agenda.push(crash.rejoin, { kind: "rejoin", node: crash.node });
+  readonly #generation: number[];
+  readonly #waiting = new Set<number>();
+  #completed = 0;
+  #nextEval = 1;
+
+  constructor(run: RunState, plan: AsyncPlan) {
+    this.#run = run;
+    this.#plan = plan;
+    const n = run.nodeSteps.length;
+    this.#everyone = [...Array(n).keys()];
+    this.#generation = new Array(n).fill(0);
+    for (const crash of run.crashes) {
+      this.agenda.push(crash.at, { kind: "crash", node: crash.node });
+      if (crash.rejoin !== null) {
+        this.agenda.push(crash.rejoin, { kind: "rejoin", node: crash.node });
+      }
+    }
+    for (const i of this.#everyone) this.#schedule(i, 0);
   }
-  const schedule = (i: number, time: number) =>
-    agenda.push(time + run.computeTime(i), { kind: "step", node: i, generation: generation[i] });
-  const tooFarAhead = (i: number) =>
-    mode === "bounded" &&
-    inboundNeighbours(run.route, i, run.nodeSteps[i] + 1).some((k) =>
-      run.alive(k, run.now) && run.nodeSteps[k] < steps &&
-      run.nodeSteps[i] - run.nodeSteps[k] > staleness
-    );
-  const proceed = (i: number, time: number) => {
-    if (run.nodeSteps[i] >= steps || !run.alive(i, time)) return;
-    if (tooFarAhead(i)) {
-      waiting.add(i);
-      agenda.push(time + timeout, { kind: "wait-timeout", node: i, generation: generation[i] });
-    } else schedule(i, time);
-  };
-  for (const i of everyone) schedule(i, 0);
-  while (agenda.size) {
-    const { time, event } = agenda.pop()!;
+
+  #schedule(i: number, time: number): void {
+    const step = { kind: "step", node: i, generation: this.#generation[i] } as const;
+    this.agenda.push(time + this.#run.computeTime(i), step);
+  }
+
+  /** Whether node i must wait (bounded mode): a live neighbour lags more than `staleness`. */
+  #tooFarAhead(i: number): boolean {
+    const run = this.#run, { steps, staleness } = this.#plan;
+    return this.#plan.mode === "bounded" &&
+      inboundNeighbours(run.route, i, run.nodeSteps[i] + 1).some((k) =>
+        run.alive(k, run.now) && run.nodeSteps[k] < steps &&
+        run.nodeSteps[i] - run.nodeSteps[k] > staleness
+      );
+  }
+
+  /** Node i goes on after a step or a rejoin: its next step, or a bounded wait. */
+  #proceed(i: number, time: number): void {
+    const run = this.#run;
+    if (run.nodeSteps[i] >= this.#plan.steps || !run.alive(i, time)) return;
+    if (this.#tooFarAhead(i)) {
+      this.#waiting.add(i);
+      const wait = { kind: "wait-timeout", node: i, generation: this.#generation[i] } as const;
+      this.agenda.push(time + this.#plan.timeout, wait);
+    } else this.#schedule(i, time);
+  }
+
+  /** Handles the next event of the agenda. */
+  async next(): Promise<void> {
+    const run = this.#run;
+    const { time, event } = this.agenda.pop()!;
     run.now = time;
     switch (event.kind) {
       case "arrival": {
@@ -82,54 +114,67 @@ export async function driveAsync(run: RunState, plan: AsyncPlan): Promise<void> 
         break;
       }
       case "crash":
-        generation[event.node]++;
-        waiting.delete(event.node);
+        this.#generation[event.node]++;
+        this.#waiting.delete(event.node);
         break;
       case "rejoin":
-        proceed(event.node, time);
+        this.#proceed(event.node, time);
         break;
       case "wait-timeout":
-        if (event.generation === generation[event.node] && waiting.delete(event.node)) {
+        if (event.generation === this.#generation[event.node] && this.#waiting.delete(event.node)) {
           run.counters.waitTimeouts++;
           run.emit({ kind: "wait-timeout", time, node: event.node });
-          schedule(event.node, time);
+          this.#schedule(event.node, time);
         }
         break;
-      case "step": {
-        const i = event.node;
-        if (event.generation !== generation[i] || !run.alive(i, time)) break;
-        const t = run.nodeSteps[i] + 1;
-        run.step(i, t, time);
-        for (let round = 0; round < plan.algorithm.exchanges; round++) {
-          for (const arrival of run.sendToNeighbours(i, round, t, time)) {
-            agenda.push(arrival.time, { kind: "arrival", arrival });
-          }
-          mixLatest(run, plan, i, round, t);
+      case "step":
+        if (event.generation === this.#generation[event.node] && run.alive(event.node, time)) {
+          await this.#step(event.node, time);
         }
-        completed++;
-        proceed(i, time);
-        for (const k of run.route.outbound(i, t)) {
-          if (waiting.has(k) && !tooFarAhead(k)) {
-            waiting.delete(k);
-            generation[k]++;
-            schedule(k, time);
-          }
-        }
-        while (completed >= nextEval * evalEvery * n && nextEval * evalEvery <= steps) {
-          await run.evaluate(nextEval * evalEvery, everyone);
-          nextEval++;
-        }
-        await run.maybeFlush();
         break;
-      }
     }
   }
-  if (run.nodeSteps.some((taken) => taken < steps) && run.allDownForGood(run.now)) {
-    run.stopAllDown(run.now, steps);
+
+  /** Node i's step: its gradient step, its exchanges, then whoever waited for it. */
+  async #step(i: number, time: number): Promise<void> {
+    const run = this.#run, plan = this.#plan, n = this.#everyone.length;
+    const t = run.nodeSteps[i] + 1;
+    run.step(i, t, time);
+    for (let round = 0; round < plan.algorithm.exchanges; round++) {
+      for (const arrival of run.sendToNeighbours(i, round, t, time)) {
+        this.agenda.push(arrival.time, { kind: "arrival", arrival });
+      }
+      mixLatest(run, plan, i, round, t);
+    }
+    this.#completed++;
+    this.#proceed(i, time);
+    for (const k of run.route.outbound(i, t)) {
+      if (this.#waiting.has(k) && !this.#tooFarAhead(k)) {
+        this.#waiting.delete(k);
+        this.#generation[k]++;
+        this.#schedule(k, time);
+      }
+    }
+    const { evalEvery, steps } = plan;
+    while (
+      this.#completed >= this.#nextEval * evalEvery * n && this.#nextEval * evalEvery <= steps
+    ) {
+      await run.evaluate(this.#nextEval * evalEvery, this.#everyone);
+      this.#nextEval++;
+    }
+    await run.maybeFlush();
   }
-  const average = Math.floor(completed / n);
-  if (run.evaluations.last !== average || run.evaluations.last === null) {
-    await run.evaluate(average, everyone);
+
+  /** The end: stopped if every node is down for good, and the last evaluation. */
+  async finish(): Promise<void> {
+    const run = this.#run, { steps } = this.#plan, n = this.#everyone.length;
+    if (run.nodeSteps.some((taken) => taken < steps) && run.allDownForGood(run.now)) {
+      run.stopAllDown(run.now, steps);
+    }
+    const average = Math.floor(this.#completed / n);
+    if (run.evaluations.last !== average || run.evaluations.last === null) {
+      await run.evaluate(average, this.#everyone);
+    }
   }
 }
 
