@@ -20,6 +20,14 @@ export interface Route {
    */
   readonly static: boolean;
   /**
+   * What every W_t is: `doubly-stochastic` (rows and columns sum to 1: plain averaging
+   * preserves the average) or only `column-stochastic` (columns sum to 1: a node splits its
+   * mass over itself and its out-neighbours, for push-sum methods).
+   */
+  readonly stochastic: "doubly" | "column";
+  /** Whether every W_t is symmetric (W_ij = W_ji). */
+  readonly symmetric: boolean;
+  /**
    * Node i's mix at step t: the nodes it hears from (itself included) in summation order, and
    * their weights.
    */
@@ -51,12 +59,39 @@ export function staticRoute(mixing: MixingMatrix): Route {
     for (const i of row.indices) if (i !== j) outbound[i].push(j);
   });
   for (const list of outbound) list.sort((a, b) => a - b);
+  const { rowSums, symmetric } = matrixProperties(mixing);
   return {
     nodes: mixing.nodes,
     static: true,
+    stochastic: rowSums ? "doubly" : "column",
+    symmetric,
     inbound: (i) => mixing.rows[i],
     outbound: (i) => outbound[i],
   };
+}
+
+/** Entries within this of each other are equal, for the matrix properties. */
+export const PROPERTY_TOLERANCE = 1e-12;
+
+/** Whether every row of W sums to 1, and whether W is symmetric (within 1e-12). */
+export function matrixProperties(mixing: MixingMatrix): { rowSums: boolean; symmetric: boolean } {
+  const entries = new Map<number, number>();
+  const n = mixing.nodes;
+  let rowSums = true;
+  mixing.rows.forEach((row, i) => {
+    let sum = 0;
+    row.indices.forEach((j, k) => {
+      sum += row.weights[k];
+      entries.set(i * n + j, row.weights[k]);
+    });
+    if (Math.abs(sum - 1) > PROPERTY_TOLERANCE) rowSums = false;
+  });
+  let symmetric = true;
+  for (const [key, w] of entries) {
+    const i = Math.floor(key / n), j = key % n;
+    if (Math.abs((entries.get(j * n + i) ?? 0) - w) > PROPERTY_TOLERANCE) symmetric = false;
+  }
+  return { rowSums, symmetric };
 }
 
 /** The nodes node i hears from at step t, itself excluded, in summation order. */
