@@ -6,7 +6,8 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { ConfigError, resolveConfig, type SimulationConfig } from "./simulation/config.ts";
+import { ConfigError, type SimulationConfig } from "./simulation/config.ts";
+import { resolveConfig } from "./simulation/resolve_config.ts";
 import { runSimulation, type SimulationResult, VERSION } from "./simulation/mod.ts";
 import { createProgress, type Progress } from "./metrics/progress.ts";
 import type { ActorMetricsRow } from "./metrics/rows.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { resolveConfig } from "../simulation/config.ts";
+import { resolveConfig } from "../simulation/resolve_config.ts";
 import { actorRunOptions, buildSetup } from "../simulation/mod.ts";
 import { spectrumOf } from "../simulation/spectrum.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";

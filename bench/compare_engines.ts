@@ -9,7 +9,8 @@
  * @module
  */
 import { actorRunOptions, buildSetup, type SimulationSetup } from "../simulation/mod.ts";
-import { resolveConfig, type SimulationConfig } from "../simulation/config.ts";
+import type { SimulationConfig } from "../simulation/config.ts";
+import { resolveConfig } from "../simulation/resolve_config.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import { runDecentralized } from "../simulation/sequential.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { resolveConfig } from "../simulation/config.ts";
+import { resolveConfig } from "../simulation/resolve_config.ts";
 import { actorRunOptions, buildSetup } from "../simulation/mod.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";

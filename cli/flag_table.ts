@@ -1,23 +1,16 @@
 /**
  * The command line's one table of flags. Each entry names its flag, its value, its help line
  * and the config field it sets; `cli/flags.ts` generates the help text, `parseArgs`'s options
- * and the mapping onto a config from it, so a flag is written down once.
+ * and the mapping onto a config from it, so a flag is written down once. The actor engine's
+ * rows live in `cli/network_flags.ts`, the topology types' in `cli/topology_flags.ts`.
  *
  * @module
  */
 import { listAlgorithms } from "../algorithms/registry.ts";
 import { topologyFieldFlags, topologyHelp } from "./topology_flags.ts";
-import { EXECUTION_MODES, MISSING_POLICIES } from "../actors/scenario.ts";
-import {
-  type Config,
-  distribution,
-  nodeList,
-  number,
-  objectAt,
-  parseParam,
-  retype,
-  UsageError,
-} from "./values.ts";
+import { ACTOR_FLAGS, choices } from "./network_flags.ts";
+import { aggregators, encoders } from "../exchange/registry.ts";
+import { type Config, number, objectAt, parseParam, retype, UsageError } from "./values.ts";
 
 /** How a flag's text becomes a config value. */
 export type Parse = "string" | "number" | "boolean" | ((flag: string, text: string) => unknown);
@@ -46,11 +39,6 @@ export interface Flag {
 
 /** Parsed flag values by flag name. */
 export type Values = Record<string, unknown>;
-
-/** A list of choices for a help line, the first marked as the default. */
-function choices(values: readonly string[]): string {
-  return values.map((value, k) => k === 0 ? `${value} (default)` : value).join(", ");
-}
 
 /** The table's own flags; the topology types' field flags join them after `--topology-file`. */
 const TABLE: Flag[] = [
@@ -105,6 +93,23 @@ const TABLE: Flag[] = [
     field: "mixing.rule",
   },
   { name: "lazy", help: "use (W + I)/2", parse: "boolean", field: "mixing.lazy" },
+  {
+    name: "encoder",
+    value: "NAME",
+    // Read when the help is printed, so a stage registered after start-up is listed too.
+    get help() {
+      return `every message's wire encoding (and bytes): ${choices(encoders.names())}`;
+    },
+    field: "exchange.encoder",
+  },
+  {
+    name: "aggregator",
+    value: "NAME",
+    get help() {
+      return `how a node combines the values it received: ${choices(aggregators.names())}`;
+    },
+    field: "exchange.aggregator",
+  },
   {
     name: "nodes",
     value: "N",
@@ -212,76 +217,7 @@ const TABLE: Flag[] = [
     help: "sequential (default: one thread, exact) or actors (Workers + scheduler)",
     field: "engine",
   },
-  {
-    name: "workers",
-    value: "K",
-    help: "actor engine: number of Workers (default: one per core)",
-    parse: "number",
-    field: "workers",
-  },
-  {
-    name: "mode",
-    value: "M",
-    help: `actor engine: ${choices(EXECUTION_MODES)}`,
-    field: "mode",
-  },
-  {
-    name: "timeout",
-    value: "S",
-    help: "actor engine: barrier/round deadline in virtual seconds (default 1)",
-    parse: "number",
-    field: "timeout",
-  },
-  {
-    name: "missing",
-    value: "P",
-    help: `sync mode, missing neighbour value: ${choices(MISSING_POLICIES)}`,
-    field: "missing",
-  },
-  {
-    name: "staleness",
-    value: "S",
-    help: "bounded mode: how many steps a neighbour may lag (default 2)",
-    parse: "number",
-    field: "staleness",
-  },
-  {
-    name: "latency",
-    value: "D",
-    help: "link latency: constant:S, uniform:MIN,MAX, exponential:MEAN,\n" +
-      "lognormal:MU,SIGMA or pareto:SCALE,SHAPE (seconds)",
-    parse: distribution,
-    field: "network.latency",
-  },
-  {
-    name: "drop",
-    value: "P",
-    help: "probability that a message is lost",
-    parse: "number",
-    field: "network.dropProbability",
-  },
-  {
-    name: "stragglers",
-    value: "N[,N…]",
-    help: "straggler nodes; --slowdown F multiplies their compute time",
-    parse: nodeList,
-    apply(config, value) {
-      const stragglers = objectAt(config, ["network", "stragglers"]);
-      stragglers.nodes = value;
-      stragglers.slowdown ??= 1;
-    },
-  },
-  {
-    name: "slowdown",
-    value: "F",
-    help: "compute-time factor of the stragglers",
-    parse: "number",
-    apply(config, value) {
-      const stragglers = objectAt(config, ["network", "stragglers"]);
-      stragglers.slowdown = value;
-      stragglers.nodes ??= [];
-    },
-  },
+  ...ACTOR_FLAGS,
   {
     name: "repeat",
     value: "K",

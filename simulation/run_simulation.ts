@@ -13,7 +13,8 @@ import { ActorPool } from "../actors/supervisor.ts";
 import { spectrumOf } from "./spectrum.ts";
 import { accuracyNodes } from "../metrics/evaluate.ts";
 import type { SpectralAnalysis } from "../topologies/spectral.ts";
-import { resolveConfig, type SimulationConfig } from "./config.ts";
+import type { SimulationConfig } from "./config.ts";
+import { resolveConfig } from "./resolve_config.ts";
 import { buildMixing, buildSetup, type SimulationSetup, usesGraph } from "./setup.ts";
 import { OutputDirectory } from "./output_directory.ts";
 import { EventLog } from "./event_log.ts";
@@ -130,33 +131,8 @@ async function runTrials(
     spectral = usesGraph(config) ? await spectrumOf(mixing, options.signal) : null;
     for (const [index, trial] of trials.entries()) {
       partial = [];
-      const info = { index, total: trials.length, steps: config.steps };
-      const onRow = (row: MetricsRow) => {
-        row.algorithm = trial.label;
-        partial.push(row);
-        options.onRow?.(row, info);
-      };
-      const listener = options.onEvent;
-      const onEvent = listener && ((event: SimEvent) => listener(event, info));
-      const start = performance.now();
-      const setup = await setupFor(trial.seed);
-      const hooks = { onRow, onEvent, signal: options.signal };
-      const { rows, models, actors } = await runTrial(config, setup, trial, hooks, pool);
-      const accuracy = setup.problem.accuracy?.bind(setup.problem);
-      runs.push({
-        algorithm: trial.name,
-        label: trial.label,
-        seed: trial.seed,
-        sweepValue: trial.sweepValue,
-        params: trial.params,
-        rows,
-        actors,
-        classHistogram: (setup.problem as { classHistogram?: number[][] }).classHistogram ?? null,
-        nodeAccuracy: accuracy && models.length > 1
-          ? accuracyNodes(models.length).map((i) => accuracy(models[i]))
-          : null,
-        wallMs: performance.now() - start,
-      });
+      const run = { index, total: trials.length, steps: config.steps };
+      runs.push(await runLabelled(config, trial, { run, partial, pool, setupFor }, options));
     }
   } catch (error) {
     if (directory) {
@@ -175,6 +151,50 @@ async function runTrials(
   }
   for (const setup of setups.values()) setup.problem.dispose?.();
   return result;
+}
+
+/**
+ * One trial, its rows labelled and reported as they come (and kept in `partial`, for a run
+ * directory written after a failure), as the run it adds to the result.
+ */
+async function runLabelled(
+  config: SimulationConfig,
+  trial: Trial,
+  context: {
+    run: { index: number; total: number; steps: number };
+    partial: MetricsRow[];
+    pool: ActorPool;
+    setupFor: (seed: number) => Promise<SimulationSetup>;
+  },
+  options: SimulationOptions,
+): Promise<AlgorithmRun> {
+  const { run, partial, pool } = context;
+  const onRow = (row: MetricsRow) => {
+    row.algorithm = trial.label;
+    partial.push(row);
+    options.onRow?.(row, run);
+  };
+  const listener = options.onEvent;
+  const onEvent = listener && ((event: SimEvent) => listener(event, run));
+  const start = performance.now();
+  const setup = await context.setupFor(trial.seed);
+  const hooks = { onRow, onEvent, signal: options.signal };
+  const { rows, models, actors } = await runTrial(config, setup, trial, hooks, pool);
+  const accuracy = setup.problem.accuracy?.bind(setup.problem);
+  return {
+    algorithm: trial.name,
+    label: trial.label,
+    seed: trial.seed,
+    sweepValue: trial.sweepValue,
+    params: trial.params,
+    rows,
+    actors,
+    classHistogram: (setup.problem as { classHistogram?: number[][] }).classHistogram ?? null,
+    nodeAccuracy: accuracy && models.length > 1
+      ? accuracyNodes(models.length).map((i) => accuracy(models[i]))
+      : null,
+    wallMs: performance.now() - start,
+  };
 }
 
 async function runTrial(
@@ -230,6 +250,7 @@ export function actorRunOptions(
     staleness: config.staleness,
     federated: config.federated,
     workers: config.workers ?? undefined,
+    exchange: config.exchange,
   };
 }
 
@@ -245,6 +266,7 @@ function runSequential(
     problem: setup.problem,
     seed: config.seed,
     evalEvery: config.evalEvery,
+    exchange: config.exchange,
   };
   const steps = algorithm.kind === "decentralized"
     ? decentralizedSteps({ ...common, algorithm, mixing: setup.mixing, steps: config.steps })

@@ -15,6 +15,11 @@ const BAD_FLAGS: [string[], RegExp][] = [
   [["--config", "/nonexistent/x.json"], /--config: cannot read/],
   [["--topology", "torus", "--nodes", "5"], /topology/],
   [["--mixing", "uniform", "--topology", "star"], /mixing: .*degree/],
+  [
+    ["--aggregator", "x"],
+    /exchange\.aggregator: Unknown aggregator "x": expected one of weighted-sum$/m,
+  ],
+  [["--encoder", "zip"], /exchange\.encoder: Unknown encoder "zip": expected one of full$/m],
 ];
 
 for (const [args, pattern] of BAD_FLAGS) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { resolveConfig } from "../simulation/config.ts";
+import { resolveConfig } from "../simulation/resolve_config.ts";
 import { runCli } from "./_cli.ts";
 
 const examples = [...Deno.readDirSync(new URL("../examples/", import.meta.url))]

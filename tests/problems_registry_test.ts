@@ -5,7 +5,7 @@ import { listAlgorithms, resolveHyperparameters } from "../algorithms/registry.t
 import { loadProblem, problemReadPaths, resolveProblemSpec } from "../problems/registry.ts";
 import { ringTopology } from "../topologies/generators.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
-import { resolveConfig } from "../simulation/config.ts";
+import { resolveConfig } from "../simulation/resolve_config.ts";
 import "./fixtures/custom_problem.ts";
 
 const custom = {
