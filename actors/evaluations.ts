@@ -77,7 +77,8 @@ export class Evaluations {
     const taken = nodes.map((node) => byNode.get(node)!);
     const models = taken.map((s) => s.params);
     const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
-    const metrics = evaluateModels(this.#problem, models, rates);
+    const residuals = taken.every((s) => s.tracking) ? taken.map((s) => s.tracking!) : null;
+    const metrics = evaluateModels(this.#problem, models, rates, residuals);
     try {
       checkFiniteModels(models, nodes, point.step);
       checkFiniteMetrics({ ...metrics }, models, nodes, point.step);

@@ -247,6 +247,7 @@ class NodeActor {
         node: id,
         params: new Float64Array(node.params()),
         rate: rate && new Float64Array(rate),
+        tracking: node.tracking(),
       };
     }
     return this.#federatedHosts().snapshot(id);
@@ -285,6 +286,7 @@ class NodeActor {
 function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
   const buffers = [snapshot.params.buffer as ArrayBuffer];
   if (snapshot.rate) buffers.push(snapshot.rate.buffer as ArrayBuffer);
+  if (snapshot.tracking) buffers.push(snapshot.tracking.buffer as ArrayBuffer);
   return buffers;
 }
 

@@ -50,6 +50,8 @@ export interface Snapshot {
   params: Float64Array;
   /** A copy of its adaptive rate, where the algorithm has one. */
   rate: Float64Array | null;
+  /** Its tracking residual (a copy), where the algorithm tracks something. */
+  tracking?: Float64Array | null;
 }
 
 /** How a Worker rebuilds the run's problem and algorithm. */

@@ -90,6 +90,12 @@ export interface DecentralizedAlgorithm<S = unknown> {
   params(state: S): Float64Array;
   /** The node's adaptive rate u_i (adaptive methods only), for the disagreement metric. */
   adaptiveRate?(state: S): Float64Array;
+  /**
+   * Tracking methods only: writes into `out` (length d) and returns the node's tracker minus
+   * what it tracks (gradient tracking: y_i − g_i), for the `trackingError` metric
+   * ‖(1/N) Σ_i residual_i‖, which is 0 up to rounding while no message is lost.
+   */
+  trackingResidual?(state: S, out: Float64Array): Float64Array;
 }
 
 /**

@@ -249,4 +249,11 @@ export class DecentralizedNode<S = unknown> {
   rate(): Float64Array | null {
     return this.#algorithm.adaptiveRate?.(this.state) ?? null;
   }
+
+  /** A fresh copy of the node's tracking residual, for tracking methods; else null. */
+  tracking(): Float64Array | null {
+    const algorithm = this.#algorithm;
+    if (!algorithm.trackingResidual) return null;
+    return algorithm.trackingResidual(this.state, new Float64Array(this.#problem.dim));
+  }
 }

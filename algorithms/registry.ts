@@ -19,6 +19,9 @@ import {
   type SecondMomentRule,
 } from "./decentralized_adaptive.ts";
 import { fedAms, fedAvg, fedLamb, V_BIAS_CORRECTIONS } from "./federated.ts";
+import { gradientTrackingDefinition } from "./gradient_tracking.ts";
+import { exactDiffusionDefinition } from "./exact_diffusion.ts";
+import type { MixingRequirements } from "./mixing_requirements.ts";
 
 /** Hyper-parameters as plain data. */
 export type Hyperparameters = Fields;
@@ -50,6 +53,8 @@ export interface AlgorithmDefinition<P = Hyperparameters> extends Definition<P> 
   readonly kind: "decentralized" | "federated";
   /** The paper the update rule comes from. */
   readonly paper: string;
+  /** What the method needs of W, checked before every run (`simulation/requirements.ts`). */
+  readonly requires?: MixingRequirements;
   /** Builds the per-node code from validated hyper-parameters. */
   create(parameters: P): Algorithm;
 }
@@ -150,6 +155,8 @@ const builtins: AlgorithmDefinition[] = [
     omega: 0.5,
     momentum: 0.95,
   }),
+  erase(gradientTrackingDefinition),
+  erase(exactDiffusionDefinition),
   erase({
     name: "dadam",
     kind: "decentralized",
@@ -234,7 +241,13 @@ const builtins: AlgorithmDefinition[] = [
 ];
 
 const registry = new Registry<AlgorithmDefinition>("algorithm", builtins, {
-  aliases: { "d-psgd": "dgd", "fed-sgd": "fedavg", "local-ams": "fed-ams" },
+  aliases: {
+    "d-psgd": "dgd",
+    "fed-sgd": "fedavg",
+    "local-ams": "fed-ams",
+    diging: "gradient-tracking",
+    "exact-diffusion": "d2",
+  },
   fields: "hyper-parameters",
 });
 
@@ -254,7 +267,7 @@ export function listAlgorithms(): AlgorithmDefinition[] {
 }
 
 /**
- * The definition registered under `name` (aliases `d-psgd`, `fed-sgd`, `local-ams` accepted).
+ * The definition registered under `name` or an alias (`d-psgd`, `diging`, `exact-diffusion`, …).
  *
  * @throws {RangeError} naming the unknown algorithm and the known ones
  */

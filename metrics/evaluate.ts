@@ -1,7 +1,8 @@
 /**
  * The metrics of ALGORITHMS.md §6 computed from the nodes' models: loss, accuracy and
  * ‖∇f‖² at the average model x̄, consensus distance (1/N) Σ_i ‖x_i − x̄‖² and, for adaptive
- * methods, the adaptive-rate disagreement (1/N) Σ_i ‖u_i − ū‖.
+ * methods, the adaptive-rate disagreement (1/N) Σ_i ‖u_i − ū‖; for tracking methods, the
+ * tracking error ‖(1/N) Σ_i r_i‖.
  *
  * @module
  */
@@ -29,6 +30,11 @@ export interface ModelMetrics {
   validationAccuracy: number | null;
   /** Mean of the nodes' own training accuracies (several models, `trainAccuracy`), else null. */
   nodeTrainAccuracyMean: number | null;
+  /**
+   * Tracking methods only (absent for the others): ‖(1/N) Σ_i r_i‖ over the nodes' tracking
+   * residuals r_i (gradient tracking: y_i − g_i), 0 up to rounding while no message is lost.
+   */
+  trackingError?: number;
 }
 
 /** The mean of `values`, or null for none. */
@@ -42,6 +48,13 @@ export function meanVector(vectors: readonly Float64Array[]): Float64Array {
   for (const vector of vectors) for (let k = 0; k < mean.length; k++) mean[k] += vector[k];
   for (let k = 0; k < mean.length; k++) mean[k] /= vectors.length;
   return mean;
+}
+
+/** ‖v‖². */
+function squaredNorm(vector: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < vector.length; k++) sum += vector[k] * vector[k];
+  return sum;
 }
 
 /** (1/N) Σ_i ‖x_i − x̄‖^p for p = 2 (squared distance) or p = 1 (distance). */
@@ -65,12 +78,14 @@ function meanDeviation(
  * @param problem the objective
  * @param models every node's x_i (one entry for a federated global model)
  * @param rates every node's adaptive rate u_i, or null
+ * @param residuals every node's tracking residual r_i, or null (then `trackingError` is absent)
  * @returns the metrics of ALGORITHMS.md §6 that apply
  */
 export function evaluateModels(
   problem: Problem,
   models: readonly Float64Array[],
   rates: readonly Float64Array[] | null,
+  residuals: readonly Float64Array[] | null = null,
 ): ModelMetrics {
   const mean = meanVector(models);
   const gradient = new Float64Array(problem.dim);
@@ -97,6 +112,7 @@ export function evaluateModels(
     trainAccuracy: problem.trainAccuracy ? problem.trainAccuracy(mean) : null,
     validationAccuracy: problem.validationAccuracy ? problem.validationAccuracy(mean) : null,
     nodeTrainAccuracyMean: meanOf(nodeTrainAccuracies),
+    ...(residuals ? { trackingError: Math.sqrt(squaredNorm(meanVector(residuals))) } : {}),
   };
 }
 

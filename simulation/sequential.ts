@@ -130,7 +130,8 @@ function* lockStep(
       const models = nodes.map((node) => node.params());
       checkFiniteModels(models, [...models.keys()], t);
       const rates = algorithm.adaptiveRate ? nodes.map((node) => node.rate()!) : null;
-      const metrics = evaluateModels(problem, models, rates);
+      const residuals = algorithm.trackingResidual ? nodes.map((node) => node.tracking()!) : null;
+      const metrics = evaluateModels(problem, models, rates, residuals);
       checkFiniteMetrics({ ...metrics }, models, [...models.keys()], t);
       const row = { algorithm: algorithm.name, step: t, ...metrics, ...counts };
       rows.push(row);

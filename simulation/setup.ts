@@ -12,6 +12,8 @@ import { validateMixing } from "../topologies/validate_mixing.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
 import { ConfigError, type SimulationConfig } from "./config.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
+import { checkConfigRequirements } from "./requirements.ts";
+import { spectrumOf } from "./spectrum.ts";
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
 export interface SimulationSetup {
@@ -54,7 +56,8 @@ async function stage<T>(field: string, build: () => T | Promise<T>): Promise<T> 
  * Builds and validates the graph and W of a resolved config (its seed draws random graphs):
  * cheap next to a run, so every seed of a repeat is checked before the first one runs.
  *
- * @throws {ConfigError} naming the field (`topology`, `network.links`, `mixing`) and the reason
+ * @throws {ConfigError} naming the field (`topology`, `network.links`, `mixing`) and the reason,
+ *   or the algorithm (`algorithms.<index>`) whose requirements W does not meet
  */
 export async function buildMixing(config: SimulationConfig): Promise<MixingMatrix> {
   if (!usesGraph(config)) return selfOnly(config.nodes);
@@ -85,6 +88,8 @@ export async function buildMixing(config: SimulationConfig): Promise<MixingMatri
     validateMixing(matrix, graph);
     return matrix;
   });
+  // What each method needs of W (D²: symmetric, λ_min > −1/3); this W is every step's.
+  await checkConfigRequirements(config, mixing, { static: true, spectrum: spectrumOf });
   return mixing;
 }
 

@@ -131,6 +131,8 @@ export function swarmScenario(seed: number): Scenario {
     scenario.timeout = pick(rng, [1e-6, 0.05, 1, 1e3]);
   } else {
     scenario.topology = graph;
+    // A method that needs λ_min(W) above a bound (D²) gets the lazy W, which always has it.
+    if (algorithm.requires?.lambdaMinAbove !== undefined) scenario.mixing = { lazy: true };
     scenario.mode = mode;
     if (mode !== "async") scenario.timeout = pick(rng, [1e-6, 0.05, 1, 1e3]);
     if (mode === "sync") scenario.missing = pick(rng, ["stale", "self", "renormalize"]);
