@@ -1,7 +1,8 @@
 /**
  * How a node's mix command is composed from the values it holds, in every decentralized mode:
  * W_jk for each neighbour value chosen; a missing one's weight goes to the node itself, or
- * (`renormalize`) the weights used are rescaled to sum to 1. Summation follows W's row order,
+ * (`renormalize`) the weights used are rescaled to sum to 1, or (`drop`) it is lost, as a
+ * lost push loses its mass in push-sum. Summation follows W's row order,
  * as in the sequential engine.
  *
  * @module
@@ -33,7 +34,7 @@ export function emitMix(
   choose: (k: number) => Chosen | null,
 ): void {
   const { indices, weights } = row;
-  const renormalize = missing === "renormalize";
+  const renormalize = missing === "renormalize", lost = missing === "drop";
   const from: number[] = [], used: number[] = [];
   let selfExtra = 0;
   indices.forEach((k, position) => {
@@ -42,7 +43,7 @@ export function emitMix(
       from.push(chosen.id);
       used.push(weights[position]);
       if (chosen.staleness >= 0) run.counters.recordStaleness(chosen.staleness);
-    } else if (!renormalize) selfExtra += weights[position];
+    } else if (!renormalize && !lost) selfExtra += weights[position];
   });
   used[from.indexOf(SELF)] += selfExtra;
   const total = used.reduce((sum, w) => sum + w, 0);

@@ -33,9 +33,9 @@ export class PayloadBatchWriter {
 
   /** Queues `payload` for message ids `ids` (all hosted by the receiving Worker). */
   add(ids: number[], kind: ChannelKind, payload: Payload, names: readonly string[]): void {
-    const d = names.length ? payload[names[0]].length : 0;
     this.#parts.push({ ids, kind, payload, names });
-    this.#size += 3 + ids.length + names.length * d;
+    this.#size += 2 + ids.length;
+    for (const name of names) this.#size += 1 + payload[name].length;
   }
 
   /** The batch as one buffer (to transfer); the writer starts empty. */
@@ -48,11 +48,11 @@ export class PayloadBatchWriter {
       data[at++] = ids.length;
       for (const id of ids) data[at++] = id;
       data[at++] = kind;
-      const d = names.length ? payload[names[0]].length : 0;
-      data[at++] = d;
       for (const name of names) {
-        data.set(payload[name], at);
-        at += d;
+        const vector = payload[name];
+        data[at++] = vector.length;
+        data.set(vector, at);
+        at += vector.length;
       }
     }
     this.#parts = [];
@@ -79,11 +79,11 @@ export function readPayloadBatch(
     const ids = data.subarray(at, at + k);
     at += k;
     const list = names(data[at++] as ChannelKind);
-    const d = data[at++];
     const payload: Payload = {};
     for (const name of list) {
-      payload[name] = data.subarray(at, at + d);
-      at += d;
+      const length = data[at++];
+      payload[name] = data.subarray(at, at + length);
+      at += length;
     }
     for (const id of ids) deliver(id, payload);
   }

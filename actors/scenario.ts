@@ -222,7 +222,7 @@ export const EXECUTION_MODES = ["sync", "async", "bounded"] as const;
 export type ExecutionMode = typeof EXECUTION_MODES[number];
 
 /** What a missing neighbour value may become (the first is the default). */
-export const MISSING_POLICIES = ["stale", "self", "renormalize"] as const;
+export const MISSING_POLICIES = ["stale", "self", "renormalize", "drop"] as const;
 
 /** What a node does in `sync` mode when a neighbour's message is missing at the deadline. */
 export type MissingPolicy = typeof MISSING_POLICIES[number];

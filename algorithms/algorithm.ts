@@ -65,6 +65,11 @@ export interface DecentralizedAlgorithm<S = unknown> {
   readonly channels: readonly string[];
   /** Number of neighbour exchanges per iteration (τ for iCDSGD, 1 otherwise). */
   readonly exchanges: number;
+  /**
+   * The length of channel `name`'s vector for a model of `dim` parameters; absent: every
+   * channel carries `dim` entries (push-sum's weight channel carries 1).
+   */
+  channelLength?(name: string, dim: number): number;
   /** A node's initial state, starting from `x0` (copied). */
   init(context: NodeContext, x0: Float64Array): S;
   /** Where the node's gradient is evaluated at this iteration (usually its x). */

@@ -169,7 +169,14 @@ export class DecentralizedNode<S = unknown> {
    */
   outgoing(round: number): Payload {
     const payload = this.#algorithm.outgoing(this.state, round);
-    checkPayload(payload, this.#algorithm.channels, this.#problem.dim, `node ${this.id}`);
+    const algorithm = this.#algorithm;
+    checkPayload(
+      payload,
+      algorithm.channels,
+      this.#problem.dim,
+      `node ${this.id}`,
+      algorithm.channelLength?.bind(algorithm),
+    );
     return payload;
   }
 

@@ -39,14 +39,16 @@ export function mixPayloads(
  *
  * @param payload what the algorithm produced
  * @param channels the declared vector names
- * @param length the model dimension d
+ * @param dim the model dimension d
+ * @param channelLength a channel's length when it is not d
  * @param what the sender, for the message (e.g. "node 3, exchange 0")
  */
 export function checkPayload(
   payload: Payload,
   channels: readonly string[],
-  length: number,
+  dim: number,
   what: string,
+  channelLength?: (name: string, dim: number) => number,
 ): void {
   const names = Object.keys(payload);
   if (names.length !== channels.length || !channels.every((name) => name in payload)) {
@@ -57,7 +59,7 @@ export function checkPayload(
     );
   }
   for (const name of channels) {
-    const vector = payload[name];
+    const vector = payload[name], length = channelLength?.(name, dim) ?? dim;
     if (!(vector instanceof Float64Array) || vector.length !== length) {
       throw new TypeError(
         `Cannot send from ${what}: ${name} must be a Float64Array of length ${length}, received ${vector?.constructor?.name} of length ${

@@ -22,6 +22,7 @@ import { fedAms, fedAvg, fedLamb, V_BIAS_CORRECTIONS } from "./federated.ts";
 import { gradientTrackingDefinition } from "./gradient_tracking.ts";
 import { exactDiffusionDefinition } from "./exact_diffusion.ts";
 import type { MixingRequirements } from "./mixing_requirements.ts";
+import { pushSum } from "./push_sum.ts";
 
 /** Hyper-parameters as plain data. */
 export type Hyperparameters = Fields;
@@ -157,6 +158,14 @@ const builtins: AlgorithmDefinition[] = [
   }),
   erase(gradientTrackingDefinition),
   erase(exactDiffusionDefinition),
+  erase({
+    name: "sgp",
+    kind: "decentralized",
+    paper: "Assran, Loizou, Ballas, Rabbat 2019 (SGP, Algorithm 1)",
+    description: "stochastic gradient push: push-sum of (x, w) on column-stochastic P, z = x/w",
+    parameters: z.strictObject({ alpha: positive(0.01, "step size α") }),
+    create: (p) => pushSum("sgp", p),
+  }),
   erase({
     name: "dadam",
     kind: "decentralized",

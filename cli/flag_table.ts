@@ -8,6 +8,7 @@
  */
 import { listAlgorithms } from "../algorithms/registry.ts";
 import { topologyFieldFlags, topologyHelp } from "./topology_flags.ts";
+import { SCHEDULE_FLAGS } from "./schedule_flags.ts";
 import { ACTOR_FLAGS, choices } from "./network_flags.ts";
 import { aggregators, encoders } from "../exchange/registry.ts";
 import { type Config, number, objectAt, parseParam, retype, UsageError } from "./values.ts";
@@ -93,6 +94,7 @@ const TABLE: Flag[] = [
     field: "mixing.rule",
   },
   { name: "lazy", help: "use (W + I)/2", parse: "boolean", field: "mixing.lazy" },
+  ...SCHEDULE_FLAGS,
   {
     name: "encoder",
     value: "NAME",

@@ -23,6 +23,10 @@ export function report(result: SimulationResult, title: string): void {
         ? `${federated.localEpochs} local epochs`
         : `${federated.localSteps} local steps`
     }, ${steps} rounds`
+    : result.config.schedule.type !== "static"
+    ? `${nodes} nodes, schedule ${result.config.schedule.type}${
+      result.spectral ? `, λ = ${lambda.toFixed(4)}` : ""
+    }, ${steps} steps`
     : `${nodes} nodes, ${topology.type}, λ = ${lambda.toFixed(4)} (gap ${
       gap < 1e-3 ? gap.toExponential(3) : gap.toFixed(4)
     }), ${steps} steps`;

@@ -20,12 +20,14 @@ export interface EncodeContext {
   readonly t: number;
 }
 
-/** A message's shape: how many vectors, each of how many entries. */
+/** A message's shape: how many vectors, of the model's dimension, and how many entries. */
 export interface MessageShape {
   /** Vectors in the message (the channel's names). */
   readonly vectors: number;
-  /** Entries of each vector (the model dimension d). */
+  /** The model dimension d (most channels' length). */
   readonly dim: number;
+  /** Entries in all (vectors × d, unless a channel is shorter: push-sum's weight is 1). */
+  readonly entries: number;
 }
 
 /** Turns payloads into what goes on the wire. */
@@ -59,7 +61,7 @@ export function fullPrecision(): Encoder {
   return {
     name: "full",
     identity: true,
-    bytes: ({ vectors, dim }) => vectors * dim * Float64Array.BYTES_PER_ELEMENT,
+    bytes: ({ entries }) => entries * Float64Array.BYTES_PER_ELEMENT,
     encode: (payload) => payload,
   };
 }

@@ -130,7 +130,15 @@ export function messageBytes(
   algorithm: Algorithm,
   problem: { readonly nodes: number; readonly dim: number },
 ): number[] {
-  const shape = (channels: readonly string[]) => ({ vectors: channels.length, dim: problem.dim });
+  const dim = problem.dim;
+  const length = algorithm.kind === "decentralized" && algorithm.channelLength
+    ? (name: string) => algorithm.channelLength!(name, dim)
+    : () => dim;
+  const shape = (channels: readonly string[]) => ({
+    vectors: channels.length,
+    dim,
+    entries: channels.reduce((sum, name) => sum + length(name), 0),
+  });
   return Array.from({ length: problem.nodes + 1 }, (_, i) => {
     const channels = algorithm.kind === "decentralized"
       ? algorithm.channels

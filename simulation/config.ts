@@ -12,6 +12,7 @@ import type { ProblemSource } from "../problems/registry.ts";
 import type { ExecutionMode, MissingPolicy, Scenario } from "../actors/scenario.ts";
 import type { FederatedRounds } from "../algorithms/federated_round.ts";
 import type { ExchangeSources } from "../exchange/registry.ts";
+import type { ScheduleSpec } from "../exchange/schedule_registry.ts";
 
 /** One algorithm of a resolved config, with every hyper-parameter filled in. */
 export interface ResolvedAlgorithm {
@@ -74,6 +75,12 @@ export interface SimulationConfig {
   staleness: number;
   /** Actor engine: the network and fault model. */
   network: Scenario;
+  /**
+   * Who talks to whom at each step: `static` (the topology under its mixing rule, the
+   * default) or a schedule of its own (`one-peer-exponential`, `random-matching`, directed
+   * graphs, …), its type and resolved fields.
+   */
+  schedule: ScheduleSpec;
   /**
    * The exchange seam's stages, each its registry name, resolved fields and (for a user's
    * own) the module that registers it: the encoder (what goes on the wire, and its bytes;

@@ -64,6 +64,8 @@ export const configSchema = z.strictObject({
   topology: z.looseObject({ type: z.string().default("ring") }).prefault({}),
   /** The mixing rule W. */
   mixing: mixingSchema.prefault({}),
+  /** Who talks to whom at each step: a registered schedule `type` and its fields. */
+  schedule: z.looseObject({ type: z.string().default("static") }).prefault({}),
   /** The objective and its data: a registered problem `type` and its fields. */
   problem: z.looseObject({ type: z.string() }).prefault({ type: "logistic" }),
   /** Iterations, or rounds for federated algorithms. */
@@ -136,7 +138,7 @@ export const configSchema = z.strictObject({
 
 // The schema and the documented types are one concept: the compiler holds them equal (the
 // registry entries aside, which resolve_config.ts resolves against their registries).
-type Resolved = "algorithms" | "problem" | "topology" | "exchange";
+type Resolved = "algorithms" | "problem" | "topology" | "exchange" | "schedule";
 const _configAgrees: Agrees<
   Omit<SimulationConfig, Resolved>,
   Omit<z.output<typeof configSchema>, Resolved>

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { schedules, type ScheduleSpec } from "../exchange/schedule_registry.ts";
 import { describeIssue } from "../_describe_issue.ts";
 import { getAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts";
 import { checkTopology } from "../topologies/registry.ts";
@@ -128,6 +129,37 @@ function unusedAggregator(input: unknown, config: SimulationConfig): string[] {
   return set && !mixes ? [`exchange.aggregator: ${why}`] : [];
 }
 
+/**
+ * The schedule checked against its registered type's schema, defaults filled in; a topology
+ * or mixing rule the user set is refused when the schedule builds its own graph (`given`: the
+ * config as written, null for a recorded one).
+ */
+function resolveScheduleEntry(
+  raw: unknown,
+  given: unknown,
+  problems: string[],
+): ScheduleSpec | null {
+  const { type, ...fields } = (raw ?? { type: "static" }) as { type?: unknown };
+  if (typeof type !== "string") return null;
+  try {
+    const definition = schedules.get(type);
+    const spec = { type: definition.name, ...schedules.resolve(type, fields) };
+    if (!definition.usesTopology && given && typeof given === "object") {
+      for (const field of ["topology", "mixing"]) {
+        if (field in given) {
+          problems.push(
+            `${field}: not used by schedule "${definition.name}", which builds its own graph and weights`,
+          );
+        }
+      }
+    }
+    return spec;
+  } catch (error) {
+    problems.push(`schedule: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 /** The part of `input` at `field`, validated by `schema` on its own (when the whole failed). */
 function part<T>(input: unknown, field: string, schema: { safeParse(v: unknown): { data?: T } }) {
   return schema.safeParse((input as Record<string, unknown> | undefined)?.[field]).data;
@@ -166,14 +198,26 @@ export function resolveConfig(given: SimulationInput | unknown): SimulationConfi
     parsed.success ? parsed.data.topology : (input as { topology?: unknown })?.topology,
     problems,
   );
+  const schedule = resolveScheduleEntry(
+    parsed.success ? parsed.data.schedule : (input as { schedule?: unknown })?.schedule,
+    recorded ? null : input,
+    problems,
+  );
   const exchange = resolveStages(
     parsed.success ? parsed.data.exchange : part(input, "exchange", exchangeSchema.prefault({})),
     problems,
   );
-  if (problems.length || !parsed.success || !problem || !topology || !exchange) {
+  if (problems.length || !parsed.success || !problem || !topology || !exchange || !schedule) {
     throw new ConfigError(problems);
   }
-  const config: SimulationConfig = { ...parsed.data, algorithms, problem, topology, exchange };
+  const config: SimulationConfig = {
+    ...parsed.data,
+    algorithms,
+    problem,
+    topology,
+    schedule,
+    exchange,
+  };
   defaults ??= configSchema.parse({});
   problems.push(
     ...contradictions(config),

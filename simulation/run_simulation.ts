@@ -127,8 +127,10 @@ async function runTrials(
   try {
     // W's spectrum is computed once, for the first seed's graph, which the outputs report.
     options.onPhase?.(`spectrum of W (${config.nodes} nodes)`);
-    const mixing = (await setupFor(config.seed)).mixing;
-    spectral = usesGraph(config) ? await spectrumOf(mixing, options.signal) : null;
+    const { mixing, route } = await setupFor(config.seed);
+    // A schedule has no one W: its nominal rate is the probe's, per window (metrics rows).
+    const fixed = route.static && route.symmetric;
+    spectral = usesGraph(config) && fixed ? await spectrumOf(mixing, options.signal) : null;
     for (const [index, trial] of trials.entries()) {
       partial = [];
       const run = { index, total: trials.length, steps: config.steps };
@@ -240,6 +242,7 @@ export function actorRunOptions(
     problem: setup.problem,
     algorithm,
     mixing: setup.mixing,
+    route: setup.route,
     steps: config.steps,
     seed,
     evalEvery: config.evalEvery,
@@ -269,7 +272,13 @@ function runSequential(
     exchange: config.exchange,
   };
   const steps = algorithm.kind === "decentralized"
-    ? decentralizedSteps({ ...common, algorithm, mixing: setup.mixing, steps: config.steps })
+    ? decentralizedSteps({
+      ...common,
+      algorithm,
+      mixing: setup.mixing,
+      route: setup.route,
+      steps: config.steps,
+    })
     : federatedSteps({ ...common, algorithm, rounds: config.steps, ...config.federated });
   return runCooperatively(steps, hooks.signal);
 }

@@ -10,6 +10,9 @@ import { readEdgeListFile } from "../topologies/edge_list.ts";
 import { mixingFromSpec } from "../topologies/mixing_spec.ts";
 import { validateMixing } from "../topologies/validate_mixing.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
+import type { Graph } from "../topologies/graph.ts";
+import { type Route, staticRoute } from "../exchange/route.ts";
+import { routeFromSchedule, schedules } from "../exchange/schedule_registry.ts";
 import { ConfigError, type SimulationConfig } from "./config.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
 import { checkConfigRequirements } from "./requirements.ts";
@@ -19,8 +22,10 @@ import { spectrumOf } from "./spectrum.ts";
 export interface SimulationSetup {
   /** The objective (built through the registry, so Workers can rebuild it). */
   problem: SourcedProblem;
-  /** The mixing matrix, validated. */
+  /** The mixing matrix, validated (a schedule's: its first W_t). */
   mixing: MixingMatrix;
+  /** Who hears from whom at each step: the schedule's route (a static W's by default). */
+  route: Route;
 }
 
 /** The problem spec with the config's tensor backend filled in (neural problems). */
@@ -36,19 +41,21 @@ export function problemSpec(config: SimulationConfig): SimulationConfig["problem
  * @throws {ConfigError} naming the field (`topology`, `mixing`, `problem`) and the reason
  */
 export async function buildSetup(config: SimulationConfig): Promise<SimulationSetup> {
-  const mixing = await buildMixing(config);
+  const { mixing, route } = await buildRouting(config);
   const problem = await stage(
     "problem",
     () => loadProblem(problemSpec(config), config.nodes, config.seed),
   );
-  return { problem, mixing };
+  return { problem, mixing, route };
 }
 
 async function stage<T>(field: string, build: () => T | Promise<T>): Promise<T> {
   try {
     return await build();
   } catch (error) {
-    throw new ConfigError([`${field}: ${(error as Error).message}`]);
+    const message = (error as Error).message;
+    // A message that names its own field path (`schedule.k = …`) needs no prefix.
+    throw new ConfigError([message.startsWith(`${field}.`) ? message : `${field}: ${message}`]);
   }
 }
 
@@ -60,7 +67,51 @@ async function stage<T>(field: string, build: () => T | Promise<T>): Promise<T> 
  *   or the algorithm (`algorithms.<index>`) whose requirements W does not meet
  */
 export async function buildMixing(config: SimulationConfig): Promise<MixingMatrix> {
-  if (!usesGraph(config)) return selfOnly(config.nodes);
+  return (await buildRouting(config)).mixing;
+}
+
+/**
+ * The route of a resolved config (its schedule over the config's W, or its own graph) and
+ * the W it starts with, checked against what every algorithm requires.
+ *
+ * @throws {ConfigError} naming the field (`topology`, `network.links`, `mixing`, `schedule`),
+ *   or the algorithm (`algorithms.<index>`) whose requirements the route does not meet
+ */
+export async function buildRouting(
+  config: SimulationConfig,
+): Promise<{ mixing: MixingMatrix; route: Route }> {
+  if (!usesGraph(config)) {
+    const mixing = selfOnly(config.nodes);
+    return { mixing, route: staticRoute(mixing) };
+  }
+  const { type } = config.schedule;
+  const uses = schedules.get(type).usesTopology;
+  const fixed = uses ? await topologyMixing(config) : null;
+  const route = await stage("schedule", () =>
+    routeFromSchedule(config.schedule, {
+      nodes: config.nodes,
+      seed: config.seed,
+      graph: () => fixed!.graph,
+      mixing: () => fixed!.mixing,
+    }));
+  const mixing = fixed?.mixing ?? matrixAt(route, 1);
+  // What each method needs of W (D²: symmetric, static, λ_min > −1/3).
+  await checkConfigRequirements(config, mixing, { static: route.static, spectrum: spectrumOf });
+  return { mixing, route };
+}
+
+/** W_t of a route as a matrix. */
+function matrixAt(route: Route, t: number): MixingMatrix {
+  return {
+    nodes: route.nodes,
+    rows: Array.from({ length: route.nodes }, (_, i) => route.inbound(i, t)),
+  };
+}
+
+/** The config's topology and its W under the mixing rule, validated. */
+async function topologyMixing(
+  config: SimulationConfig,
+): Promise<{ graph: Graph; mixing: MixingMatrix }> {
   const graph = await stage("topology", () => {
     const { file, ...spec } = config.topology;
     if (file === undefined) {
@@ -88,9 +139,7 @@ export async function buildMixing(config: SimulationConfig): Promise<MixingMatri
     validateMixing(matrix, graph);
     return matrix;
   });
-  // What each method needs of W (D²: symmetric, λ_min > −1/3); this W is every step's.
-  await checkConfigRequirements(config, mixing, { static: true, spectrum: spectrumOf });
-  return mixing;
+  return { graph, mixing };
 }
 
 /** Whether any algorithm of the config mixes over the graph (federated ones do not). */
