@@ -10,6 +10,7 @@
 import { type AlgorithmDefinition, getAlgorithm } from "../algorithms/registry.ts";
 import type { MixingRequirements } from "../algorithms/mixing_requirements.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
+import type { Route } from "../exchange/route.ts";
 import { type SpectralAnalysis, spectralAnalysis } from "../topologies/spectral.ts";
 import { ConfigError, type SimulationConfig } from "./config.ts";
 
@@ -20,6 +21,8 @@ export const REQUIREMENT_TOLERANCE = 1e-12;
 export interface RequirementOptions {
   /** Whether the run mixes with the same W at every step (false for a time-varying schedule). */
   readonly static: boolean;
+  /** A schedule's route: what it says of every W_t, besides `mixing` (its first W) itself. */
+  readonly route?: Pick<Route, "stochastic" | "symmetric">;
   /** W's spectrum; default {@linkcode spectralAnalysis} (computed only for a λ_min bound). */
   readonly spectrum?: (mixing: MixingMatrix) => SpectralAnalysis | Promise<SpectralAnalysis>;
 }
@@ -57,14 +60,20 @@ export async function checkRequirements(
     problems.push(`${name} needs a static W, but this run's W changes from step to step`);
   }
   if (needs.doublyStochastic) {
-    const defect = stochasticDefect(mixing);
+    const defect = options.route?.stochastic === "column"
+      ? "but this run's W_t are only column stochastic"
+      : stochasticDefect(mixing);
     if (defect) {
       problems.push(
         `${name} needs a doubly stochastic W (every row and column summing to 1 ± ${REQUIREMENT_TOLERANCE}), ${defect}`,
       );
     }
   }
-  const asymmetry = needs.symmetric ? findAsymmetry(mixing) : null;
+  const asymmetry = !needs.symmetric
+    ? null
+    : options.route?.symmetric === false
+    ? "but this run's W_t are not symmetric"
+    : findAsymmetry(mixing);
   if (asymmetry) problems.push(`${name} needs a symmetric W, ${asymmetry}`);
   if (needs.lambdaMinAbove !== undefined && !asymmetry) {
     const problem = await spectralProblem(name, needs.lambdaMinAbove, mixing, options);

@@ -96,7 +96,11 @@ export async function buildRouting(
     }));
   const mixing = fixed?.mixing ?? matrixAt(route, 1);
   // What each method needs of W (D²: symmetric, static, λ_min > −1/3).
-  await checkConfigRequirements(config, mixing, { static: route.static, spectrum: spectrumOf });
+  await checkConfigRequirements(config, mixing, {
+    static: route.static,
+    route,
+    spectrum: spectrumOf,
+  });
   return { mixing, route };
 }
 
