@@ -70,6 +70,7 @@ export * from "./metrics/report.ts";
 export * from "./metrics/plot.ts";
 export * from "./metrics/trajectory.ts";
 export * from "./metrics/progress.ts";
+export * from "./metrics/mixing_probe.ts";
 export * from "./topologies/mod.ts";
 export * from "./problems/mod.ts";
 export { Rng } from "./random.ts";

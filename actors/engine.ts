@@ -59,6 +59,8 @@ export interface ActorRunOptions extends RunHooks {
   route?: Route;
   /** The encoder and aggregator (`resolveExchange`); default full precision, weighted sum. */
   exchange?: ExchangeSources;
+  /** λ of a static W (the nominal mixing rate); absent: the probe replayed through the route. */
+  nominalRate?: number | null;
   /** Iterations (decentralized) or rounds (federated). */
   steps: number;
   /** The run's seed. */
@@ -183,6 +185,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
       algorithm: algorithm.instance,
       route: options.route ?? staticRoute(options.mixing),
       exchange,
+      nominalRate: options.nominalRate,
       scenario: options.scenario,
       seed: options.seed,
       placement,

@@ -18,9 +18,44 @@ import { evaluateModels, type ModelMetrics } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Snapshot } from "./protocol.ts";
+import { initialProbe, MixingRate } from "../metrics/mixing_probe.ts";
+import { nominalRates } from "../exchange/probe_replay.ts";
+import type { Route } from "../exchange/route.ts";
+import type { Algorithm } from "../algorithms/algorithm.ts";
 
 /** A row's fields read when its snapshots are requested: the step and the run's counters. */
 export type EvaluationPoint = Omit<ActorMetricsRow, keyof ModelMetrics | "algorithm">;
+
+/** A decentralized run's probe: the realised rate's windows and the nominal rate by step. */
+export interface ProbeWatch {
+  /** The realised rate, window by window (fed the snapshots' probes in order). */
+  readonly realised: MixingRate;
+  /** The nominal rate of the window ending at a step. */
+  readonly nominal: (step: number) => number | null;
+}
+
+/**
+ * A decentralized run's probe watch (null for a federated one): every node's initial probe,
+ * and the nominal rate of each window.
+ *
+ * @param algorithm the run's algorithm
+ * @param route its route
+ * @param seed its seed (the probes)
+ * @param lambda λ of a static W, when known
+ */
+export function probeWatch(
+  algorithm: Algorithm,
+  route: Route,
+  seed: number,
+  lambda?: number | null,
+): ProbeWatch | null {
+  if (algorithm.kind !== "decentralized") return null;
+  const initial = Array.from({ length: route.nodes }, (_, i) => initialProbe(seed, i));
+  return {
+    realised: new MixingRate(initial),
+    nominal: nominalRates(route, seed, algorithm.exchanges, lambda),
+  };
+}
 
 /** The rows of one run, recorded in order as their evaluations complete. */
 export class Evaluations {
@@ -34,6 +69,7 @@ export class Evaluations {
   readonly #algorithm: string;
   readonly #server: number;
   readonly #onRow?: (row: ActorMetricsRow) => void;
+  readonly #mixing: ProbeWatch | null;
   #pending: Promise<void> = Promise.resolve();
 
   /**
@@ -41,17 +77,20 @@ export class Evaluations {
    * @param algorithm the algorithm's name (the rows' `algorithm`)
    * @param server the federated server's node id (N), named as "the server" in failures
    * @param onRow called with every row as it is recorded
+   * @param mixing a decentralized run's probe: its realised and nominal rates per window
    */
   constructor(
     problem: Problem,
     algorithm: string,
     server: number,
     onRow?: (row: ActorMetricsRow) => void,
+    mixing: ProbeWatch | null = null,
   ) {
     this.#problem = problem;
     this.#algorithm = algorithm;
     this.#server = server;
     this.#onRow = onRow;
+    this.#mixing = mixing;
   }
 
   /**
@@ -92,7 +131,17 @@ export class Evaluations {
       );
     }
     const { step, ...counters } = point;
-    const row: ActorMetricsRow = { algorithm: this.#algorithm, step, ...metrics, ...counters };
+    const mixing = this.#mixing && {
+      mixingRate: this.#mixing.realised.window(step, taken.map((s) => s.probe!)),
+      nominalRate: this.#mixing.nominal(step),
+    };
+    const row: ActorMetricsRow = {
+      algorithm: this.#algorithm,
+      step,
+      ...metrics,
+      ...mixing,
+      ...counters,
+    };
     this.rows.push(row);
     this.#onRow?.(row);
     this.models = models;

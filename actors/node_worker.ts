@@ -23,6 +23,7 @@ import { importExchangeModules, type NodeStages, nodeStages } from "../exchange/
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { Mailbox } from "./mailbox.ts";
 import { FederatedHosts } from "./federated_hosts.ts";
+import { PROBE_CHANNEL } from "../metrics/mixing_probe.ts";
 import { type HostReply, hostReply } from "./transport.ts";
 
 class NodeActor {
@@ -248,6 +249,7 @@ class NodeActor {
         params: new Float64Array(node.params()),
         rate: rate && new Float64Array(rate),
         tracking: node.tracking(),
+        probe: new Float64Array(node.probe()),
       };
     }
     return this.#federatedHosts().snapshot(id);
@@ -277,7 +279,7 @@ class NodeActor {
   /** The vector names of a channel kind, in wire order. */
   #channels(kind: ChannelKind): readonly string[] {
     const algorithm = this.#algorithm;
-    if (algorithm.kind === "decentralized") return algorithm.channels;
+    if (algorithm.kind === "decentralized") return [...algorithm.channels, PROBE_CHANNEL];
     return kind === ChannelKind.Broadcast ? algorithm.broadcastChannels : algorithm.uploadChannels;
   }
 }
@@ -287,6 +289,7 @@ function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
   const buffers = [snapshot.params.buffer as ArrayBuffer];
   if (snapshot.rate) buffers.push(snapshot.rate.buffer as ArrayBuffer);
   if (snapshot.tracking) buffers.push(snapshot.tracking.buffer as ArrayBuffer);
+  if (snapshot.probe) buffers.push(snapshot.probe.buffer as ArrayBuffer);
   return buffers;
 }
 

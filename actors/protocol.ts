@@ -52,6 +52,8 @@ export interface Snapshot {
   rate: Float64Array | null;
   /** Its tracking residual (a copy), where the algorithm tracks something. */
   tracking?: Float64Array | null;
+  /** Its realised-mixing probe (a copy), for decentralized nodes. */
+  probe?: Float64Array | null;
 }
 
 /** How a Worker rebuilds the run's problem and algorithm. */

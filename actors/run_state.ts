@@ -19,7 +19,7 @@ import { sampleDuration, type Scenario } from "./scenario.ts";
 import type { Supervisor } from "./supervisor.ts";
 import { CrashModel, type Scheduled, scheduledChanges } from "./schedule.ts";
 import { RunCounters } from "./run_counters.ts";
-import { Evaluations } from "./evaluations.ts";
+import { Evaluations, probeWatch } from "./evaluations.ts";
 import { type Arrival, type Held, HeldValues } from "./held_values.ts";
 
 export type { Arrival, Held };
@@ -34,6 +34,8 @@ export interface RunStateOptions {
   route: Route;
   /** The encoder (its byte counts) and the aggregator. */
   exchange: ExchangeSources;
+  /** λ of a static W, the nominal mixing rate; absent: the probe replayed through the route. */
+  nominalRate?: number | null;
   /** The fault model. */
   scenario: Scenario;
   /** The run's seed. */
@@ -88,7 +90,13 @@ export class RunState {
     this.#supervisor = supervisor;
     this.#options = options;
     const n = options.problem.nodes;
-    this.evaluations = new Evaluations(options.problem, options.algorithm.name, n, options.onRow);
+    this.evaluations = new Evaluations(
+      options.problem,
+      options.algorithm.name,
+      n,
+      options.onRow,
+      probeWatch(options.algorithm, options.route, options.seed, options.nominalRate),
+    );
     this.network = new Network(
       options.scenario,
       n + 1,

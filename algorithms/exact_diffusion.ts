@@ -27,7 +27,7 @@ import {
   type Payload,
   stateVector,
 } from "./algorithm.ts";
-import type { AlgorithmDefinition } from "./registry.ts";
+import type { AlgorithmDefinition } from "./definition.ts";
 
 /** Options of D² / exact diffusion. */
 export interface ExactDiffusionOptions {

@@ -19,6 +19,7 @@ import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.t
 import { checkPayload, copyPayload, mixPayloads } from "./payload.ts";
 import { checkFinite, NodeFailureError } from "./node_failure.ts";
 import { VectorMemory } from "./vector_memory.ts";
+import { initialProbe, PROBE_CHANNEL } from "../metrics/mixing_probe.ts";
 import type { Problem } from "../problems/problem.ts";
 import { Rng } from "../random.ts";
 
@@ -98,6 +99,8 @@ export class DecentralizedNode<S = unknown> {
   readonly #own: Payload[] = [];
   readonly #mixed: Payload[];
   readonly #memory: VectorMemory | null;
+  /** The realised-mixing probe (`metrics/mixing_probe.ts`): mixed with the model, no gradient. */
+  readonly #probe: Float64Array;
 
   /**
    * A node starting from `x0`.
@@ -122,6 +125,7 @@ export class DecentralizedNode<S = unknown> {
     this.#algorithm = algorithm;
     this.#rng = gradientRng(seed, id);
     this.#mixed = scratch.mixed ?? [];
+    this.#probe = initialProbe(seed, id);
     const memory = this.#memory = scratch.memory ?? null;
     const context = nodeContext(problem, id);
     this.state = algorithm.init(
@@ -162,7 +166,8 @@ export class DecentralizedNode<S = unknown> {
 
   /**
    * The payload of exchange `round`, checked against the algorithm's channels but not copied:
-   * the algorithm's own vectors, valid until this node's next {@linkcode DecentralizedNode.fold}.
+   * the algorithm's own vectors and the node's probe (on the `PROBE_CHANNEL`), valid until this
+   * node's next {@linkcode DecentralizedNode.fold}.
    * The lock-step engine sums every node's neighbourhood from these before any node folds.
    *
    * @throws {TypeError} when the payload does not match the algorithm's channels
@@ -177,7 +182,7 @@ export class DecentralizedNode<S = unknown> {
       `node ${this.id}`,
       algorithm.channelLength?.bind(algorithm),
     );
-    return payload;
+    return { ...payload, [PROBE_CHANNEL]: this.#probe };
   }
 
   /**
@@ -226,15 +231,18 @@ export class DecentralizedNode<S = unknown> {
   #sums(payload: Payload): Payload {
     const sums: Payload = {};
     for (const name of Object.keys(payload)) {
-      sums[name] = this.#memory?.zeros(payload[name].length) ??
-        new Float64Array(payload[name].length);
+      const length = payload[name].length;
+      sums[name] = (name !== PROBE_CHANNEL && this.#memory?.zeros(length)) ||
+        new Float64Array(length);
     }
     return sums;
   }
 
   /** Hands the gathered sums of exchange `round` to the algorithm's `mix` (which keeps none). */
   fold(round: number): void {
-    this.#algorithm.mix(this.state, round, this.#mixed[round]);
+    const mixed = this.#mixed[round], probe = mixed[PROBE_CHANNEL];
+    if (probe) this.#probe.set(probe);
+    this.#algorithm.mix(this.state, round, mixed);
     this.#checkFinite(`after mixing exchange ${round}`);
   }
 
@@ -255,6 +263,11 @@ export class DecentralizedNode<S = unknown> {
   /** The node's adaptive rate u_i, for adaptive methods; else null. */
   rate(): Float64Array | null {
     return this.#algorithm.adaptiveRate?.(this.state) ?? null;
+  }
+
+  /** The node's probe (its scalars, then its weight): the engine's buffer, copy to keep. */
+  probe(): Float64Array {
+    return this.#probe;
   }
 
   /** A fresh copy of the node's tracking residual, for tracking methods; else null. */

@@ -16,8 +16,8 @@ export function copyPayload(payload: Payload): Payload {
 
 /**
  * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order),
- * into `into`'s buffers (every entry overwritten): both engines mix through this, so equal
- * inputs give bit-identical results.
+ * into `into`'s buffers (every entry overwritten; a channel that some payload lacks is left
+ * as it was): both engines mix through this, so equal inputs give bit-identical results.
  *
  * @returns `into`
  */
@@ -27,7 +27,11 @@ export function mixPayloads(
   into: Payload,
 ): Payload {
   for (const name of Object.keys(into)) {
-    weightedSumInto(into[name], payloads.map((payload) => payload[name]), weights);
+    const vectors = payloads.map((payload) => payload[name]);
+    // A channel some value lacks (a hand-made payload without the engine's probe) is left.
+    if (vectors.every((vector) => vector !== undefined)) {
+      weightedSumInto(into[name], vectors, weights);
+    }
   }
   return into;
 }

@@ -13,33 +13,9 @@ import { ACTOR_FLAGS, choices } from "./network_flags.ts";
 import { aggregators, encoders } from "../exchange/registry.ts";
 import { type Config, number, objectAt, parseParam, retype, UsageError } from "./values.ts";
 
-/** How a flag's text becomes a config value. */
-export type Parse = "string" | "number" | "boolean" | ((flag: string, text: string) => unknown);
+import type { Flag } from "./flag.ts";
 
-/** One flag: how it reads, what it sets, and its help line. */
-export interface Flag {
-  /** The flag without `--`. */
-  name: string;
-  /** The value's placeholder in the help (none for boolean flags). */
-  value?: string;
-  /** The help text (continuation lines are indented under it). */
-  help: string;
-  /** How the text is read (default `string`). */
-  parse?: Parse;
-  /** Repeatable. */
-  multiple?: boolean;
-  /** The value may be left out (`--serve` alone); it is then this text. */
-  optional?: string;
-  /** One-letter alias. */
-  short?: string;
-  /** The config field it sets, as a dotted path (`network.dropProbability`). */
-  field?: string;
-  /** A mapping beyond setting one field (runs after plain fields, in table order). */
-  apply?: (config: Config, value: unknown, values: Values) => void;
-}
-
-/** Parsed flag values by flag name. */
-export type Values = Record<string, unknown>;
+export type { Flag, Parse, Values } from "./flag.ts";
 
 /** The table's own flags; the topology types' field flags join them after `--topology-file`. */
 const TABLE: Flag[] = [

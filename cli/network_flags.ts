@@ -6,7 +6,7 @@
  * @module
  */
 import { EXECUTION_MODES, MISSING_POLICIES } from "../actors/scenario.ts";
-import type { Flag } from "./flag_table.ts";
+import type { Flag } from "./flag.ts";
 import { distribution, nodeList, objectAt } from "./values.ts";
 
 /** A list of choices for a help line, the first marked as the default. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { schedules } from "../exchange/schedule_registry.ts";
-import type { Flag } from "./flag_table.ts";
+import type { Flag } from "./flag.ts";
 import { retype } from "./values.ts";
 
 /** `--schedule` and the fields of the built-in schedule types. */

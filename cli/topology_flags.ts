@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { listTopologies, topologiesWithField, topologyFields } from "../topologies/registry.ts";
 import type { TopologyDefinition } from "../topologies/topology_definition.ts";
-import type { Flag } from "./flag_table.ts";
+import type { Flag } from "./flag.ts";
 
 /** A field's flag name: `rows` → `rows`, `maxDegree` → `max-degree`. */
 function flagName(field: string): string {

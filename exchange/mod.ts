@@ -11,3 +11,13 @@ export * from "./route.ts";
 export * from "./encode.ts";
 export * from "./aggregate.ts";
 export * from "./registry.ts";
+export * from "./schedule_registry.ts";
+export {
+  blockRoute,
+  exponentialOffsets,
+  outListsOf,
+  type ScheduleContext,
+  type ScheduleDefinition,
+  sortedRow,
+} from "./schedule.ts";
+export { nominalRates, ProbeReplay } from "./probe_replay.ts";

@@ -16,8 +16,16 @@ export interface MetricsRow extends ModelMetrics {
   step: number;
   /** Messages sent so far (every neighbour exchange, broadcast and upload counts one). */
   messages: number;
-  /** Payload bytes sent so far (8 bytes per parameter). */
+  /** Payload bytes sent so far (the encoder's count: 8 bytes a parameter at full precision). */
   bytes: number;
+  /**
+   * Decentralized runs: ρ̂, the per-step rate at which the mixing the run really delivered
+   * contracted the probe's disagreement over the window since the last evaluation (null once
+   * consensus is reached); see `metrics/mixing_probe.ts`.
+   */
+  mixingRate?: number | null;
+  /** Decentralized runs: the nominal per-step rate beside it (λ of a static W, or a replay). */
+  nominalRate?: number | null;
 }
 
 /** A metrics row of the actor engine: the sequential row plus time and network facts. */

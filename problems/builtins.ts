@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ProblemDefinition } from "./registry.ts";
+import type { ProblemDefinition } from "./definition.ts";
 import { quadraticProblem } from "./quadratic.ts";
 import { leastSquaresProblem, logisticProblem } from "./synthetic.ts";
 import {

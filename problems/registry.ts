@@ -13,21 +13,12 @@ import { type QuadraticProblem, quadraticProblem } from "./quadratic.ts";
 import type { LeastSquaresSpec, LogisticSpec, NeuralSpec, QuadraticSpec } from "./specs.ts";
 import { builtins } from "./builtins.ts";
 
-import type { Definition, FieldSchema } from "../definitions.ts";
+import type { FieldSchema } from "../definitions.ts";
+import type { ProblemDefinition } from "./definition.ts";
 import { deepFreeze } from "../_deep_freeze.ts";
 export type { FieldSchema };
 
-/**
- * A registered problem: its spec's fields and how to build it.
- *
- * @typeParam T the spec's validated fields (besides `type`)
- */
-export interface ProblemDefinition<T = Record<string, unknown>> extends Definition<T> {
-  /** Builds the problem from validated fields, for `nodes` nodes, all data from `seed`. */
-  create(fields: T, nodes: number, seed: number): Problem | Promise<Problem>;
-  /** Folders a Worker must be allowed to read to build it (data files), if any. */
-  readPaths?(fields: T): string[];
-}
+export type { ProblemDefinition } from "./definition.ts";
 
 /** Any problem as plain, `postMessage`-safe data, discriminated by `type`. */
 export type ProblemSpec = QuadraticSpec | LeastSquaresSpec | LogisticSpec;

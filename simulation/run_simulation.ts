@@ -127,10 +127,11 @@ async function runTrials(
   try {
     // W's spectrum is computed once, for the first seed's graph, which the outputs report.
     options.onPhase?.(`spectrum of W (${config.nodes} nodes)`);
-    const { mixing, route } = await setupFor(config.seed);
+    const first = await setupFor(config.seed);
     // A schedule has no one W: its nominal rate is the probe's, per window (metrics rows).
-    const fixed = route.static && route.symmetric;
-    spectral = usesGraph(config) && fixed ? await spectrumOf(mixing, options.signal) : null;
+    const fixed = first.route.static && first.route.symmetric;
+    spectral = usesGraph(config) && fixed ? await spectrumOf(first.mixing, options.signal) : null;
+    if (spectral) first.lambda = spectral.lambda;
     for (const [index, trial] of trials.entries()) {
       partial = [];
       const run = { index, total: trials.length, steps: config.steps };
@@ -254,6 +255,7 @@ export function actorRunOptions(
     federated: config.federated,
     workers: config.workers ?? undefined,
     exchange: config.exchange,
+    nominalRate: setup.lambda,
   };
 }
 
@@ -278,6 +280,7 @@ function runSequential(
       mixing: setup.mixing,
       route: setup.route,
       steps: config.steps,
+      nominalRate: setup.lambda,
     })
     : federatedSteps({ ...common, algorithm, rounds: config.steps, ...config.federated });
   return runCooperatively(steps, hooks.signal);

@@ -23,6 +23,8 @@ import {
   nodeStages,
 } from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
+import { nominalRates } from "../exchange/probe_replay.ts";
+import { MixingRate } from "../metrics/mixing_probe.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 
@@ -38,6 +40,8 @@ export interface DecentralizedRunOptions extends RunHooks {
   route?: Route;
   /** The encoder and aggregator (`resolveExchange`); default full precision, weighted sum. */
   exchange?: ExchangeSources;
+  /** λ of a static W (the nominal mixing rate); absent: the probe replayed through the route. */
+  nominalRate?: number | null;
   /** Iterations to run. */
   steps: number;
   /** The run's seed (minibatches and gradient noise). */
@@ -118,6 +122,8 @@ function* lockStep(
   const sizes = messageBytes(options.exchange ?? DEFAULT_EXCHANGE, algorithm, problem);
   const rows: MetricsRow[] = [];
   const counts = { messages: 0, bytes: 0 };
+  const realised = new MixingRate(nodes.map((node) => node.probe()));
+  const nominal = nominalRates(route, seed, algorithm.exchanges, options.nominalRate);
   for (let t = 1; t <= steps; t++) {
     options.signal?.throwIfAborted();
     stepInBlocks(problem, nodes, t, blockGradients);
@@ -133,7 +139,15 @@ function* lockStep(
       const residuals = algorithm.trackingResidual ? nodes.map((node) => node.tracking()!) : null;
       const metrics = evaluateModels(problem, models, rates, residuals);
       checkFiniteMetrics({ ...metrics }, models, [...models.keys()], t);
-      const row = { algorithm: algorithm.name, step: t, ...metrics, ...counts };
+      const mixingRate = realised.window(t, nodes.map((node) => node.probe()));
+      const row = {
+        algorithm: algorithm.name,
+        step: t,
+        ...metrics,
+        mixingRate,
+        nominalRate: nominal(t),
+        ...counts,
+      };
       rows.push(row);
       options.onRow?.(row);
     }

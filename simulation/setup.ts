@@ -26,6 +26,8 @@ export interface SimulationSetup {
   mixing: MixingMatrix;
   /** Who hears from whom at each step: the schedule's route (a static W's by default). */
   route: Route;
+  /** λ of a static W once its spectrum is known: the nominal mixing rate of the rows. */
+  lambda?: number;
 }
 
 /** The problem spec with the config's tensor backend filled in (neural problems). */

@@ -14,7 +14,8 @@ Deno.test("payload batches: one transferable buffer per Worker, the same vectors
   writer.add([11], ChannelKind.Exchange, other, ["x", "u"]);
   const data = writer.take(3);
   assert.ok(writer.empty);
-  assert.equal(data.length, 2 + (3 + 2 + 6) + (3 + 1 + 6), "each payload written once");
+  // Header; then per payload: id count, ids, kind, and each vector's length and entries.
+  assert.equal(data.length, 2 + (2 + 2 + 2 * 4) + (2 + 1 + 2 * 4), "each payload written once");
   assert.notEqual(data.buffer, payload.x.buffer);
   const got = new Map<number, Record<string, Float64Array>>();
   const epoch = readPayloadBatch(data, () => ["x", "u"], (id, p) => got.set(id, p));

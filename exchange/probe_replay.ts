@@ -1,0 +1,69 @@
+/**
+ * The nominal mixing rate of a schedule: the realised-mixing probe (`metrics/mixing_probe.ts`)
+ * alone on a perfect network, replayed through the route's W_t.
+ *
+ * @module
+ */
+import { initialProbe, MixingRate, PROBE_SCALARS } from "../metrics/mixing_probe.ts";
+import type { Route } from "./route.ts";
+
+/**
+ * The probe alone on a perfect network, replayed through a route's W_t (weighted sums in the
+ * route's order): the nominal per-step rate of a schedule, window by window, to stand beside
+ * the realised one.
+ */
+export class ProbeReplay {
+  readonly #route: Route;
+  #probes: Float64Array[];
+  #step = 0;
+  readonly #rate: MixingRate;
+
+  /** Every node's initial probe under `seed`. */
+  constructor(route: Route, seed: number) {
+    this.#route = route;
+    this.#probes = Array.from({ length: route.nodes }, (_, i) => initialProbe(seed, i));
+    this.#rate = new MixingRate(this.#probes);
+  }
+
+  /** Advances the probes to `step` (`exchanges` mixes a step) and returns the window's rate. */
+  rateAt(step: number, exchanges: number): number | null {
+    for (let t = this.#step + 1; t <= step; t++) {
+      for (let round = 0; round < exchanges; round++) this.#mix(t);
+    }
+    this.#step = Math.max(this.#step, step);
+    return this.#rate.window(step, this.#probes);
+  }
+
+  #mix(t: number): void {
+    const next = this.#probes.map((_, i) => {
+      const { indices, weights } = this.#route.inbound(i, t);
+      const out = new Float64Array(PROBE_SCALARS + 1);
+      indices.forEach((j, position) => {
+        const from = this.#probes[j], w = weights[position];
+        for (let k = 0; k <= PROBE_SCALARS; k++) out[k] += w * from[k];
+      });
+      return out;
+    });
+    this.#probes = next;
+  }
+}
+
+/**
+ * The nominal rate of each evaluation window of a run on `route`: `lambda` (λ of W) for a
+ * static route when it is known, else the probe replayed on a perfect network.
+ *
+ * @param route the run's route
+ * @param seed the run's seed (the probes)
+ * @param exchanges mixes per step
+ * @param lambda λ of a static W, when known
+ */
+export function nominalRates(
+  route: Route,
+  seed: number,
+  exchanges: number,
+  lambda?: number | null,
+): (step: number) => number | null {
+  if (route.static && typeof lambda === "number") return () => lambda;
+  const replay = new ProbeReplay(route, seed);
+  return (step) => replay.rateAt(step, exchanges);
+}
