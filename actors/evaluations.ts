@@ -18,7 +18,7 @@ import { evaluateModels, type ModelMetrics } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Snapshot } from "./protocol.ts";
-import { initialProbe, MixingRate } from "../metrics/mixing_probe.ts";
+import { initialProbe, lostMass, MixingRate } from "../metrics/mixing_probe.ts";
 import { nominalRates } from "../exchange/probe_replay.ts";
 import type { Route } from "../exchange/route.ts";
 import type { Algorithm } from "../algorithms/algorithm.ts";
@@ -131,9 +131,11 @@ export class Evaluations {
       );
     }
     const { step, ...counters } = point;
+    const probes = taken.map((s) => s.probe!);
     const mixing = this.#mixing && {
-      mixingRate: this.#mixing.realised.window(step, taken.map((s) => s.probe!)),
+      mixingRate: this.#mixing.realised.window(step, probes),
       nominalRate: this.#mixing.nominal(step),
+      lostMass: lostMass(probes),
     };
     const row: ActorMetricsRow = {
       algorithm: this.#algorithm,

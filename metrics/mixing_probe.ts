@@ -37,6 +37,17 @@ export function initialProbe(seed: number, id: number): Float64Array {
   return probe;
 }
 
+/**
+ * The fraction of the probes' push-sum mass lost, 1 − Σ_i w_i / N: 0 while every value mixed
+ * arrives (or a missing one's weight is given back), positive when lost pushes lose their
+ * mass (`missing: "drop"`). The probe's weight is mixed exactly as a push-sum method's is.
+ */
+export function lostMass(probes: readonly Float64Array[]): number {
+  let mass = 0;
+  for (const probe of probes) mass += probe[PROBE_SCALARS];
+  return 1 - mass / probes.length;
+}
+
 /** ‖φ‖: the probe ratios' distance to their mass-weighted average, over all nodes. */
 export function probeDisagreement(probes: readonly Float64Array[]): number {
   const total = new Float64Array(PROBE_SCALARS);
@@ -62,6 +73,8 @@ export interface MixingRates {
   mixingRate: number | null;
   /** The nominal per-step rate: λ of a static W, or the probe replayed on a perfect network. */
   nominalRate: number | null;
+  /** The fraction of push-sum mass lost so far ({@linkcode lostMass}). */
+  lostMass: number;
 }
 
 /** The per-step rate of each window between evaluations, from the probes' disagreement. */

@@ -26,6 +26,11 @@ export interface MetricsRow extends ModelMetrics {
   mixingRate?: number | null;
   /** Decentralized runs: the nominal per-step rate beside it (λ of a static W, or a replay). */
   nominalRate?: number | null;
+  /**
+   * Decentralized runs: the fraction of push-sum mass lost so far, 1 − Σ w / N, measured on
+   * the probe's weight (mixed as a push-sum method's is): 0 unless lost pushes lose mass.
+   */
+  lostMass?: number;
 }
 
 /** A metrics row of the actor engine: the sequential row plus time and network facts. */

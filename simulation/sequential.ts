@@ -24,7 +24,7 @@ import {
 } from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { nominalRates } from "../exchange/probe_replay.ts";
-import { MixingRate } from "../metrics/mixing_probe.ts";
+import { lostMass, MixingRate } from "../metrics/mixing_probe.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 
@@ -139,13 +139,15 @@ function* lockStep(
       const residuals = algorithm.trackingResidual ? nodes.map((node) => node.tracking()!) : null;
       const metrics = evaluateModels(problem, models, rates, residuals);
       checkFiniteMetrics({ ...metrics }, models, [...models.keys()], t);
-      const mixingRate = realised.window(t, nodes.map((node) => node.probe()));
+      const probes = nodes.map((node) => node.probe());
+      const mixingRate = realised.window(t, probes);
       const row = {
         algorithm: algorithm.name,
         step: t,
         ...metrics,
         mixingRate,
         nominalRate: nominal(t),
+        lostMass: lostMass(probes),
         ...counts,
       };
       rows.push(row);

@@ -109,4 +109,8 @@ Deno.test("SGP under drops with the drop policy: lost pushes lose mass, the rati
   // Same seed, other Worker count: same bytes (faults are drawn, never measured).
   const again = await actors("one-peer-exponential", { dropProbability: 0.3 }, "drop", 3);
   assert.deepEqual(again.models, lossy.models);
+  // The lost mass is a metric (the probe's weight is mixed as SGP's is): 0 without drops.
+  assert.equal(clean.rows.at(-1)!.lostMass, 0);
+  assert.ok(lossy.rows.at(-1)!.lostMass! > 0.1, `lost ${lossy.rows.at(-1)!.lostMass}`);
+  assert.ok(lossy.rows.at(-1)!.lostMass! < 1);
 });
