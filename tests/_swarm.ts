@@ -135,8 +135,41 @@ export function swarmScenario(seed: number): Scenario {
     if (algorithm.requires?.lambdaMinAbove !== undefined) scenario.mixing = { lazy: true };
     scenario.mode = mode;
     if (mode !== "async") scenario.timeout = pick(rng, [1e-6, 0.05, 1, 1e3]);
-    if (mode === "sync") scenario.missing = pick(rng, ["stale", "self", "renormalize"]);
+    if (mode === "sync") {
+      const policies = ["stale", "self", "renormalize"];
+      scenario.missing = pick(rng, algorithm.name === "sgp" ? [...policies, "drop"] : policies);
+    }
     if (mode === "bounded") scenario.staleness = rng.int(4);
+    schedule(rng, scenario, algorithm.requires ?? {}, nodes);
   }
   return scenario;
+}
+
+/** Schedules whose every W_t is doubly stochastic. */
+const DOUBLY = [
+  "one-peer-exponential",
+  "static-exponential",
+  "random-matching",
+  "erdos-renyi-redraw",
+  "directed-ring",
+];
+
+/** Two scenarios in five mix on a schedule the algorithm accepts instead of the static W. */
+function schedule(
+  rng: Rng,
+  scenario: Scenario,
+  needs: { static?: boolean; doublyStochastic?: boolean },
+  nodes: number,
+): void {
+  if (needs.static || rng.next() >= 0.4) return;
+  const type = pick(rng, needs.doublyStochastic ? DOUBLY : [...DOUBLY, "k-out"]);
+  scenario.schedule = type === "k-out"
+    ? { type, k: nodes === 2 ? 1 : 2 + rng.int(Math.min(2, nodes - 2)) }
+    : type === "erdos-renyi-redraw"
+    ? { type, p: 0.7, every: 1 + rng.int(5) }
+    : { type };
+  if (type !== "random-matching") {
+    delete scenario.topology;
+    delete scenario.mixing;
+  }
 }

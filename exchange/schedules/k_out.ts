@@ -40,7 +40,10 @@ export const kOut: ScheduleDefinition<KOutFields> = {
       if (stronglyConnected(out)) return directedRoute(out);
     }
     throw new RangeError(
-      `schedule.k = ${k}: no strongly connected ${k}-out graph on ${nodes} nodes in ${ATTEMPTS} draws`,
+      `schedule.k = ${k}: no strongly connected ${k}-out graph on ${nodes} nodes in ${ATTEMPTS} ` +
+        `draws${
+          k === 1 ? " (with k = 1 only a single cycle through every node is; use k ≥ 2)" : ""
+        }`,
     );
   },
 };
