@@ -68,6 +68,7 @@ export * from "./metrics/events.ts";
 export * from "./metrics/evaluate.ts";
 export * from "./metrics/report.ts";
 export * from "./metrics/plot.ts";
+export * from "./metrics/run_plots.ts";
 export * from "./metrics/trajectory.ts";
 export * from "./metrics/progress.ts";
 export * from "./metrics/mixing_probe.ts";

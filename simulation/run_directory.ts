@@ -7,7 +7,7 @@
  */
 import type { MetricsRow } from "../metrics/rows.ts";
 import { toCsv, toJsonl, writeFileAtomic } from "../metrics/report.ts";
-import { writePlots } from "../metrics/plot.ts";
+import { writePlots } from "../metrics/run_plots.ts";
 import type { SimulationResult } from "./trials.ts";
 
 /** What a run directory holds: a simulation's result, or as much of it as was completed. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { XMLValidator } from "fast-xml-parser";
-import { plotMetrics, writePlots } from "../metrics/plot.ts";
+import { plotMetrics } from "../metrics/plot.ts";
+import { writePlots } from "../metrics/run_plots.ts";
 import { runSimulation } from "./_fit.ts";
 
 const ALGORITHMS = ["decentralized-amsgrad", "cdmsgd", "fedavg"];
