@@ -10,6 +10,7 @@
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import { inboundNeighbours } from "../exchange/route.ts";
 import { emitMix } from "./emit_mix.ts";
+import { SELF } from "./protocol.ts";
 import { EventQueue } from "./event_queue.ts";
 import type { Arrival, RunState } from "./run_state.ts";
 import type { MissingPolicy } from "./scenario.ts";
@@ -56,6 +57,8 @@ class AsyncDriver {
   /** A node's pending step or wait is void once its generation moved on (crash, wake-up). */
   readonly #generation: number[];
   readonly #waiting = new Set<number>();
+  /** A changing route's values not yet mixed, per receiver (each is mixed once). */
+  readonly #pushed: Arrival[][];
   #completed = 0;
   #nextEval = 1;
 
@@ -65,6 +68,7 @@ class AsyncDriver {
     const n = run.nodeSteps.length;
     this.#everyone = [...Array(n).keys()];
     this.#generation = new Array(n).fill(0);
+    this.#pushed = Array.from({ length: run.route.static ? 0 : n }, () => []);
     for (const crash of run.crashes) {
       this.agenda.push(crash.at, { kind: "crash", node: crash.node });
       if (crash.rejoin !== null) {
@@ -110,12 +114,17 @@ class AsyncDriver {
         const { arrival } = event;
         if (!run.alive(arrival.to, time)) {
           run.arrived(arrival.from, arrival.to, arrival.id, time, true);
-        } else run.absorb(arrival);
+        } else if (run.route.static) run.absorb(arrival);
+        else {
+          run.arrived(arrival.from, arrival.to, arrival.id, time, false);
+          this.#pushed[arrival.to].push(arrival);
+        }
         break;
       }
       case "crash":
         this.#generation[event.node]++;
         this.#waiting.delete(event.node);
+        this.#dropPushed(event.node);
         break;
       case "rejoin":
         this.#proceed(event.node, time);
@@ -144,7 +153,8 @@ class AsyncDriver {
       for (const arrival of run.sendToNeighbours(i, round, t, time)) {
         this.agenda.push(arrival.time, { kind: "arrival", arrival });
       }
-      mixLatest(run, plan, i, round, t);
+      if (run.route.static) mixLatest(run, plan, i, round, t);
+      else this.#mixPushed(i, round, t);
     }
     this.#completed++;
     this.#proceed(i, time);
@@ -163,6 +173,49 @@ class AsyncDriver {
       this.#nextEval++;
     }
     await run.maybeFlush();
+  }
+
+  /** A crashed node loses the values it had not mixed yet. */
+  #dropPushed(i: number): void {
+    const lost = this.#pushed[i];
+    if (!lost?.length) return;
+    this.#run.command(i, { op: "release", ids: lost.map((a) => a.id) });
+    lost.length = 0;
+  }
+
+  /**
+   * A changing route in an async mode is driven by the senders' own steps: node i mixes itself
+   * (its weight at its step t) with every value pushed to it since its last mix, each once,
+   * weighted as the route weighted it at the sender's step. The weights are rescaled to sum to
+   * 1, except under `missing: "drop"`, where they stay as pushed (push-sum: the mass kept plus
+   * the mass that arrived).
+   */
+  #mixPushed(i: number, round: number, t: number): void {
+    const run = this.#run, route = run.route;
+    const all = this.#pushed[i];
+    const fresh = all.filter((a) => a.round === round);
+    this.#pushed[i] = all.filter((a) => a.round !== round);
+    const own = route.inbound(i, t);
+    const entries = [{ k: i, stamp: t, id: SELF, w: own.weights[own.indices.indexOf(i)] }];
+    for (const a of fresh) {
+      const row = route.inbound(i, a.stamp);
+      entries.push({
+        k: a.from,
+        stamp: a.stamp,
+        id: a.id,
+        w: row.weights[row.indices.indexOf(a.from)],
+      });
+      run.counters.recordStaleness(Math.max(0, t - a.stamp));
+    }
+    entries.sort((a, b) => a.k - b.k || a.stamp - b.stamp || a.id - b.id);
+    const total = entries.reduce((sum, e) => sum + e.w, 0);
+    const keep = this.#plan.missing === "drop";
+    const weights = entries.map((e) => (keep ? e.w : e.w / total));
+    run.command(i, { op: "mix", node: i, round, from: entries.map((e) => e.id), weights });
+    if (fresh.length) run.command(i, { op: "release", ids: fresh.map((a) => a.id) });
+    if (run.listening) {
+      run.emit({ kind: "mix", time: run.now, node: i, t, round, used: entries.length, missing: 0 });
+    }
   }
 
   /** The end: stopped if every node is down for good, and the last evaluation. */

@@ -18,6 +18,7 @@ interface Checked {
   problem: { type: string };
   topology: { type: string };
   mixing: { rule: string };
+  schedule: { type: string };
   network: {
     crashes: readonly { node: number; at: number; rejoin: number | null }[];
     links: readonly { from: number; to: number }[];
@@ -79,7 +80,11 @@ export function ignoredFields(input: unknown, config: Checked, defaults: unknown
       ignore("staleness", 'only bounded mode waits for laggards (mode "bounded")');
       if (!federated) ignore("timeout", "async mode has no barrier or wait to bound");
     }
-    ignore("missing", "sync mode's policy for a value missing at the barrier");
+    // On a changing schedule the async modes mix what was pushed, and `missing` says whether
+    // their weights are rescaled (`drop`: kept as pushed, push-sum); else it is sync mode's.
+    if (config.schedule.type === "static") {
+      ignore("missing", "sync mode's policy for a value missing at the barrier");
+    }
   } else ignore("staleness", 'only bounded mode waits for laggards (mode "bounded")');
   if (!federated) ignore("federated", "no algorithm of this run is federated");
   if (!decentralized) {

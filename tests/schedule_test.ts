@@ -185,3 +185,39 @@ Deno.test("a schedule drives both engines: DGD on one-peer exponential and rando
     assert.notEqual(fixed.rows.at(-1)!.loss, seq.rows.at(-1)!.loss);
   }
 });
+
+Deno.test("async on a changing schedule: each pushed value is mixed once; same bytes with 1 and 3 Workers, with drops", async () => {
+  const ring = ringTopology(8);
+  const run = (workers: number, algorithm: string) =>
+    runActors({
+      problem: createProblem({ type: "logistic", dim: 4, batchSize: 5 }, 8, 5),
+      algorithm: { name: algorithm, params: { alpha: 0.05 } },
+      mixing: metropolisHastings(ring),
+      route: routeFromSchedule({ type: "one-peer-exponential" }, {
+        nodes: 8,
+        seed: 5,
+        graph: () => ring,
+        mixing: () => metropolisHastings(ring),
+      }),
+      steps: 40,
+      seed: 5,
+      evalEvery: 10,
+      scenario: scenarioSchema.parse({
+        dropProbability: 0.2,
+        compute: { type: "exponential", mean: 0.01 },
+      }),
+      mode: "async",
+      timeout: 1,
+      missing: algorithm === "sgp" ? "drop" : "renormalize",
+      staleness: 2,
+      federated: { localSteps: 1, participation: 1, weighting: "uniform" },
+      workers,
+    });
+  for (const algorithm of ["dgd", "sgp"]) {
+    const one = await run(1, algorithm), three = await run(3, algorithm);
+    assert.deepEqual(three.rows, one.rows);
+    assert.deepEqual(three.models, one.models);
+    assert.ok(one.rows.at(-1)!.loss < one.rows[0].loss, algorithm);
+    assert.ok(one.network.droppedLoss > 0);
+  }
+});

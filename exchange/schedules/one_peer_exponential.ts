@@ -8,7 +8,10 @@
  * @module
  */
 import { z } from "zod";
-import { exponentialOffsets, type ScheduleDefinition, sortedRow } from "../schedule.ts";
+import { exponentialOffsets, type ScheduleDefinition } from "../schedule.ts";
+
+/** Every row's weights: ½ for the node, ½ for its one peer (shared, never written). */
+const HALVES: readonly number[] = Object.freeze([0.5, 0.5]);
 
 /** One peer a step, the offsets 1, 2, 4, … in turn. */
 export const onePeerExponential: ScheduleDefinition<Record<never, never>> = {
@@ -27,7 +30,10 @@ export const onePeerExponential: ScheduleDefinition<Record<never, never>> = {
       static: false,
       stochastic: "doubly",
       symmetric: nodes === 2,
-      inbound: (i, t) => sortedRow([i, (i - offset(t) + nodes) % nodes], () => 0.5),
+      inbound: (i, t) => {
+        const j = (i - offset(t) + nodes) % nodes;
+        return { indices: i < j ? [i, j] : [j, i], weights: HALVES };
+      },
       outbound: (i, t) => [(i + offset(t)) % nodes],
     };
   },
