@@ -1,15 +1,10 @@
 // The figure of examples/realised_mixing.ts: three panels against the drop probability — the
 // realised per-step mixing rate ρ̂ per graph and policy with each graph's nominal rate as a
 // dotted rule, then the final test accuracy and the final loss per method. Rendered headless
-// as metrics/plot.ts does (vega-lite compiles, a vega View with renderer "none" writes SVG);
+// through metrics/plot.ts's renderVegaLite (headless, offline);
 // and the same numbers as plain-text tables.
 import type { AccuracyResult, RateResult } from "./realised_mixing_grids.ts";
-
-/** A loader that refuses every request: the spec carries its data inline. */
-const OFFLINE_LOADER = {
-  load: (uri: string) => Promise.reject(new Error(`Cannot load "${uri}": rendered offline`)),
-  sanitize: (uri: string) => Promise.reject(new Error(`Cannot load "${uri}": rendered offline`)),
-};
+import { renderVegaLite } from "../mod.ts";
 
 /** ρ̂ ticks: the axis is log(1 − ρ̂), reversed so that slower mixing is higher. */
 const GAP_TICKS = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
@@ -184,19 +179,7 @@ export async function renderFigure(
   runs: readonly AccuracyResult[],
   subtitle: string,
 ): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
-  // deno-lint-ignore no-explicit-any
-  const compiled = vegaLite.compile(figureSpec(rates, runs, subtitle) as any).spec;
-  const view = new vega.View(vega.parse(compiled), {
-    renderer: "none",
-    // deno-lint-ignore no-explicit-any
-    loader: OFFLINE_LOADER as any,
-  });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return await renderVegaLite(figureSpec(rates, runs, subtitle));
 }
 
 /** Rows of cells as a table: every column padded to its widest cell. */

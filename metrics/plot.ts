@@ -174,6 +174,17 @@ export async function plotMetrics(
     },
     config: { aria: false },
   };
+  return await renderVegaLite(spec);
+}
+
+/**
+ * Renders a vega-lite spec (its data inline) to SVG, headless and offline: any data URL the
+ * spec names is refused. Every figure of gossim renders through this.
+ *
+ * @param spec a vega-lite specification with inline data
+ * @returns the SVG text
+ */
+export async function renderVegaLite(spec: object): Promise<string> {
   const [vega, vegaLite] = await loadLibraries();
   // deno-lint-ignore no-explicit-any
   const compiled = vegaLite.compile(spec as any).spec;
