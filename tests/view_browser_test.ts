@@ -37,6 +37,23 @@ const CRASH = {
   },
 };
 
+/**
+ * DGD on one-peer exponential (6 nodes, synchronous actors): the graph changes every step,
+ * and ρ̂ stays above 0 for ~60 steps (on 8 nodes any 3 steps reach exact consensus).
+ */
+const SCHEDULE = {
+  name: "one-peer",
+  algorithms: [{ name: "dgd", params: { alpha: 0.05 } }],
+  nodes: 6,
+  schedule: { type: "one-peer-exponential" },
+  problem: { type: "logistic", dim: 10, heterogeneity: 1, batchSize: 10 },
+  steps: 60,
+  evalEvery: 5,
+  engine: "actors",
+  mode: "sync",
+  network: { latency: { type: "constant", value: 0.002 } },
+};
+
 async function screenshotPath(name: string): Promise<string> {
   const folder = Deno.env.get("GOSSIM_SCREENSHOTS") ??
     await Deno.makeTempDir({ prefix: "gossim-shots-" });
@@ -119,6 +136,40 @@ Deno.test({
           assert.match(clock, /^virtual time \d+\.\d{3} s$/);
           await pageChecks(browser, view.url);
           await browser.screenshot(await screenshotPath("live-view.png"));
+        } finally {
+          await view.close();
+        }
+      });
+
+      await t.step("a schedule: the mixing-rate chart, the step's edges as arrows", async () => {
+        const config = resolveConfig(SCHEDULE);
+        const view = await LiveView.start(config, { port: 0 });
+        try {
+          await browser.goto(view.url);
+          // Before the run: W_1, node i → i + 1.
+          await browser.waitFor('.active[data-step="1"] line[data-active="5-0"]');
+          await runSimulation(config, view.hooks);
+          view.finish({ status: "complete" });
+          await browser.waitFor('#status[data-status="complete"]');
+          // Step 60: offset 2^((60 − 1) mod 3) = 4.
+          await browser.waitFor('.active[data-step="60"] line[data-active="5-3"]');
+          const arrows = await browser.evaluate<string[]>(
+            `[...document.querySelectorAll(".active line")].map((l) => l.getAttribute("marker-end"))`,
+          );
+          assert.deepEqual(arrows, new Array(6).fill("url(#arrow-active)"));
+          const note = await browser.evaluate<string>(
+            `document.getElementById("schedule-note").textContent`,
+          );
+          assert.match(note, /^one-peer-exponential: the 6 edges \(blue\) of step 60/);
+          await browser.evaluate("gossim.idle()");
+          const charts = await browser.evaluate<string>(
+            `document.getElementById("charts").textContent`,
+          );
+          for (const text of ["mixing rate", "ρ̂ realised", "nominal"]) {
+            assert.ok(charts.includes(text), `the charts lack "${text}"`);
+          }
+          await pageChecks(browser, view.url);
+          await browser.screenshot(await screenshotPath("live-view-schedule.png"));
         } finally {
           await view.close();
         }

@@ -6,12 +6,14 @@ import { LIVE_HINT, STRAGGLERS } from "../cli/defaults.ts";
 import type { SimEvent } from "../metrics/events.ts";
 import { resolveConfig, runSimulation } from "../simulation/mod.ts";
 import { compareData, readRunDirectory, RunDirectoryError, uniqueNames } from "../view/compare.ts";
-import { circleLayout, viewGraph } from "../view/graph.ts";
-import { LiveView } from "../view/live.ts";
+import { circleLayout, viewGraph, viewNetwork } from "../view/graph.ts";
+import { LiveView, type ViewSnapshot } from "../view/live.ts";
 import { LiveRun, type RunSnapshot } from "../view/live_state.ts";
 import { main as viewMain } from "../view/main.ts";
+import { activeEdges, shownStep } from "../view/schedule_edges.ts";
 import { ViewServer } from "../view/server.ts";
 import { runCli } from "./_cli.ts";
+import { readEvents } from "./_events.ts";
 
 const at = (time: number, seq: number) => ({ time, seq });
 
@@ -130,30 +132,6 @@ Deno.test("the view server: loopback only, local vega builds, an event stream", 
   }
 });
 
-async function readEvents(url: string, until: (name: string, data: unknown) => boolean) {
-  const response = await fetch(`${url}events`);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const seen: { name: string; data: unknown }[] = [];
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const [head, body] = buffer.slice(0, end).split("\n");
-      buffer = buffer.slice(end + 2);
-      const event = { name: head.slice(7), data: JSON.parse(body.slice(6)) };
-      seen.push(event);
-      if (until(event.name, event.data)) {
-        await reader.cancel();
-        return seen;
-      }
-    }
-  }
-  return seen;
-}
-
 Deno.test("a live view streams rows and snapshots while a run goes on, then its ending", async () => {
   const config = resolveConfig({
     ...STRAGGLERS[1],
@@ -246,4 +224,76 @@ Deno.test("the default run ends with the command that opens its live view", asyn
   assert.match(out, /stragglers, sync: 8 nodes/);
   assert.match(out, /stragglers, async: 8 nodes/);
   assert.equal(out.trim().split("\n").at(-1), LIVE_HINT);
+});
+
+/** Node i → node i + offset (mod n), for every i. */
+const shifted = (n: number, offset: number) =>
+  Array.from({ length: n }, (_, i) => [i, (i + offset) % n]);
+
+Deno.test("the graph panel of a schedule: the step's edges, arrows for one-way ones", async () => {
+  const config = resolveConfig({ nodes: 8, schedule: { type: "one-peer-exponential" } });
+  const { graph, route } = await viewNetwork(config, "dgd", config.seed);
+  assert.equal(graph.changing, "one-peer-exponential");
+  assert.equal(graph.directed, true);
+  assert.deepEqual(graph.edges, [], "a changing schedule's edges come per step");
+  assert.ok(route);
+  for (const [t, offset] of [[1, 1], [2, 2], [3, 4], [4, 1]]) {
+    const active = activeEdges(route, t);
+    assert.deepEqual(active, { step: t, directed: true, edges: shifted(8, offset), count: 8 });
+  }
+  assert.deepEqual(activeEdges(route, 0).step, 1, "before the first step: W_1");
+  assert.deepEqual(activeEdges(route, 1, 5), { step: 1, directed: true, edges: null, count: 6 });
+  // A symmetric schedule lists each pair once; a static one-way schedule is drawn whole.
+  const matching = await viewNetwork(
+    resolveConfig({ nodes: 8, schedule: { type: "random-matching" } }),
+    "dgd",
+    3,
+  );
+  assert.equal(matching.graph.directed, false);
+  const pairs = activeEdges(matching.route!, 5).edges!;
+  assert.ok(pairs.length > 0 && pairs.every(([i, j]) => i < j), `${pairs}`);
+  const ring = await viewNetwork(
+    resolveConfig({ nodes: 5, schedule: { type: "directed-ring" } }),
+    "dgd",
+    0,
+  );
+  assert.equal(ring.route, null, "nothing changes with the step");
+  assert.deepEqual(ring.graph, { ...ring.graph, directed: true, changing: null });
+  assert.deepEqual(ring.graph.edges, shifted(5, 1));
+  const plain = await viewGraph(resolveConfig({ nodes: 4 }), "dgd", 0);
+  assert.deepEqual([plain.directed, plain.changing], [false, null]);
+  // The step shown: the latest row's, or the furthest node's if ahead of it.
+  assert.equal(shownStep({ step: 0, nodeSteps: [0, 0] }), 1);
+  assert.equal(shownStep({ step: 10, nodeSteps: [3, 12, 7] }), 12);
+  assert.equal(shownStep({ step: 20, nodeSteps: [3, 12, 7] }), 20);
+});
+
+Deno.test("a live view on a schedule sends each snapshot with the edges of the step shown", async () => {
+  const config = resolveConfig({
+    nodes: 8,
+    schedule: { type: "one-peer-exponential" },
+    steps: 8,
+    evalEvery: 4,
+  });
+  const view = await LiveView.start(config, { port: 0, tickMs: 10 });
+  try {
+    const reading = readEvents(
+      view.url,
+      (_, data) => (data as { ending?: unknown }).ending != null,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const result = await runSimulation(config, view.hooks);
+    view.finish({ status: "complete" });
+    const events = await reading;
+    const init = events[0].data as { snapshots: ViewSnapshot[] };
+    assert.deepEqual(init.snapshots[0].active?.edges, shifted(8, 1), "W_1 before the run");
+    const last = (events.at(-1)!.data as { snapshots: ViewSnapshot[] }).snapshots.at(-1)!;
+    assert.equal(last.step, 8);
+    // Step 8: offset 2^((8 − 1) mod 3) = 2.
+    assert.deepEqual(last.active, { step: 8, directed: true, edges: shifted(8, 2), count: 8 });
+    const row = result.runs[0].rows.at(-1)!;
+    assert.ok("mixingRate" in row && "nominalRate" in row, "the rows the charts draw ρ̂ from");
+  } finally {
+    await view.close();
+  }
 });

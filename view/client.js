@@ -8,7 +8,7 @@ import { configLine, renderClock, renderProgress, renderSummaries } from "./pane
 const $ = (id) => document.getElementById(id);
 const mode = document.body.dataset.mode;
 const charts = new Charts($("charts"));
-const graph = new GraphView($("graph"), $("legend"));
+const graph = new GraphView($("graph"), $("legend"), $("schedule-note"));
 const state = { runs: [], snapshots: [], ending: null, follow: true, shown: 0 };
 
 globalThis.gossim = {

@@ -1,22 +1,39 @@
 /**
  * The graph the live view draws: the config's topology (the same graph W is built on, rebuilt
  * here from the spec and the run's seed, without the problem) and a deterministic layout:
- * a grid for `torus` and `grid`, a circle otherwise, the federated server in the middle.
+ * a grid for `torus` and `grid`, a circle otherwise, the federated server in the middle. A run
+ * on a schedule other than `static` gets its route too (rebuilt the same way): a schedule that
+ * points one way but stays the same draws its edges as arrows; one that changes with the step
+ * draws the edges of the step shown ({@linkcode activeEdges}), which the live view sends with
+ * each snapshot.
  *
  * @module
  */
 import { getAlgorithm } from "../algorithms/registry.ts";
+import type { Route } from "../exchange/route.ts";
+import { buildRouting } from "../simulation/setup.ts";
 import { readEdgeListFile } from "../topologies/edge_list.ts";
 import { edges } from "../topologies/graph.ts";
 import { topologyFromSpec } from "../topologies/registry.ts";
 import type { SimulationConfig } from "../simulation/config.ts";
+import { activeEdges } from "./schedule_edges.ts";
 
 /** A graph as the browser draws it. */
 export interface ViewGraph {
   /** Nodes drawn: the config's nodes, plus the federated server (the last one) if any. */
   nodes: number;
-  /** Undirected edges `[i, j]`, `i < j`: W's neighbours, or server–client for federated. */
+  /**
+   * Undirected edges `[i, j]`, `i < j`: W's neighbours, or server–client for federated; for a
+   * one-way schedule, directed ones (`[i, j]`: i sends to j); none for a changing schedule.
+   */
   edges: [number, number][];
+  /** Whether `edges` (and a changing schedule's edges at each step) point one way. */
+  directed: boolean;
+  /**
+   * The schedule's name when its graph changes with the step (the page draws the edges active
+   * at the step shown, from each snapshot's `active`), else null.
+   */
+  changing: string | null;
   /** Each node's position in the unit square. */
   positions: [number, number][];
   /** The configured stragglers. */
@@ -61,16 +78,50 @@ export async function viewGraph(
   algorithm: string,
   seed: number,
 ): Promise<ViewGraph> {
+  return (await viewNetwork(config, algorithm, seed)).graph;
+}
+
+/**
+ * The graph of one run and, for a run on a schedule other than `static`, its route (the one
+ * `buildRouting` gives the run: same schedule, nodes and seed).
+ *
+ * @param config the resolved config
+ * @param algorithm the run's algorithm (registry name)
+ * @param seed the run's seed
+ * @returns the graph to draw, and the route of a schedule (null for `static` and federated)
+ */
+export async function viewNetwork(
+  config: SimulationConfig,
+  algorithm: string,
+  seed: number,
+): Promise<{ graph: ViewGraph; route: Route | null }> {
   const stragglers = [...config.network.stragglers.nodes];
   const n = config.nodes;
   if (getAlgorithm(algorithm).kind === "federated") {
-    return {
+    const graph: ViewGraph = {
       nodes: n + 1,
       edges: Array.from({ length: n }, (_, i): [number, number] => [i, n]),
+      directed: false,
+      changing: null,
       positions: [...circleLayout(n), [0.5, 0.5]],
       stragglers,
       server: n,
     };
+    return { graph, route: null };
+  }
+  if (config.schedule.type !== "static") {
+    const { route } = await buildRouting({ ...config, seed });
+    const fixed = route.static ? activeEdges(route, 1, Infinity) : null;
+    const graph: ViewGraph = {
+      nodes: n,
+      edges: fixed?.edges ?? [],
+      directed: !route.symmetric,
+      changing: route.static ? null : config.schedule.type,
+      positions: circleLayout(n),
+      stragglers,
+      server: null,
+    };
+    return { graph, route: route.static ? null : route };
   }
   const { file, ...spec } = config.topology;
   const graph = file === undefined
@@ -80,10 +131,15 @@ export async function viewGraph(
   const gridded = (spec.type === "torus" || spec.type === "grid") && rows && cols &&
     rows * cols === graph.nodes;
   return {
-    nodes: graph.nodes,
-    edges: edges(graph),
-    positions: gridded ? gridLayout(rows, cols) : circleLayout(graph.nodes),
-    stragglers,
-    server: null,
+    graph: {
+      nodes: graph.nodes,
+      edges: edges(graph),
+      directed: false,
+      changing: null,
+      positions: gridded ? gridLayout(rows, cols) : circleLayout(graph.nodes),
+      stragglers,
+      server: null,
+    },
+    route: null,
   };
 }

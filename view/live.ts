@@ -2,7 +2,8 @@
  * The live view of a simulation (`deno task sim … --serve`): a {@linkcode LiveView} takes
  * the run's rows and scheduler events through its {@linkcode LiveView.hooks}, folds them per
  * run ({@linkcode LiveRun}) and, every ~100 ms, sends the page what changed: the new metrics
- * rows and a snapshot of every run that moved (node states, link traffic, clock, progress).
+ * rows and a snapshot of every run that moved (node states, link traffic, clock, progress,
+ * and, on a schedule that changes with the step, the edges active at the step shown).
  *
  * @example Watch a run, then stop serving
  * ```ts ignore
@@ -24,8 +25,10 @@ import type { SimEvent } from "../metrics/events.ts";
 import type { MetricsRow } from "../metrics/rows.ts";
 import type { SimulationConfig } from "../simulation/config.ts";
 import { planTrials } from "../simulation/trials.ts";
-import { type ViewGraph, viewGraph } from "./graph.ts";
+import type { Route } from "../exchange/route.ts";
+import { type ViewGraph, viewNetwork } from "./graph.ts";
 import { LiveRun, type RunSnapshot } from "./live_state.ts";
+import { type ActiveEdges, activeEdges, shownStep } from "./schedule_edges.ts";
 import { ViewServer, waitForInterrupt } from "./server.ts";
 
 /** The run index a hook receives with each row and event. */
@@ -71,11 +74,22 @@ export interface LiveViewOptions {
 /** A metrics row as the page receives it: with its run's index and curve name. */
 export type ViewRow = MetricsRow & { run: number; series: string };
 
+/**
+ * A run's snapshot as the page receives it: on a schedule that changes with the step, with
+ * the edges active at the step shown (see {@linkcode shownStep}); else `active` is null.
+ */
+export type ViewSnapshot = RunSnapshot & { active: ActiveEdges | null };
+
+/** A planned run with the route its changing schedule draws (null: nothing changes). */
+type PlannedRun = RunDescription & { route: Route | null };
+
 /** A live view of one simulation, served while it runs. */
 export class LiveView {
   #server: ViewServer;
   #config: SimulationConfig;
   #runs: RunDescription[];
+  #routes: (Route | null)[];
+  #active: (ActiveEdges | null)[];
   #live: LiveRun[];
   #rows: ViewRow[] = [];
   #pending: ViewRow[] = [];
@@ -87,12 +101,15 @@ export class LiveView {
   private constructor(
     server: ViewServer,
     config: SimulationConfig,
-    runs: RunDescription[],
+    planned: PlannedRun[],
     tickMs: number,
   ) {
     this.#server = server;
     this.#config = config;
-    this.#runs = runs;
+    this.#runs = planned.map(({ route: _, ...run }) => run);
+    this.#routes = planned.map((run) => run.route);
+    this.#active = planned.map(() => null);
+    const runs = this.#runs;
     this.#live = runs.map((run) =>
       new LiveRun({
         index: run.index,
@@ -111,17 +128,19 @@ export class LiveView {
    * @param options port and update period
    */
   static async start(config: SimulationConfig, options: LiveViewOptions = {}): Promise<LiveView> {
-    const graphs = new Map<string, Promise<ViewGraph>>();
+    const graphs = new Map<string, Promise<{ graph: ViewGraph; route: Route | null }>>();
     const runs = await Promise.all(
-      planTrials(config).map(async (trial, index) => {
+      planTrials(config).map(async (trial, index): Promise<PlannedRun> => {
         const key = `${trial.name}/${trial.seed}`;
-        if (!graphs.has(key)) graphs.set(key, viewGraph(config, trial.name, trial.seed));
+        if (!graphs.has(key)) graphs.set(key, viewNetwork(config, trial.name, trial.seed));
+        const { graph, route } = await graphs.get(key)!;
         return {
           index,
           label: trial.label,
           series: config.repeat > 1 ? `${trial.label} · seed ${trial.seed}` : trial.label,
           seed: trial.seed,
-          graph: await graphs.get(key)!,
+          graph,
+          route,
         };
       }),
     );
@@ -207,7 +226,7 @@ export class LiveView {
       config: this.#config,
       runs: this.#runs,
       rows: this.#rows,
-      snapshots: this.#live.map((live) => live.snapshot()),
+      snapshots: this.#live.map((_, index) => this.#snapshot(index)),
       ending: this.#ending,
     };
   }
@@ -216,11 +235,21 @@ export class LiveView {
   #tick(): void {
     const ending = this.#ending !== null && !this.#endingSent;
     if (this.#pending.length === 0 && this.#moved.size === 0 && !ending) return;
-    const snapshots: RunSnapshot[] = [...this.#moved].sort((a, b) => a - b)
-      .map((index) => this.#live[index].snapshot());
+    const snapshots: ViewSnapshot[] = [...this.#moved].sort((a, b) => a - b)
+      .map((index) => this.#snapshot(index));
     this.#server.broadcast("tick", { rows: this.#pending, snapshots, ending: this.#ending });
     this.#pending = [];
     this.#moved.clear();
     this.#endingSent = this.#ending !== null;
+  }
+
+  /** Run `index`'s snapshot, with its schedule's edges at the step shown (computed once a step). */
+  #snapshot(index: number): ViewSnapshot {
+    const snapshot = this.#live[index].snapshot();
+    const route = this.#routes[index];
+    if (!route) return { ...snapshot, active: null };
+    const step = shownStep(snapshot);
+    if (this.#active[index]?.step !== step) this.#active[index] = activeEdges(route, step);
+    return { ...snapshot, active: this.#active[index] };
   }
 }

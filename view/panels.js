@@ -22,9 +22,17 @@ const percent = (value) =>
 export function configLine(config) {
   if (!config) return "";
   const network = config.network ?? {};
+  const schedule = config.schedule?.type ?? "static";
+  // A schedule other than `static` has a graph of its own; random matching draws its
+  // matchings from the topology's edges.
+  const graph = schedule === "static"
+    ? config.topology?.type
+    : `${schedule} schedule${
+      schedule === "random-matching" ? ` over ${config.topology?.type}` : ""
+    }`;
   const parts = [
     `${config.nodes} nodes`,
-    config.topology?.type,
+    graph,
     config.problem?.type,
     config.engine === "actors" ? `actors (${config.mode})` : config.engine,
     `${config.steps} steps`,
