@@ -141,9 +141,22 @@ function resolveScheduleEntry(
 ): ScheduleSpec | null {
   const { type, ...fields } = (raw ?? { type: "static" }) as { type?: unknown };
   if (typeof type !== "string") return null;
+  if (!schedules.has(type)) {
+    problems.push(
+      `schedule.type = ${JSON.stringify(type)}: expected one of ${schedules.names().join(", ")}`,
+    );
+    return null;
+  }
   try {
     const definition = schedules.get(type);
-    const spec = { type: definition.name, ...schedules.resolve(type, fields) };
+    const parsed = definition.parameters.safeParse(fields);
+    if (!parsed.success) {
+      problems.push(
+        ...parsed.error.issues.map((issue) => describeIssue(fields, issue, "schedule")),
+      );
+      return null;
+    }
+    const spec = { type: definition.name, ...(parsed.data as Record<string, unknown>) };
     if (!definition.usesTopology && given && typeof given === "object") {
       for (const field of ["topology", "mixing"]) {
         if (field in given) {

@@ -41,6 +41,45 @@ const CASES: [string, unknown, RegExp][] = [
     /mixing: .*not connected/,
   ],
   ["nodes < 2", { nodes: 1 }, /nodes = 1/],
+  [
+    "unknown schedule",
+    { schedule: { type: "nope" } },
+    /schedule\.type = "nope": expected one of static/,
+  ],
+  [
+    "redraw every 0 steps",
+    { schedule: { type: "erdos-renyi-redraw", every: 0 } },
+    /schedule\.every = 0/,
+  ],
+  [
+    "k-out with k ≥ N",
+    { nodes: 6, schedule: { type: "k-out", k: 6 } },
+    /schedule\.k = 6: expected at most nodes − 1 = 5/,
+  ],
+  [
+    "a field the schedule does not have",
+    { schedule: { type: "one-peer-exponential", k: 2 } },
+    /schedule: unknown field\(s\) "k"/,
+  ],
+  [
+    "a topology a schedule would ignore",
+    {
+      topology: { type: "torus", rows: 2, cols: 4 },
+      nodes: 8,
+      schedule: { type: "one-peer-exponential" },
+    },
+    /topology: not used by schedule "one-peer-exponential"/,
+  ],
+  [
+    "D² on a changing schedule",
+    { algorithms: ["d2"], nodes: 8, schedule: { type: "one-peer-exponential" } },
+    /algorithms\.0: d2 needs a static W/,
+  ],
+  [
+    "gradient tracking on a column-stochastic graph",
+    { algorithms: ["gradient-tracking"], nodes: 8, schedule: { type: "k-out", k: 2 } },
+    /algorithms\.0: gradient-tracking needs a doubly stochastic W/,
+  ],
   ["participation 0", { ...ring, federated: { participation: 0 } }, /federated\.participation = 0/],
   [
     "drop probability 1.5",
