@@ -64,6 +64,27 @@ export class Rng {
     if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1;
   }
 
+  /**
+   * Writes the stream's state into `words` at `at` (four words), for a caller that keeps
+   * many streams compactly, and returns its cached spare normal (NaN for none).
+   */
+  saveState(words: Uint32Array, at: number): number {
+    words[at] = this.#s0;
+    words[at + 1] = this.#s1;
+    words[at + 2] = this.#s2;
+    words[at + 3] = this.#s3;
+    return this.#spareNormal ?? NaN;
+  }
+
+  /** Makes this stream continue one saved by {@linkcode Rng.saveState}. */
+  loadState(words: Uint32Array, at: number, spare: number): void {
+    this.#s0 = words[at];
+    this.#s1 = words[at + 1];
+    this.#s2 = words[at + 2];
+    this.#s3 = words[at + 3];
+    this.#spareNormal = Number.isNaN(spare) ? undefined : spare;
+  }
+
   /** The next 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.#s1, 5) >>> 0, 7), 9) >>> 0;

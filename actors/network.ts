@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { Rng } from "../random.ts";
-import {
-  type Distribution,
-  type RandomPartitions,
-  sampleDuration,
-  type Scenario,
-} from "./scenario.ts";
+import type { Rng } from "../random.ts";
+import { LinkTable } from "./link_table.ts";
+import { type PartitionChange, PartitionModel } from "./partition_model.ts";
+import { type Distribution, sampleDuration, type Scenario } from "./scenario.ts";
+
+export { type PartitionChange, SIMULATED_CHECKS } from "./partition_model.ts";
 
 /** Counters of everything the network did. */
 export interface NetworkCounters {
@@ -60,17 +59,11 @@ export interface LinkTraffic {
   delivered: number;
 }
 
-interface LinkState {
-  from: number;
-  to: number;
-  sent: number;
-  delivered: number;
-  rng: Rng;
+/** What governs one link: the scenario's defaults, or its override. */
+interface LinkLaw {
   latency: Distribution;
   bandwidth: number | null;
   dropProbability: number;
-  inFlight: number;
-  clogUntil: number;
 }
 
 /** The network of one run. */
@@ -90,18 +83,11 @@ export class Network {
     inFlight: 0,
   };
   #scenario: Scenario;
-  #seed: number;
-  /**
-   * Links that carried traffic: per sender, a small map by receiver (sparse: O(edges), never
-   * N²; small-integer keys, which V8 hashes fast).
-   */
-  #links: (Map<number, LinkState> | undefined)[] = [];
-  #partitionRng: Rng;
-  #nodes: number;
-  #randomCut: { side: Set<number>; symmetric: boolean } | null = null;
-  #nextCheck: number;
-  #windowsSeen = new Set<number>();
-  #onPartition?: (change: PartitionChange) => void;
+  /** Links that carried traffic (sparse: O(edges), never N²), compactly. */
+  #links: LinkTable;
+  /** The laws of the scenario's link overrides, and (last) of every other link. */
+  #laws: LinkLaw[];
+  #partitions: PartitionModel;
 
   /**
    * Creates the network of one run.
@@ -116,37 +102,25 @@ export class Network {
     seed: number,
     onPartition?: (change: PartitionChange) => void,
   ) {
-    this.#onPartition = onPartition;
     this.#scenario = scenario;
-    this.#nodes = nodes;
-    this.#seed = seed;
-    this.#partitionRng = new Rng(seed, "network/partitions");
-    this.#nextCheck = scenario.randomPartitions?.stability ?? Infinity;
+    this.#links = new LinkTable(nodes, seed);
+    const law = (o?: Scenario["links"][number]): LinkLaw => ({
+      latency: o?.latency ?? scenario.latency,
+      bandwidth: o?.bandwidth !== undefined ? o.bandwidth : scenario.bandwidth,
+      dropProbability: o?.dropProbability ?? scenario.dropProbability,
+    });
+    this.#laws = [...scenario.links.map(law), law()];
+    this.#partitions = new PartitionModel(scenario, nodes, seed, this.counters, onPartition);
   }
 
-  #link(from: number, to: number): LinkState {
-    const outgoing = this.#links[from] ??= new Map();
-    let link = outgoing.get(to);
-    if (!link) {
-      const s = this.#scenario;
-      const override = s.links.find((o) =>
+  /** The slot of link `from → to` (created with its override, if any, on first use). */
+  #link(from: number, to: number): number {
+    return this.#links.slot(from, to, () => {
+      const index = this.#scenario.links.findIndex((o) =>
         (o.from === from && o.to === to) || (o.symmetric && o.from === to && o.to === from)
       );
-      link = {
-        from,
-        to,
-        sent: 0,
-        delivered: 0,
-        rng: new Rng(this.#seed, `network/link/${from}/${to}`),
-        latency: override?.latency ?? s.latency,
-        bandwidth: override?.bandwidth !== undefined ? override.bandwidth : s.bandwidth,
-        dropProbability: override?.dropProbability ?? s.dropProbability,
-        inFlight: 0,
-        clogUntil: -Infinity,
-      };
-      outgoing.set(to, link);
-    }
-    return link;
+      return index === -1 ? this.#laws.length - 1 : index;
+    });
   }
 
   /**
@@ -161,56 +135,73 @@ export class Network {
   send(from: number, to: number, bytes: number, now: number): Fate {
     this.counters.sent++;
     this.counters.bytes += bytes;
-    const link = this.#link(from, to);
-    link.sent++;
-    if (this.#partitioned(from, to, now)) {
+    const links = this.#links, link = this.#link(from, to);
+    links.sent[link]++;
+    if (this.#partitions.cuts(from, to, now)) {
       this.counters.droppedPartition++;
       return { delivered: false, reason: "partition" };
     }
-    if (this.#scenario.linkCapacity !== null && link.inFlight >= this.#scenario.linkCapacity) {
+    if (
+      this.#scenario.linkCapacity !== null && links.inFlight[link] >= this.#scenario.linkCapacity
+    ) {
       this.counters.droppedCapacity++;
       return { delivered: false, reason: "capacity" };
     }
-    if (shouldDrop(link)) {
+    const law = this.#laws[links.override[link]];
+    const fate = links.draw(link, (rng) => this.#deliver(link, law, rng, bytes, now));
+    if (fate.delivered) {
+      links.inFlight[link]++;
+      this.counters.inFlight++;
+    }
+    return fate;
+  }
+
+  /** The draws of a message that reached its link: loss, delay, clog, replay. */
+  #deliver(link: number, law: LinkLaw, rng: Rng, bytes: number, now: number): Fate {
+    if (law.dropProbability > 0 && rng.bernoulli(law.dropProbability)) {
       this.counters.droppedLoss++;
       return { delivered: false, reason: "loss" };
     }
-    let arrival = now + oneWayDelay(link, bytes);
-    if (this.#shouldClog(link, now)) {
-      link.clogUntil = now + link.rng.exponential(this.#scenario.clog!.durationMean);
+    const links = this.#links;
+    let arrival = now + oneWayDelay(law, rng, bytes);
+    if (this.#shouldClog(link, rng, now)) {
+      links.clogUntil[link] = now + rng.exponential(this.#scenario.clog!.durationMean);
     }
-    if (link.clogUntil > now) {
+    if (links.clogUntil[link] > now) {
       this.counters.clogged++;
-      arrival = Math.max(arrival, link.clogUntil);
+      arrival = Math.max(arrival, links.clogUntil[link]);
     }
-    const duplicate = shouldReplay(link, this.#scenario.duplicateProbability);
+    const replay = this.#scenario.duplicateProbability;
+    const duplicate = replay > 0 && rng.bernoulli(replay);
     if (duplicate) {
       this.counters.duplicated++;
       this.counters.bytes += bytes;
-      arrival = Math.min(arrival, now + oneWayDelay(link, bytes));
+      arrival = Math.min(arrival, now + oneWayDelay(law, rng, bytes));
     }
-    link.inFlight++;
-    this.counters.inFlight++;
     return { delivered: true, arrival, duplicate };
   }
 
   /** Marks a message on `from → to` as arrived (frees link capacity). */
   arrived(from: number, to: number, crashed: boolean): void {
     const link = this.#link(from, to);
-    link.inFlight--;
+    this.#links.inFlight[link]--;
     this.counters.inFlight--;
     if (crashed) this.counters.droppedCrashed++;
     else {
       this.counters.delivered++;
-      link.delivered++;
+      this.#links.delivered[link]++;
     }
   }
 
   /** Traffic per directed link that carried anything, ordered by (from, to). */
   traffic(): LinkTraffic[] {
-    return this.#links.flatMap((outgoing) => outgoing ? [...outgoing.values()] : [])
-      .map(({ from, to, sent, delivered }) => ({ from, to, sent, delivered }))
-      .sort((a, b) => a.from - b.from || a.to - b.to);
+    const { from, to, sent, delivered, size } = this.#links;
+    return Array.from({ length: size }, (_, k) => ({
+      from: from[k],
+      to: to[k],
+      sent: sent[k],
+      delivered: delivered[k],
+    })).sort((a, b) => a.from - b.from || a.to - b.to);
   }
 
   /** Total dropped messages, all causes. */
@@ -219,115 +210,14 @@ export class Network {
     return c.droppedLoss + c.droppedPartition + c.droppedCapacity + c.droppedCrashed;
   }
 
-  #shouldClog(link: LinkState, now: number): boolean {
+  #shouldClog(link: number, rng: Rng, now: number): boolean {
     const clog = this.#scenario.clog;
-    return clog !== null && link.clogUntil <= now && link.rng.bernoulli(clog.probability);
-  }
-
-  #partitioned(from: number, to: number, now: number): boolean {
-    this.#scenario.partitions.forEach((window, index) => {
-      if (window.start <= now && now < window.end && !this.#windowsSeen.has(index)) {
-        this.#windowsSeen.add(index);
-        this.counters.partitions++;
-      }
-    });
-    for (const window of this.#scenario.partitions) {
-      if (now < window.start || now >= window.end) continue;
-      const fromInside = window.nodes.includes(from), toInside = window.nodes.includes(to);
-      if (fromInside !== toInside && (!window.oneWay || fromInside)) return true;
-    }
-    this.#advancePartitions(now);
-    const cut = this.#randomCut;
-    if (!cut) return false;
-    const fromInside = cut.side.has(from), toInside = cut.side.has(to);
-    return fromInside !== toInside && (cut.symmetric || fromInside);
-  }
-
-  /**
-   * Runs the random-partition checks due up to `now`, one per `stability` seconds. Up to
-   * {@linkcode SIMULATED_CHECKS} checks are drawn one by one; a longer stretch (a huge virtual
-   * time, a tiny `stability`) is jumped in one draw from the two-state chain's k-step
-   * distribution, so no stretch of virtual time costs more than a bounded amount of work.
-   */
-  #advancePartitions(now: number): void {
-    const model = this.#scenario.randomPartitions;
-    if (!model) return;
-    for (let checks = 0; this.#nextCheck <= now; checks++) {
-      if (checks === SIMULATED_CHECKS) return this.#jumpPartitions(model, now);
-      this.#nextCheck += model.stability;
-      const rng = this.#partitionRng;
-      if (this.#randomCut) {
-        if (rng.bernoulli(model.healProbability)) this.#setCut(null, now);
-      } else if (rng.bernoulli(model.probability)) this.#setCut(this.#drawSide(model), now);
-    }
-  }
-
-  /** Jumps the k checks due up to `now` at once (k > {@linkcode SIMULATED_CHECKS}). */
-  #jumpPartitions(model: RandomPartitions, now: number): void {
-    const k = Math.floor((now - this.#nextCheck) / model.stability) + 1;
-    this.#nextCheck += k * model.stability;
-    if (this.#nextCheck <= now) this.#nextCheck = now + model.stability;
-    const a = model.probability, b = model.healProbability;
-    if (a + b === 0) return;
-    const stationary = a / (a + b), decay = Math.pow(1 - a - b, k);
-    const cutProbability = this.#randomCut
-      ? stationary + (1 - stationary) * decay
-      : stationary * (1 - decay);
-    // Formations over the stretch: its expected count (the chain forms one every 1/(a·π₀) checks).
-    this.counters.partitions += Math.round(k * a * (1 - stationary));
-    const rng = this.#partitionRng;
-    this.#setCut(rng.bernoulli(cutProbability) ? this.#drawSide(model) : null, now, false);
-  }
-
-  #drawSide(model: RandomPartitions): number[] {
-    const rng = this.#partitionRng;
-    return model.mode === "isolate-single"
-      ? [rng.int(this.#nodes)]
-      : rng.sample(this.#nodes, 1 + rng.int(Math.max(1, this.#nodes - 1)));
-  }
-
-  #setCut(side: number[] | null, time: number, count = true): void {
-    const model = this.#scenario.randomPartitions!;
-    const previous = this.#randomCut;
-    if (previous) {
-      const nodes = [...previous.side];
-      this.#onPartition?.({ kind: "heal", time, nodes, oneWay: !previous.symmetric });
-    }
-    this.#randomCut = side ? { side: new Set(side), symmetric: model.symmetric } : null;
-    if (side) {
-      if (count) this.counters.partitions++;
-      this.#onPartition?.({ kind: "partition", time, nodes: side, oneWay: !model.symmetric });
-    }
+    return clog !== null && this.#links.clogUntil[link] <= now && rng.bernoulli(clog.probability);
   }
 }
 
-/** Random-partition checks drawn one by one before a stretch is jumped in one draw. */
-export const SIMULATED_CHECKS = 10_000;
-
-/** A random partition forming or healing, as the network reports it. */
-export interface PartitionChange {
-  /** `partition` (formed) or `heal`. */
-  kind: "partition" | "heal";
-  /** Virtual time (seconds). */
-  time: number;
-  /** One side of the cut. */
-  nodes: number[];
-  /** Only messages from `nodes` outward are cut. */
-  oneWay: boolean;
-}
-
-/** Whether the link loses this message. */
-function shouldDrop(link: LinkState): boolean {
-  return link.dropProbability > 0 && link.rng.bernoulli(link.dropProbability);
-}
-
-/** Whether a delivered message is also replayed. */
-function shouldReplay(link: LinkState, probability: number): boolean {
-  return probability > 0 && link.rng.bernoulli(probability);
-}
-
-/** Latency plus transmission time on the link. */
-function oneWayDelay(link: LinkState, bytes: number): number {
-  const transmission = link.bandwidth === null ? 0 : bytes / link.bandwidth;
-  return sampleDuration(link.latency, link.rng) + transmission;
+/** Latency plus transmission time on a link with law `law`. */
+function oneWayDelay(law: LinkLaw, rng: Rng, bytes: number): number {
+  const transmission = law.bandwidth === null ? 0 : bytes / law.bandwidth;
+  return sampleDuration(law.latency, rng) + transmission;
 }
