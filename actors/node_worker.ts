@@ -77,7 +77,7 @@ class NodeActor {
     this.#federated = null;
     this.#stages.clear();
     for (const id of [...setup.nodes, ...(setup.server === null ? [] : [setup.server])]) {
-      this.#stages.set(id, nodeStages(setup.exchange, id));
+      this.#stages.set(id, nodeStages(setup.exchange, id, setup.seed));
     }
     const algorithm = this.#algorithm, problem = this.#problem;
     const x0 = problem.initialParams();

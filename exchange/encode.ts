@@ -52,8 +52,11 @@ export interface Encoder {
  * @typeParam P its validated fields
  */
 export interface EncoderDefinition<P = Fields> extends Definition<P> {
-  /** The encoder of one node of a run. */
-  create(fields: P, node: number): Encoder;
+  /**
+   * The encoder of node `node` of a run seeded with `seed` (both engines pass the run's
+   * seed, so an encoder that draws, from streams named by its node and step, draws the same).
+   */
+  create(fields: P, node: number, seed: number): Encoder;
 }
 
 /** Full precision: every entry as a float64, the values unchanged. */

@@ -15,8 +15,15 @@ import {
   weightedSum,
 } from "./aggregate.ts";
 import { type Encoder, type EncoderDefinition, fullPrecision } from "./encode.ts";
+import { qsgdEncoder } from "./encoders/qsgd.ts";
+import { randomKEncoder } from "./encoders/random_k.ts";
+import { signEncoder } from "./encoders/sign.ts";
+import { topKEncoder } from "./encoders/top_k.ts";
 
-/** The encoders, by name: `full` (float64, unchanged) first. */
+/**
+ * The encoders, by name: `full` (float64, unchanged; alias `none`) first, then the
+ * compressors `top-k`, `random-k`, `qsgd` and `sign`.
+ */
 export const encoders: Registry<EncoderDefinition> = new Registry<EncoderDefinition>("encoder", [
   {
     name: "full",
@@ -24,7 +31,11 @@ export const encoders: Registry<EncoderDefinition> = new Registry<EncoderDefinit
     parameters: z.strictObject({}),
     create: fullPrecision,
   },
-]);
+  topKEncoder as unknown as EncoderDefinition,
+  randomKEncoder as unknown as EncoderDefinition,
+  qsgdEncoder as unknown as EncoderDefinition,
+  signEncoder as unknown as EncoderDefinition,
+], { aliases: { none: "full" } });
 
 /** The aggregators, by name: `weighted-sum` (Σ_k W_ik v_k) first. */
 export const aggregators: Registry<AggregatorDefinition> = new Registry<AggregatorDefinition>(
@@ -112,11 +123,11 @@ export interface NodeStages {
   readonly aggregator: Aggregator;
 }
 
-/** Builds node `node`'s stages from the run's sources. */
-export function nodeStages(sources: ExchangeSources, node: number): NodeStages {
+/** Builds node `node`'s stages from the run's sources (`seed`: the run's, for encoders). */
+export function nodeStages(sources: ExchangeSources, node: number, seed: number): NodeStages {
   const { encoder, aggregator } = sources;
   return {
-    encoder: encoders.get(encoder.name).create(encoder.params, node),
+    encoder: encoders.get(encoder.name).create(encoder.params, node, seed),
     aggregator: aggregators.get(aggregator.name).create(aggregator.params, node),
   };
 }
@@ -145,7 +156,8 @@ export function messageBytes(
       : i === problem.nodes
       ? algorithm.broadcastChannels
       : algorithm.uploadChannels;
-    return nodeStages(sources, i).encoder.bytes(shape(channels));
+    // An encoder's bytes do not depend on the run's seed (only its draws do).
+    return nodeStages(sources, i, 0).encoder.bytes(shape(channels));
   });
 }
 

@@ -118,7 +118,9 @@ function* lockStep(
     { length: n },
     (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory }),
   );
-  const stages = nodes.map((node) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, node.id));
+  const stages = nodes.map((node) =>
+    nodeStages(options.exchange ?? DEFAULT_EXCHANGE, node.id, seed)
+  );
   const sizes = messageBytes(options.exchange ?? DEFAULT_EXCHANGE, algorithm, problem);
   const rows: MetricsRow[] = [];
   const counts = { messages: 0, bytes: 0 };

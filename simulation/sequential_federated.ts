@@ -68,7 +68,7 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
   const memory = clientVectorMemory(problem, algorithm, x0);
   const encoders = Array.from(
     { length: problem.nodes + 1 },
-    (_, id) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, id).encoder,
+    (_, id) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, id, seed).encoder,
   );
   const sizes = messageBytes(options.exchange ?? DEFAULT_EXCHANGE, algorithm, problem);
   const down = sizes[problem.nodes];
