@@ -44,6 +44,12 @@ export interface Aggregator {
 export interface AggregatorDefinition<P = Fields> extends Definition<P> {
   /** The aggregator of one node of a run. */
   create(fields: P, node: number): Aggregator;
+  /**
+   * What the aggregator refuses before the run: given each node's neighbourhood size with
+   * itself (`sizes[i]`; the smallest over the steps checked for a changing route), one
+   * message per impossible setting, naming the node; none when it can run.
+   */
+  check?(fields: P, sizes: readonly number[]): string[];
 }
 
 /** The weighted sum Σ_k w_k v_k, summed in the route's order (bit-identical in both engines). */

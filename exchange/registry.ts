@@ -15,6 +15,9 @@ import {
   weightedSum,
 } from "./aggregate.ts";
 import { type Encoder, type EncoderDefinition, fullPrecision } from "./encode.ts";
+import { clippedGossipDefinition } from "./aggregators/clipped_gossip.ts";
+import { medianDefinition } from "./aggregators/median.ts";
+import { trimmedMeanDefinition } from "./aggregators/trimmed_mean.ts";
 import { qsgdEncoder } from "./encoders/qsgd.ts";
 import { randomKEncoder } from "./encoders/random_k.ts";
 import { signEncoder } from "./encoders/sign.ts";
@@ -37,15 +40,23 @@ export const encoders: Registry<EncoderDefinition> = new Registry<EncoderDefinit
   signEncoder as unknown as EncoderDefinition,
 ], { aliases: { none: "full" } });
 
-/** The aggregators, by name: `weighted-sum` (Σ_k W_ik v_k) first. */
+/**
+ * The aggregators, by name: `weighted-sum` (Σ_k W_ik v_k) first, then the robust `trimmed-mean`,
+ * `median` and `clipped-gossip`.
+ */
 export const aggregators: Registry<AggregatorDefinition> = new Registry<AggregatorDefinition>(
   "aggregator",
-  [{
-    name: "weighted-sum",
-    description: "the weighted sum Σ_k W_ik v_k of the values received, in the route's order",
-    parameters: z.strictObject({}),
-    create: weightedSum,
-  }],
+  [
+    {
+      name: "weighted-sum",
+      description: "the weighted sum Σ_k W_ik v_k of the values received, in the route's order",
+      parameters: z.strictObject({}),
+      create: weightedSum,
+    },
+    trimmedMeanDefinition,
+    medianDefinition,
+    clippedGossipDefinition,
+  ] as AggregatorDefinition[],
 );
 
 /**

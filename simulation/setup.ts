@@ -17,6 +17,7 @@ import { ConfigError, type SimulationConfig } from "./config.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
 import { checkConfigRequirements } from "./requirements.ts";
 import { spectrumOf } from "./spectrum.ts";
+import { aggregatorRefusals } from "../exchange/aggregators/check.ts";
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
 export interface SimulationSetup {
@@ -103,6 +104,9 @@ export async function buildRouting(
     route,
     spectrum: spectrumOf,
   });
+  // What the aggregator needs of every neighbourhood (a trimmed mean of b per side: n > 2b).
+  const refused = aggregatorRefusals(config.exchange.aggregator, route, config.steps);
+  if (refused.length) throw new ConfigError(refused);
   return { mixing, route };
 }
 

@@ -17,7 +17,7 @@ const BAD_FLAGS: [string[], RegExp][] = [
   [["--mixing", "uniform", "--topology", "star"], /mixing: .*degree/],
   [
     ["--aggregator", "x"],
-    /exchange\.aggregator: Unknown aggregator "x": expected one of weighted-sum$/m,
+    /exchange\.aggregator: Unknown aggregator "x": expected one of weighted-sum, trimmed-mean, median, clipped-gossip$/m,
   ],
   [["--encoder", "zip"], /exchange\.encoder: Unknown encoder "zip": expected one of full$/m],
 ];

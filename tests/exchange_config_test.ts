@@ -42,14 +42,17 @@ Deno.test("--help lists every registered encoder and aggregator, the default fir
   const { code, out } = await runCli("--help");
   assert.equal(code, 0);
   assert.match(out, /--encoder NAME .*: full \(default\), test-odd-bytes/);
-  assert.match(out, /--aggregator NAME .*: weighted-sum \(default\), test-median/);
+  assert.match(
+    out,
+    /--aggregator NAME .*: weighted-sum \(default\), trimmed-mean, median, clipped-gossip, test-median/,
+  );
 });
 
 for (
   const [args, pattern] of [
     [
       ["--aggregator", "x"],
-      /exchange\.aggregator: Unknown aggregator "x": expected one of weighted-sum, test-median/,
+      /exchange\.aggregator: Unknown aggregator "x": expected one of weighted-sum, trimmed-mean, median, clipped-gossip, test-median/,
     ],
     [["--encoder", "zip"], /exchange\.encoder: Unknown encoder "zip": expected one of full/],
   ] as [string[], RegExp][]
