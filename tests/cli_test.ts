@@ -19,7 +19,10 @@ const BAD_FLAGS: [string[], RegExp][] = [
     ["--aggregator", "x"],
     /exchange\.aggregator: Unknown aggregator "x": expected one of weighted-sum, trimmed-mean, median, clipped-gossip$/m,
   ],
-  [["--encoder", "zip"], /exchange\.encoder: Unknown encoder "zip": expected one of full$/m],
+  [
+    ["--encoder", "zip"],
+    /exchange\.encoder: Unknown encoder "zip": expected one of full, top-k, random-k, qsgd, sign$/m,
+  ],
 ];
 
 for (const [args, pattern] of BAD_FLAGS) {

@@ -41,7 +41,10 @@ Deno.test("--encoder and --aggregator set the stages: fields resolved, a user's 
 Deno.test("--help lists every registered encoder and aggregator, the default first", async () => {
   const { code, out } = await runCli("--help");
   assert.equal(code, 0);
-  assert.match(out, /--encoder NAME .*: full \(default\), test-odd-bytes/);
+  assert.match(
+    out,
+    /--encoder NAME .*: full \(default\), top-k, random-k, qsgd, sign, test-odd-bytes/,
+  );
   assert.match(
     out,
     /--aggregator NAME .*: weighted-sum \(default\), trimmed-mean, median, clipped-gossip, test-median/,
