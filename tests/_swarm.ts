@@ -141,8 +141,30 @@ export function swarmScenario(seed: number): Scenario {
     }
     if (mode === "bounded") scenario.staleness = rng.int(4);
     schedule(rng, scenario, algorithm.requires ?? {}, nodes);
+    exchange(rng, scenario);
   }
   return scenario;
+}
+
+/** One scenario in four compresses its messages, one in four aggregates them robustly. */
+function exchange(rng: Rng, scenario: Scenario): void {
+  const stages: Record<string, unknown> = {};
+  if (rng.next() < 0.25) {
+    stages.encoder = pick(rng, [
+      { name: "top-k", params: { fraction: 0.5 } },
+      { name: "random-k", params: { fraction: 0.5 } },
+      { name: "qsgd", params: { levels: 4 } },
+      "sign",
+    ]);
+  }
+  if (rng.next() < 0.25) {
+    stages.aggregator = pick(rng, [
+      "median",
+      { name: "clipped-gossip", params: { tau: 0.5 } },
+      { name: "trimmed-mean", params: { b: 0 } },
+    ]);
+  }
+  if (Object.keys(stages).length) scenario.exchange = stages;
 }
 
 /** Schedules whose every W_t is doubly stochastic. */
