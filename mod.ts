@@ -51,6 +51,8 @@ export * from "./algorithms/decentralized_adaptive.ts";
 export * from "./algorithms/federated.ts";
 export * from "./algorithms/gradient_tracking.ts";
 export * from "./algorithms/exact_diffusion.ts";
+export * from "./algorithms/push_sum.ts";
+export * from "./algorithms/choco_sgd.ts";
 export * from "./algorithms/mixing_requirements.ts";
 export {
   AGGREGATION_WEIGHTINGS,

@@ -198,6 +198,7 @@ class NodeActor {
         const node = this.#node(record.node), round = record.round;
         const { encoder } = this.#stage(node.id);
         const wire = encodeSent(encoder, node.send(round), node.id, round, node.step);
+        node.recordWire(round, wire);
         this.#mail.send(wire, ChannelKind.Exchange, record);
         return null;
       }
@@ -234,7 +235,7 @@ class NodeActor {
     for (let j = 0; j < k; j++) {
       const id = record.source(j);
       if (id === SELF) self = j;
-      payloads.push(id === SELF ? node.own(round) : await this.#mail.take(id));
+      payloads.push(id === SELF ? node.self(round) : await this.#mail.take(id));
     }
     aggregateInto(node, this.#stage(node.id), round, payloads, record.weights(), self);
     node.fold(round);

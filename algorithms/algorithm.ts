@@ -88,9 +88,16 @@ export interface DecentralizedAlgorithm<S = unknown> {
   /**
    * Folds in the weighted mix of the neighbourhood's messages for exchange `round`. The vectors
    * of `mixed` are the engine's buffers, overwritten by the node's next mix: read them, copy
-   * what you keep, never keep a reference.
+   * what you keep, never keep a reference. `sent` is the node's own message of the round as its
+   * receivers got it (after the run's encoder: a compressor's output), for methods that keep
+   * a public copy of themselves (CHOCO-SGD).
    */
-  mix(state: S, round: number, mixed: Payload): void;
+  mix(state: S, round: number, mixed: Payload, sent?: Payload): void;
+  /**
+   * True when the node mixes its own message as its receivers got it (encoded), not as it
+   * sent it: compressed gossip with a public copy (CHOCO-SGD). Default false.
+   */
+  readonly mixesEncodedSelf?: boolean;
   /** The node's current model x_i. */
   params(state: S): Float64Array;
   /** The node's adaptive rate u_i (adaptive methods only), for the disagreement metric. */

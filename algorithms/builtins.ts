@@ -19,6 +19,7 @@ import {
 import { fedAms, fedAvg, fedLamb, V_BIAS_CORRECTIONS } from "./federated.ts";
 import { gradientTrackingDefinition } from "./gradient_tracking.ts";
 import { exactDiffusionDefinition } from "./exact_diffusion.ts";
+import { chocoDefinition } from "./choco_sgd.ts";
 import { pushSum } from "./push_sum.ts";
 
 import { type AlgorithmDefinition, erase, type HyperparameterSchema } from "./definition.ts";
@@ -117,6 +118,7 @@ export const BUILTIN_ALGORITHMS: AlgorithmDefinition[] = [
   }),
   erase(gradientTrackingDefinition),
   erase(exactDiffusionDefinition),
+  erase(chocoDefinition),
   erase({
     name: "sgp",
     kind: "decentralized",

@@ -97,6 +97,7 @@ export class DecentralizedNode<S = unknown> {
   /** The gradient buffer of {@linkcode DecentralizedNode.iterate} (engines use node blocks). */
   #gradient?: Float64Array;
   readonly #own: Payload[] = [];
+  readonly #wire: Payload[] = [];
   readonly #mixed: Payload[];
   readonly #memory: VectorMemory | null;
   /** The realised-mixing probe (`metrics/mixing_probe.ts`): mixed with the model, no gradient. */
@@ -196,9 +197,30 @@ export class DecentralizedNode<S = unknown> {
     return (this.#own[round] = copyPayload(this.outgoing(round)));
   }
 
+  /** Whether the node mixes its own value as its receivers got it (see `self`). */
+  get mixesEncodedSelf(): boolean {
+    return this.#algorithm.mixesEncodedSelf === true;
+  }
+
   /** The node's own payload of exchange `round`, as last sent. */
   own(round: number): Payload {
     return this.#own[round];
+  }
+
+  /**
+   * Records the node's payload of exchange `round` as its receivers got it (the encoder's
+   * output), which its algorithm's `mix` receives as `sent`.
+   */
+  recordWire(round: number, wire: Payload): void {
+    this.#wire[round] = wire;
+  }
+
+  /**
+   * The node's own value in its mix of exchange `round`: as its receivers got it when the
+   * algorithm mixes the encoded self (CHOCO-SGD), else as sent.
+   */
+  self(round: number): Payload {
+    return this.#algorithm.mixesEncodedSelf ? this.#wire[round] : this.#own[round];
   }
 
   /**
@@ -242,7 +264,7 @@ export class DecentralizedNode<S = unknown> {
   fold(round: number): void {
     const mixed = this.#mixed[round], probe = mixed[PROBE_CHANNEL];
     if (probe) this.#probe.set(probe);
-    this.#algorithm.mix(this.state, round, mixed);
+    this.#algorithm.mix(this.state, round, mixed, this.#wire[round]);
     this.#checkFinite(`after mixing exchange ${round}`);
   }
 

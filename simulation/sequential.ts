@@ -175,9 +175,11 @@ function exchangeInLockStep(
 ): void {
   const sent = nodes.map((node) => node.outgoing(round));
   const wire = sent.map((payload, j) => encodeSent(stages[j].encoder, payload, j, round, t));
+  const encodedSelf = nodes[0]?.mixesEncodedSelf ?? false;
   for (const node of nodes) {
+    node.recordWire(round, wire[node.id]);
     const { indices, weights } = route.inbound(node.id, t);
-    const values = indices.map((j) => j === node.id ? sent[j] : wire[j]);
+    const values = indices.map((j) => j === node.id && !encodedSelf ? sent[j] : wire[j]);
     for (const j of indices) {
       if (j === node.id) continue;
       counts.messages++;
