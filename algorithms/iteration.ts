@@ -207,10 +207,7 @@ export class DecentralizedNode<S = unknown> {
     return this.#own[round];
   }
 
-  /**
-   * Records the node's payload of exchange `round` as its receivers got it (the encoder's
-   * output), which its algorithm's `mix` receives as `sent`.
-   */
+  /** Records exchange `round`'s payload as the receivers got it (the `sent` of `mix`). */
   recordWire(round: number, wire: Payload): void {
     this.#wire[round] = wire;
   }
