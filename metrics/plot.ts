@@ -17,8 +17,11 @@
 
 /** Options of {@linkcode plotMetrics}. */
 export interface PlotOptions {
-  /** The x field: `"step"` (iterations or rounds) or `"virtualTime"` (simulated seconds). */
-  x: "step" | "virtualTime";
+  /**
+   * The x field: `"step"` (iterations or rounds), `"virtualTime"` (simulated seconds) or
+   * `"bytes"` (sent so far).
+   */
+  x: "step" | "virtualTime" | "bytes";
   /** The y field: a metric key of the rows, e.g. `"loss"` or `"consensusDistance"`. */
   y: string;
   /** The chart's title. */
@@ -67,6 +70,7 @@ const OFFLINE_LOADER = {
 const X_TITLES: Record<PlotOptions["x"], string> = {
   step: "step (iterations or rounds)",
   virtualTime: "virtual time (s)",
+  bytes: "bytes sent (the encoder's count)",
 };
 
 /** The points of `rows` a plot can show, and per algorithm how many ≤ 0 the log axis left out. */
@@ -79,7 +83,7 @@ function collectPoints(
   for (const row of rows) {
     const record = row as Record<string, unknown>;
     const x = record[options.x], y = record[options.y];
-    if (typeof x !== "number" || !Number.isFinite(x)) continue;
+    if (typeof x !== "number" || !Number.isFinite(x) || (options.logX && x <= 0)) continue;
     if (typeof y !== "number" || !Number.isFinite(y)) continue;
     const algorithm = String(record.algorithm ?? "—");
     if (options.logY && y <= 0) {

@@ -66,6 +66,17 @@ const PLOT_FILES: readonly PlotFile[] = [
     },
   },
   {
+    file: "loss_vs_bytes.svg",
+    options: {
+      x: "bytes",
+      y: "loss",
+      title: "Loss against bytes sent",
+      yTitle: "f(x̄)",
+      logY: true,
+      logX: true,
+    },
+  },
+  {
     file: "dropped.svg",
     options: {
       x: "step",
@@ -108,7 +119,7 @@ const PLOT_FILES: readonly PlotFile[] = [
 /**
  * Writes the plots that `rows` have data for into `directory` (which must exist), each
  * atomically: `loss.svg`, `accuracy.svg`, `consensus.svg` and `grad_norm.svg` against the
- * step, `loss_vs_time.svg` when rows have `virtualTime`, `dropped.svg` when they have
+ * step, `loss_vs_time.svg` when rows have `virtualTime`, `loss_vs_bytes.svg` (a log x axis), `dropped.svg` when they have
  * `dropped`, `mixing_rate.svg` (ρ̂ beside the nominal rate) when they have `mixingRate`,
  * `tracking_error.svg` when they have `trackingError`, `accuracy_spread.svg` when they have
  * `accuracySpread`. Loss, consensus distance, gradient norm and tracking error use a log axis.
