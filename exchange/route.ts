@@ -9,6 +9,7 @@
  * @module
  */
 import type { MixingMatrix, MixingRow } from "../topologies/mixing.ts";
+import { asymmetry, sumDefect } from "../topologies/matrix_properties.ts";
 
 /** Who node i hears from and sends to at step t. */
 export interface Route {
@@ -75,23 +76,10 @@ export const PROPERTY_TOLERANCE = 1e-12;
 
 /** Whether every row of W sums to 1, and whether W is symmetric (within 1e-12). */
 export function matrixProperties(mixing: MixingMatrix): { rowSums: boolean; symmetric: boolean } {
-  const entries = new Map<number, number>();
-  const n = mixing.nodes;
-  let rowSums = true;
-  mixing.rows.forEach((row, i) => {
-    let sum = 0;
-    row.indices.forEach((j, k) => {
-      sum += row.weights[k];
-      entries.set(i * n + j, row.weights[k]);
-    });
-    if (Math.abs(sum - 1) > PROPERTY_TOLERANCE) rowSums = false;
-  });
-  let symmetric = true;
-  for (const [key, w] of entries) {
-    const i = Math.floor(key / n), j = key % n;
-    if (Math.abs((entries.get(j * n + i) ?? 0) - w) > PROPERTY_TOLERANCE) symmetric = false;
-  }
-  return { rowSums, symmetric };
+  return {
+    rowSums: sumDefect(mixing, PROPERTY_TOLERANCE, false) === null,
+    symmetric: asymmetry(mixing, PROPERTY_TOLERANCE) === null,
+  };
 }
 
 /** The nodes node i hears from at step t, itself excluded, in summation order. */

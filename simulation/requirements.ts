@@ -10,6 +10,7 @@
 import { type AlgorithmDefinition, getAlgorithm } from "../algorithms/registry.ts";
 import type { MixingRequirements } from "../algorithms/mixing_requirements.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
+import { asymmetry, sumDefect } from "../topologies/matrix_properties.ts";
 import type { Route } from "../exchange/route.ts";
 import { type SpectralAnalysis, spectralAnalysis } from "../topologies/spectral.ts";
 import { ConfigError, type SimulationConfig } from "./config.ts";
@@ -108,39 +109,14 @@ export async function checkConfigRequirements(
 
 /** How W's first row or column sum misses 1, or null when none does. */
 function stochasticDefect(mixing: MixingMatrix): string | null {
-  const columns = new Float64Array(mixing.nodes);
-  let row: string | null = null;
-  mixing.rows.forEach(({ indices, weights }, i) => {
-    let sum = 0;
-    indices.forEach((j, k) => {
-      sum += weights[k];
-      columns[j] += weights[k];
-    });
-    if (row === null && !(Math.abs(sum - 1) <= REQUIREMENT_TOLERANCE)) {
-      row = `row ${i} of W sums to ${sum}`;
-    }
-  });
-  if (row) return row;
-  const j = columns.findIndex((sum) => !(Math.abs(sum - 1) <= REQUIREMENT_TOLERANCE));
-  return j === -1 ? null : `column ${j} of W sums to ${columns[j]}`;
+  const defect = sumDefect(mixing, REQUIREMENT_TOLERANCE);
+  return defect && `${defect.line} ${defect.index} of W sums to ${defect.sum}`;
 }
 
 /** The first pair with W_ij ≠ W_ji (beyond the tolerance), or null. */
 function findAsymmetry(mixing: MixingMatrix): string | null {
-  const entry = (i: number, j: number) => {
-    const { indices, weights } = mixing.rows[i];
-    const k = indices.indexOf(j);
-    return k === -1 ? 0 : weights[k];
-  };
-  for (const [i, { indices, weights }] of mixing.rows.entries()) {
-    for (const [k, j] of indices.entries()) {
-      const wji = entry(j, i);
-      if (!(Math.abs(weights[k] - wji) <= REQUIREMENT_TOLERANCE)) {
-        return `W[${i}][${j}] = ${weights[k]} but W[${j}][${i}] = ${wji}`;
-      }
-    }
-  }
-  return null;
+  const pair = asymmetry(mixing, REQUIREMENT_TOLERANCE);
+  return pair && `W[${pair.i}][${pair.j}] = ${pair.wij} but W[${pair.j}][${pair.i}] = ${pair.wji}`;
 }
 
 /**

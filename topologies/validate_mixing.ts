@@ -6,6 +6,7 @@
 
 import { type Graph, reachableFrom } from "./graph.ts";
 import type { MixingMatrix } from "./mixing.ts";
+import { sumDefect } from "./matrix_properties.ts";
 
 function fail(message: string): never {
   throw new RangeError(`Invalid mixing matrix: ${message}`);
@@ -45,22 +46,10 @@ function checkEntries(matrix: MixingMatrix, graph: Graph): void {
 }
 
 function checkSums(matrix: MixingMatrix, tolerance: number): void {
-  const columns = new Array<number>(matrix.nodes).fill(0);
-  matrix.rows.forEach(({ indices, weights }, i) => {
-    let sum = 0;
-    indices.forEach((j, k) => {
-      sum += weights[k];
-      columns[j] += weights[k];
-    });
-    if (!(Math.abs(sum - 1) <= tolerance)) {
-      fail(`row ${i} sums to ${sum}, expected 1 (±${tolerance})`);
-    }
-  });
-  columns.forEach((sum, j) => {
-    if (!(Math.abs(sum - 1) <= tolerance)) {
-      fail(`column ${j} sums to ${sum}, expected 1 (±${tolerance})`);
-    }
-  });
+  const defect = sumDefect(matrix, tolerance);
+  if (defect) {
+    fail(`${defect.line} ${defect.index} sums to ${defect.sum}, expected 1 (±${tolerance})`);
+  }
 }
 
 /**
