@@ -18,43 +18,23 @@ import { evaluateModels, type ModelMetrics } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Snapshot } from "./protocol.ts";
-import { initialProbe, lostMass, MixingRate } from "../metrics/mixing_probe.ts";
-import { nominalRates } from "../exchange/probe_replay.ts";
+import { ProbeWatch } from "../exchange/probe_replay.ts";
 import type { Route } from "../exchange/route.ts";
 import type { Algorithm } from "../algorithms/algorithm.ts";
 
 /** A row's fields read when its snapshots are requested: the step and the run's counters. */
 export type EvaluationPoint = Omit<ActorMetricsRow, keyof ModelMetrics | "algorithm">;
 
-/** A decentralized run's probe: the realised rate's windows and the nominal rate by step. */
-export interface ProbeWatch {
-  /** The realised rate, window by window (fed the snapshots' probes in order). */
-  readonly realised: MixingRate;
-  /** The nominal rate of the window ending at a step. */
-  readonly nominal: (step: number) => number | null;
-}
-
-/**
- * A decentralized run's probe watch (null for a federated one): every node's initial probe,
- * and the nominal rate of each window.
- *
- * @param algorithm the run's algorithm
- * @param route its route
- * @param seed its seed (the probes)
- * @param lambda λ of a static W, when known
- */
+/** A decentralized run's probe watch (null for a federated run, which has no probes). */
 export function probeWatch(
   algorithm: Algorithm,
   route: Route,
   seed: number,
   lambda?: number | null,
 ): ProbeWatch | null {
-  if (algorithm.kind !== "decentralized") return null;
-  const initial = Array.from({ length: route.nodes }, (_, i) => initialProbe(seed, i));
-  return {
-    realised: new MixingRate(initial),
-    nominal: nominalRates(route, seed, algorithm.exchanges, lambda),
-  };
+  return algorithm.kind === "decentralized"
+    ? new ProbeWatch(route, seed, algorithm.exchanges, lambda)
+    : null;
 }
 
 /** The rows of one run, recorded in order as their evaluations complete. */
@@ -131,12 +111,7 @@ export class Evaluations {
       );
     }
     const { step, ...counters } = point;
-    const probes = taken.map((s) => s.probe!);
-    const mixing = this.#mixing && {
-      mixingRate: this.#mixing.realised.window(step, probes),
-      nominalRate: this.#mixing.nominal(step),
-      lostMass: lostMass(probes),
-    };
+    const mixing = this.#mixing?.rates(step, taken.map((s) => s.probe!));
     const row: ActorMetricsRow = {
       algorithm: this.#algorithm,
       step,

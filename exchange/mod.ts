@@ -20,4 +20,4 @@ export {
   type ScheduleDefinition,
   sortedRow,
 } from "./schedule.ts";
-export { nominalRates, ProbeReplay } from "./probe_replay.ts";
+export { nominalRates, ProbeReplay, ProbeWatch } from "./probe_replay.ts";

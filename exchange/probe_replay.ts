@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { initialProbe, MixingRate, PROBE_SCALARS } from "../metrics/mixing_probe.ts";
+import {
+  initialProbe,
+  lostMass,
+  MixingRate,
+  type MixingRates,
+  PROBE_SCALARS,
+} from "../metrics/mixing_probe.ts";
 import type { Route } from "./route.ts";
 
 /**
@@ -66,4 +72,36 @@ export function nominalRates(
   if (route.static && typeof lambda === "number") return () => lambda;
   const replay = new ProbeReplay(route, seed);
   return (step) => replay.rateAt(step, exchanges);
+}
+
+/**
+ * A decentralized run's mixing, window by window, as both engines report it in their rows: the
+ * realised rate ρ̂ of the nodes' probes, the nominal rate of the route, and the mass lost.
+ */
+export class ProbeWatch {
+  readonly #realised: MixingRate;
+  readonly #nominal: (step: number) => number | null;
+
+  /**
+   * The watch of a run that has not stepped yet.
+   *
+   * @param route the run's route
+   * @param seed the run's seed (every node's initial probe)
+   * @param exchanges mixes per step
+   * @param lambda λ of a static W, when known
+   */
+  constructor(route: Route, seed: number, exchanges: number, lambda?: number | null) {
+    const initial = Array.from({ length: route.nodes }, (_, i) => initialProbe(seed, i));
+    this.#realised = new MixingRate(initial);
+    this.#nominal = nominalRates(route, seed, exchanges, lambda);
+  }
+
+  /** The rates of the window ending at `step`, from every node's probe there (in order). */
+  rates(step: number, probes: readonly Float64Array[]): MixingRates {
+    return {
+      mixingRate: this.#realised.window(step, probes),
+      nominalRate: this.#nominal(step),
+      lostMass: lostMass(probes),
+    };
+  }
 }

@@ -23,8 +23,7 @@ import {
   nodeStages,
 } from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
-import { nominalRates } from "../exchange/probe_replay.ts";
-import { lostMass, MixingRate } from "../metrics/mixing_probe.ts";
+import { ProbeWatch } from "../exchange/probe_replay.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 
@@ -124,8 +123,7 @@ function* lockStep(
   const sizes = messageBytes(options.exchange ?? DEFAULT_EXCHANGE, algorithm, problem);
   const rows: MetricsRow[] = [];
   const counts = { messages: 0, bytes: 0 };
-  const realised = new MixingRate(nodes.map((node) => node.probe()));
-  const nominal = nominalRates(route, seed, algorithm.exchanges, options.nominalRate);
+  const mixing = new ProbeWatch(route, seed, algorithm.exchanges, options.nominalRate);
   for (let t = 1; t <= steps; t++) {
     options.signal?.throwIfAborted();
     stepInBlocks(problem, nodes, t, blockGradients);
@@ -141,17 +139,8 @@ function* lockStep(
       const residuals = algorithm.trackingResidual ? nodes.map((node) => node.tracking()!) : null;
       const metrics = evaluateModels(problem, models, rates, residuals);
       checkFiniteMetrics({ ...metrics }, models, [...models.keys()], t);
-      const probes = nodes.map((node) => node.probe());
-      const mixingRate = realised.window(t, probes);
-      const row = {
-        algorithm: algorithm.name,
-        step: t,
-        ...metrics,
-        mixingRate,
-        nominalRate: nominal(t),
-        lostMass: lostMass(probes),
-        ...counts,
-      };
+      const probe = mixing.rates(t, nodes.map((node) => node.probe()));
+      const row = { algorithm: algorithm.name, step: t, ...metrics, ...probe, ...counts };
       rows.push(row);
       options.onRow?.(row);
     }
