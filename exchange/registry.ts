@@ -168,7 +168,8 @@ export function messageBytes(
       ? algorithm.broadcastChannels
       : algorithm.uploadChannels;
     // An encoder's bytes do not depend on the run's seed (only its draws do).
-    return nodeStages(sources, i, 0).encoder.bytes(shape(channels));
+    return encoders.get(sources.encoder.name).create(sources.encoder.params, i, 0)
+      .bytes(shape(channels));
   });
 }
 
