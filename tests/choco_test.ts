@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { runDecentralized } from "../simulation/sequential.ts";
-import { runActors } from "../actors/engine.ts";
+import { runActorTest } from "./_actors.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import { createProblem } from "../problems/registry.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
 import { ringTopology } from "../topologies/generators.ts";
-import { scenarioSchema } from "../actors/scenario.ts";
 import { resolveExchange } from "../exchange/registry.ts";
 import { gradientRng } from "../algorithms/iteration.ts";
 import { runSimulation } from "./_fit.ts";
@@ -54,17 +53,11 @@ Deno.test("CHOCO-SGD with top-k: bit-identical engines, the compressor's bytes, 
     algorithm,
     mixing,
   });
-  const act = await runActors({
+  const act = await runActorTest({
     ...options,
     problem: createProblem(spec, N, 2),
     algorithm: { name: "choco-sgd", params: { alpha: 0.1, gamma: 0.5 } },
     mixing,
-    scenario: scenarioSchema.parse({}),
-    mode: "sync",
-    timeout: 1,
-    missing: "stale",
-    staleness: 2,
-    federated: { localSteps: 1, participation: 1, weighting: "uniform" },
     workers: 2,
   });
   assert.deepEqual(act.models, seq.models);

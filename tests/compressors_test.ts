@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { runDecentralized } from "../simulation/sequential.ts";
-import { runActors } from "../actors/engine.ts";
+import { runActorTest } from "./_actors.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import { createProblem } from "../problems/registry.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
 import { ringTopology } from "../topologies/generators.ts";
-import { scenarioSchema } from "../actors/scenario.ts";
 import { encoders, type ExchangeSources, resolveExchange } from "../exchange/registry.ts";
 import { compressedBytes, keptCount } from "../exchange/encoders/compress.ts";
 import { topK, topKBytes } from "../exchange/encoders/top_k.ts";
@@ -161,7 +160,7 @@ function sequential(exchange: ExchangeSources, method = "dgd") {
 }
 
 function actors(exchange: ExchangeSources, network = {}, problem = spec, method = "dgd") {
-  return runActors({
+  return runActorTest({
     problem: createProblem(problem, 5, 3),
     algorithm: { name: method, params: { alpha: 0.05 } },
     mixing,
@@ -169,12 +168,8 @@ function actors(exchange: ExchangeSources, network = {}, problem = spec, method 
     steps: 12,
     seed: 3,
     evalEvery: 3,
-    scenario: scenarioSchema.parse(network),
-    mode: "sync",
+    network: network,
     timeout: 1e6,
-    missing: "stale",
-    staleness: 2,
-    federated: { localSteps: 1, participation: 1, weighting: "uniform" },
     workers: 2,
   });
 }

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { runDecentralized } from "../simulation/sequential.ts";
-import { runActors } from "../actors/engine.ts";
+import { runActorTest } from "./_actors.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import { createProblem } from "../problems/registry.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
 import { ringTopology } from "../topologies/generators.ts";
-import { scenarioSchema } from "../actors/scenario.ts";
 import { resolveExchange } from "../exchange/registry.ts";
 import { staticRoute } from "../exchange/route.ts";
 import { median, toyBytes } from "./fixtures/toy_exchange.ts";
@@ -30,7 +29,7 @@ function sequential(exchange = resolveExchange()) {
 }
 
 function actors(exchange = resolveExchange(), network = {}) {
-  return runActors({
+  return runActorTest({
     problem: createProblem(spec, 5, 3),
     algorithm: { name: "dgd", params: { alpha: 0.05 } },
     mixing,
@@ -38,12 +37,8 @@ function actors(exchange = resolveExchange(), network = {}) {
     steps: 12,
     seed: 3,
     evalEvery: 3,
-    scenario: scenarioSchema.parse(network),
-    mode: "sync",
+    network: network,
     timeout: 1e6,
-    missing: "stale",
-    staleness: 2,
-    federated: { localSteps: 1, participation: 1, weighting: "uniform" },
     workers: 2,
   });
 }

@@ -3,10 +3,9 @@ import { routeFromSchedule } from "../exchange/schedule_registry.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
 import { ringTopology } from "../topologies/generators.ts";
 import { runDecentralized } from "../simulation/sequential.ts";
-import { runActors } from "../actors/engine.ts";
+import { runActorTest } from "./_actors.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import { createProblem } from "../problems/registry.ts";
-import { scenarioSchema } from "../actors/scenario.ts";
 import { Rng } from "../random.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import type { PushSumState } from "../algorithms/push_sum.ts";
@@ -61,7 +60,7 @@ for (const type of ["directed-ring", "k-out", "one-peer-exponential", "static-ex
 }
 
 function actors(type: string, network = {}, missing: MissingPolicy = "drop", workers = 2) {
-  return runActors({
+  return runActorTest({
     problem: createProblem(spec, N, 1),
     algorithm: { name: "sgp", params: { alpha: 0.05 } },
     mixing,
@@ -69,12 +68,8 @@ function actors(type: string, network = {}, missing: MissingPolicy = "drop", wor
     steps: 40,
     seed: 1,
     evalEvery: 10,
-    scenario: scenarioSchema.parse(network),
-    mode: "sync",
-    timeout: 1,
+    network: network,
     missing,
-    staleness: 2,
-    federated: { localSteps: 1, participation: 1, weighting: "uniform" },
     workers,
   });
 }

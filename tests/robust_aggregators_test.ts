@@ -8,8 +8,7 @@ import { buildSetup } from "../simulation/setup.ts";
 import { resolveConfig } from "../simulation/resolve_config.ts";
 import { ConfigError } from "../simulation/config.ts";
 import { runDecentralized } from "../simulation/sequential.ts";
-import { runActors } from "../actors/engine.ts";
-import { scenarioSchema } from "../actors/scenario.ts";
+import { runActorTest } from "./_actors.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import { createProblem } from "../problems/registry.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
@@ -186,16 +185,11 @@ function engines(exchange: ReturnType<typeof resolveExchange>) {
     problem: createProblem(spec, 8, 3),
     algorithm: createAlgorithm("dgd", { alpha: 0.05 }) as DecentralizedAlgorithm,
   });
-  const actors = runActors({
+  const actors = runActorTest({
     ...common,
     problem: createProblem(spec, 8, 3),
     algorithm: { name: "dgd", params: { alpha: 0.05 } },
-    scenario: scenarioSchema.parse({}),
-    mode: "sync",
     timeout: 1e6,
-    missing: "stale",
-    staleness: 2,
-    federated: { localSteps: 1, participation: 1, weighting: "uniform" },
     workers: 2,
   });
   return { sequential, actors };

@@ -4,10 +4,9 @@ import type { Route } from "../exchange/route.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
 import { completeTopology, ringTopology, torusTopology } from "../topologies/generators.ts";
 import { runDecentralized } from "../simulation/sequential.ts";
-import { runActors } from "../actors/engine.ts";
+import { runActorTest } from "./_actors.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import { createProblem } from "../problems/registry.ts";
-import { scenarioSchema } from "../actors/scenario.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 
 function context(nodes: number, seed = 0) {
@@ -140,7 +139,7 @@ Deno.test("a schedule drives both engines: DGD and gradient tracking on three sc
       const algorithm = createAlgorithm(name, { alpha: 0.05 }) as DecentralizedAlgorithm;
       const options = { problem, algorithm, mixing, steps: 15, seed: 2, evalEvery: 5 };
       const seq = runDecentralized({ ...options, route: route() });
-      const act = await runActors({
+      const act = await runActorTest({
         problem: createProblem(spec, 8, 2),
         algorithm: { name, params: { alpha: 0.05 } },
         mixing,
@@ -148,12 +147,6 @@ Deno.test("a schedule drives both engines: DGD and gradient tracking on three sc
         steps: 15,
         seed: 2,
         evalEvery: 5,
-        scenario: scenarioSchema.parse({}),
-        mode: "sync",
-        timeout: 1,
-        missing: "stale",
-        staleness: 2,
-        federated: { localSteps: 1, participation: 1, weighting: "uniform" },
         workers: 3,
       });
       assert.deepEqual(act.models, seq.models, `${name} on ${type}`);
@@ -173,7 +166,7 @@ Deno.test("a schedule drives both engines: DGD and gradient tracking on three sc
 Deno.test("async on a changing schedule: each pushed value is mixed once; same bytes with 1, 2 and 5 Workers, with drops", async () => {
   const ring = ringTopology(8);
   const run = (workers: number, algorithm: string) =>
-    runActors({
+    runActorTest({
       problem: createProblem({ type: "logistic", dim: 4, batchSize: 5 }, 8, 5),
       algorithm: { name: algorithm, params: { alpha: 0.05 } },
       mixing: metropolisHastings(ring),
@@ -186,15 +179,9 @@ Deno.test("async on a changing schedule: each pushed value is mixed once; same b
       steps: 40,
       seed: 5,
       evalEvery: 10,
-      scenario: scenarioSchema.parse({
-        dropProbability: 0.2,
-        compute: { type: "exponential", mean: 0.01 },
-      }),
+      network: { dropProbability: 0.2, compute: { type: "exponential", mean: 0.01 } },
       mode: "async",
-      timeout: 1,
       missing: algorithm === "sgp" ? "drop" : "renormalize",
-      staleness: 2,
-      federated: { localSteps: 1, participation: 1, weighting: "uniform" },
       workers,
     });
   for (const algorithm of ["dgd", "sgp", "gradient-tracking"]) {
