@@ -8,11 +8,12 @@
  * - step:      STEP node t
  * - send:      SEND node round k (id to worker)×k
  * - mix:       MIX node round k from×k weight×k
+ * - mix from:  MIX_FROM node round k from×k weight×k sender×k   (runs with Byzantine nodes)
  * - release:   RELEASE k id×k
  * - snapshot:  SNAPSHOT node
  * - broadcast: BROADCAST node k (id to worker)×k
  * - client:    CLIENT node round from steps id to worker   (id = −1: no upload)
- * - aggregate: AGGREGATE node k from×k weight×k
+ * - aggregate: AGGREGATE node round k from×k weight×k client×k
  *
  * @module
  */
@@ -28,6 +29,7 @@ export const OP = {
   broadcast: 6,
   client: 7,
   aggregate: 8,
+  mixFrom: 9,
 } as const;
 
 /** Appends command records to a growable buffer. */
@@ -79,17 +81,19 @@ export class CommandWriter {
   #weighted(
     op: number,
     node: number,
-    round: number | null,
+    round: number,
     from: readonly number[],
     weights: readonly number[],
+    who?: readonly number[],
   ): void {
-    const data = this.#reserve(4 + 2 * from.length);
+    const data = this.#reserve(4 + (who ? 3 : 2) * from.length);
     this.#push(data, op);
     this.#push(data, node);
-    if (round !== null) this.#push(data, round);
+    this.#push(data, round);
     this.#push(data, from.length);
     for (const id of from) this.#push(data, id);
     for (const weight of weights) this.#push(data, weight);
+    for (const node of who ?? []) this.#push(data, node);
   }
 
   /** Writes any command. */
@@ -99,8 +103,10 @@ export class CommandWriter {
         return this.step(command.node, command.t);
       case "send":
         return this.#targets(OP.send, command.node, command.round, command.to);
-      case "mix":
-        return this.#weighted(OP.mix, command.node, command.round, command.from, command.weights);
+      case "mix": {
+        const { node, round, from, weights, senders } = command;
+        return this.#weighted(senders ? OP.mixFrom : OP.mix, node, round, from, weights, senders);
+      }
       case "release": {
         const data = this.#reserve(2 + command.ids.length);
         this.#push(data, OP.release);
@@ -132,8 +138,10 @@ export class CommandWriter {
         ) this.#push(data, value);
         return;
       }
-      case "aggregate":
-        return this.#weighted(OP.aggregate, command.node, null, command.from, command.weights);
+      case "aggregate": {
+        const { node, round, from, weights, clients } = command;
+        return this.#weighted(OP.aggregate, node, round, from, weights, clients);
+      }
     }
   }
 
@@ -187,7 +195,7 @@ export class CommandReader {
     return this.data[this.at + 1];
   }
 
-  /** SEND, MIX: the exchange round; CLIENT: the federated round. */
+  /** SEND, MIX: the exchange round; CLIENT, AGGREGATE: the federated round. */
   get round(): number {
     return this.data[this.at + 2];
   }
@@ -202,10 +210,10 @@ export class CommandReader {
     return this.data[this.#next + 1];
   }
 
-  /** Where the current record's count field is (MIX, SEND: 3; BROADCAST, AGGREGATE: 2). */
+  /** Where the current record's count field is (BROADCAST: 2, RELEASE: 1, the rest 3). */
   get #countAt(): number {
     const op = this.op;
-    return op === OP.send || op === OP.mix ? 3 : op === OP.release ? 1 : 2;
+    return op === OP.broadcast ? 2 : op === OP.release ? 1 : 3;
   }
 
   /** SEND, MIX, RELEASE, BROADCAST, AGGREGATE: how many targets, sources or ids it lists. */
@@ -221,6 +229,16 @@ export class CommandReader {
   /** MIX, AGGREGATE: the sources' weights, as a view of the batch. */
   weights(): Float64Array {
     const first = this.at + this.#countAt + 1 + this.count;
+    return this.data.subarray(first, first + this.count);
+  }
+
+  /**
+   * MIX_FROM: the node each source came from; AGGREGATE: each upload's client (views of the
+   * batch); MIX: null (the run has no Byzantine nodes, so nothing asks).
+   */
+  senders(): Float64Array | null {
+    if (this.op !== OP.mixFrom && this.op !== OP.aggregate) return null;
+    const first = this.at + this.#countAt + 1 + 2 * this.count;
     return this.data.subarray(first, first + this.count);
   }
 
@@ -251,6 +269,8 @@ function recordLength(data: Float64Array, at: number): number {
       return 4 + 3 * data[at + 3];
     case OP.mix:
       return 4 + 2 * data[at + 3];
+    case OP.mixFrom:
+      return 4 + 3 * data[at + 3];
     case OP.release:
       return 2 + data[at + 1];
     case OP.snapshot:
@@ -260,7 +280,7 @@ function recordLength(data: Float64Array, at: number): number {
     case OP.client:
       return 8;
     case OP.aggregate:
-      return 3 + 2 * data[at + 2];
+      return 4 + 3 * data[at + 3];
     default:
       throw new RangeError(`Cannot read command: unknown record kind ${data[at]} at ${at}`);
   }

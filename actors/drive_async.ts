@@ -211,7 +211,9 @@ class AsyncDriver {
     const total = entries.reduce((sum, e) => sum + e.w, 0);
     const keep = this.#plan.missing === "drop";
     const weights = entries.map((e) => (keep ? e.w : e.w / total));
-    run.command(i, { op: "mix", node: i, round, from: entries.map((e) => e.id), weights });
+    const from = entries.map((e) => e.id);
+    const senders = run.attacked ? { senders: entries.map((e) => e.k) } : {};
+    run.command(i, { op: "mix", node: i, round, from, weights, ...senders });
     if (fresh.length) run.command(i, { op: "release", ids: fresh.map((a) => a.id) });
     if (run.listening) {
       run.emit({ kind: "mix", time: run.now, node: i, t, round, used: entries.length, missing: 0 });

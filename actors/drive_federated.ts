@@ -90,8 +90,10 @@ export async function driveFederated(run: RunState, plan: FederatedPlan): Promis
       run.command(server, {
         op: "aggregate",
         node: server,
+        round: r,
         from: uploads.map((u) => u.id),
         weights,
+        clients: uploads.map((u) => u.client),
       });
     }
     run.now = uploads.length === expected && expected > 0

@@ -35,12 +35,13 @@ export function emitMix(
 ): void {
   const { indices, weights } = row;
   const renormalize = missing === "renormalize", lost = missing === "drop";
-  const from: number[] = [], used: number[] = [];
+  const from: number[] = [], used: number[] = [], senders: number[] = [];
   let selfExtra = 0;
   indices.forEach((k, position) => {
     const chosen = k === j ? { id: SELF, staleness: -1 } : choose(k);
     if (chosen) {
       from.push(chosen.id);
+      senders.push(k);
       used.push(weights[position]);
       if (chosen.staleness >= 0) run.counters.recordStaleness(chosen.staleness);
     } else if (!renormalize && !lost) selfExtra += weights[position];
@@ -48,7 +49,8 @@ export function emitMix(
   used[from.indexOf(SELF)] += selfExtra;
   const total = used.reduce((sum, w) => sum + w, 0);
   const final = renormalize ? used.map((w) => w / total) : used;
-  run.command(j, { op: "mix", node: j, round, from, weights: final });
+  const who = run.attacked ? { senders } : {};
+  run.command(j, { op: "mix", node: j, round, from, weights: final, ...who });
   const absent = indices.length - from.length;
   if (run.listening) {
     run.emit({

@@ -19,7 +19,12 @@ import { gradientsOf, type Problem } from "../problems/problem.ts";
 import { SELF, type Snapshot, type WorkerSetup } from "./protocol.ts";
 import { CommandReader, OP } from "./command_codec.ts";
 import { ChannelKind } from "./payload_batch.ts";
-import { importExchangeModules, type NodeStages, nodeStages } from "../exchange/registry.ts";
+import {
+  importExchangeModules,
+  type NodeStages,
+  nodeStages,
+  runByzantine,
+} from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { Mailbox } from "./mailbox.ts";
 import { FederatedHosts } from "./federated_hosts.ts";
@@ -76,8 +81,9 @@ class NodeActor {
     this.#nodes.clear();
     this.#federated = null;
     this.#stages.clear();
+    const byzantine = runByzantine(setup.exchange, nodes, seed);
     for (const id of [...setup.nodes, ...(setup.server === null ? [] : [setup.server])]) {
-      this.#stages.set(id, nodeStages(setup.exchange, id, setup.seed));
+      this.#stages.set(id, nodeStages(setup.exchange, id, seed, byzantine));
     }
     const algorithm = this.#algorithm, problem = this.#problem;
     const x0 = problem.initialParams();
@@ -203,6 +209,7 @@ class NodeActor {
         return null;
       }
       case OP.mix:
+      case OP.mixFrom:
         await this.#mix(record);
         return null;
       case OP.release:
@@ -237,7 +244,9 @@ class NodeActor {
       if (id === SELF) self = j;
       payloads.push(id === SELF ? node.self(round) : await this.#mail.take(id));
     }
-    aggregateInto(node, this.#stage(node.id), round, payloads, record.weights(), self);
+    const senders = record.senders();
+    const from = senders ? { senders, t: node.step } : undefined;
+    aggregateInto(node, this.#stage(node.id), round, payloads, record.weights(), self, from);
     node.fold(round);
   }
 

@@ -29,8 +29,18 @@ export type Command =
   | { op: "step"; node: number; t: number }
   /** Sends the node's payload of exchange `round` to each target (dropped copies are omitted). */
   | { op: "send"; node: number; round: number; to: Target[] }
-  /** Mixes Σ weights[k] · payload(from[k]) (from[k] = SELF for its own) into the node. */
-  | { op: "mix"; node: number; round: number; from: number[]; weights: number[] }
+  /**
+   * Mixes Σ weights[k] · payload(from[k]) (from[k] = SELF for its own) into the node;
+   * `senders[k]`, given in runs with Byzantine nodes, is the node payload k came from.
+   */
+  | {
+    op: "mix";
+    node: number;
+    round: number;
+    from: number[];
+    weights: number[];
+    senders?: number[];
+  }
   /** Frees received payloads that no later mix will use. */
   | { op: "release"; ids: number[] }
   /** Reports the node's model (and adaptive rate) at this point of its command stream. */
@@ -39,8 +49,17 @@ export type Command =
   | { op: "broadcast"; node: number; to: Target[] }
   /** Federated client: from broadcast `from`, T local steps, then upload to `to` (if any). */
   | { op: "client"; node: number; round: number; from: number; steps: number; to: Target | null }
-  /** Federated server: aggregates the uploads `from` with `weights`. */
-  | { op: "aggregate"; node: number; from: number[]; weights: number[] };
+  /**
+   * Federated server: aggregates round `round`'s uploads `from` (of `clients`) with `weights`.
+   */
+  | {
+    op: "aggregate";
+    node: number;
+    round: number;
+    from: number[];
+    weights: number[];
+    clients: number[];
+  };
 
 /** A node's state at a snapshot command. */
 export interface Snapshot {

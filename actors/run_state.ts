@@ -69,6 +69,8 @@ export class RunState {
    * message, or a federated upload; the federated server's (node N) is its broadcast.
    */
   readonly bytes: readonly number[];
+  /** Whether the run has Byzantine nodes (mixes then name their senders). */
+  readonly attacked: boolean;
   #now = 0;
   #seq = 0;
   #scheduled: Scheduled[];
@@ -110,6 +112,7 @@ export class RunState {
     this.route = options.route;
     this.placement = options.placement;
     this.bytes = messageBytes(options.exchange, options.algorithm, options.problem);
+    this.attacked = Boolean(options.exchange.byzantine);
     this.#computeRng = Array.from({ length: n }, (_, i) => new Rng(options.seed, `compute/${i}`));
     this.#held = new HeldValues(n);
   }

@@ -22,6 +22,17 @@ import { qsgdEncoder } from "./encoders/qsgd.ts";
 import { randomKEncoder } from "./encoders/random_k.ts";
 import { signEncoder } from "./encoders/sign.ts";
 import { topKEncoder } from "./encoders/top_k.ts";
+import {
+  type Attack,
+  type AttackDefinition,
+  byzantineNodes,
+  type ByzantineSpec,
+} from "./attack.ts";
+import { alieAttack } from "./attacks/alie.ts";
+import { gaussianAttack } from "./attacks/gaussian.ts";
+import { ipmAttack } from "./attacks/ipm.ts";
+import { labelFlipAttack } from "./attacks/label_flip.ts";
+import { signFlipAttack } from "./attacks/sign_flip.ts";
 
 /**
  * The encoders, by name: `full` (float64, unchanged; alias `none`) first, then the
@@ -60,6 +71,18 @@ export const aggregators: Registry<AggregatorDefinition> = new Registry<Aggregat
 );
 
 /**
+ * The attacks of Byzantine nodes, by name: `sign-flip`, `gaussian`, `alie`, `ipm` forge what
+ * a Byzantine node sends an honest receiver; `label-flip` poisons its training data.
+ */
+export const attacks: Registry<AttackDefinition> = new Registry<AttackDefinition>("attack", [
+  signFlipAttack,
+  gaussianAttack,
+  alieAttack,
+  ipmAttack,
+  labelFlipAttack,
+] as AttackDefinition[]);
+
+/**
  * Adds an encoder (a user's own with a `module` that registers it, so Workers have it too).
  *
  * @throws {RangeError} when the name is taken
@@ -86,6 +109,12 @@ export interface ExchangeOptions {
   readonly encoder?: StageChoice;
   /** What a node makes of the values it received. */
   readonly aggregator?: StageChoice;
+  /** Byzantine nodes: named ids or a seeded fraction, and their attack. None by default. */
+  readonly byzantine?: {
+    readonly nodes?: readonly number[];
+    readonly fraction?: number;
+    readonly attack: StageChoice;
+  } | null;
 }
 
 /** A run's encoder and aggregator as plain data, resolved once. */
@@ -94,6 +123,8 @@ export interface ExchangeSources {
   readonly encoder: DefinitionSource;
   /** The aggregator's name, resolved fields and module. */
   readonly aggregator: DefinitionSource;
+  /** The run's Byzantine nodes and their attack; null or absent: every node is honest. */
+  readonly byzantine?: ByzantineSpec | null;
 }
 
 function choose(
@@ -113,15 +144,26 @@ function choose(
  * @throws {RangeError} naming an unknown stage or a bad field
  */
 export function resolveExchange(options: ExchangeOptions = {}): ExchangeSources {
+  const byzantine = options.byzantine;
   return {
     encoder: choose(encoders, options.encoder, "full"),
     aggregator: choose(aggregators, options.aggregator, "weighted-sum"),
+    ...(byzantine
+      ? {
+        byzantine: {
+          ...(byzantine.nodes ? { nodes: [...byzantine.nodes] } : {}),
+          ...(byzantine.fraction !== undefined ? { fraction: byzantine.fraction } : {}),
+          attack: choose(attacks, byzantine.attack, "sign-flip"),
+        },
+      }
+      : { byzantine: null }),
   };
 }
 
 /** Imports the modules that register a user's stages (a Worker does, before building them). */
 export async function importExchangeModules(sources: ExchangeSources): Promise<void> {
-  for (const source of [sources.encoder, sources.aggregator]) {
+  const attack = sources.byzantine?.attack;
+  for (const source of [sources.encoder, sources.aggregator, ...(attack ? [attack] : [])]) {
     if (source.module) await import(source.module);
   }
 }
@@ -132,14 +174,48 @@ export interface NodeStages {
   readonly encoder: Encoder;
   /** The node's aggregator. */
   readonly aggregator: Aggregator;
+  /** The run's Byzantine nodes and their attack, when it has any. */
+  readonly byzantine: Byzantine | null;
 }
 
-/** Builds node `node`'s stages from the run's sources (`seed`: the run's, for encoders). */
-export function nodeStages(sources: ExchangeSources, node: number, seed: number): NodeStages {
+/** A run's Byzantine nodes as the engines use them. */
+export interface Byzantine {
+  /** The attack (one instance per stage set; attacks keep no state). */
+  readonly attack: Attack;
+  /** The Byzantine ids, ascending. */
+  readonly nodes: readonly number[];
+  /** Whether node `id` is Byzantine. */
+  readonly is: (id: number) => boolean;
+}
+
+/** The Byzantine nodes of a run of `nodes` nodes seeded `seed`, or null for an honest run. */
+export function runByzantine(
+  sources: ExchangeSources,
+  nodes: number,
+  seed: number,
+): Byzantine | null {
+  const spec = sources.byzantine;
+  if (!spec) return null;
+  const ids = byzantineNodes(spec, nodes, seed), set = new Set(ids);
+  const attack = attacks.get(spec.attack.name).create(spec.attack.params, seed);
+  return { attack, nodes: ids, is: (id) => set.has(id) };
+}
+
+/**
+ * Builds node `node`'s stages from the run's sources (`seed`: the run's, for encoders and
+ * attacks; `byzantine`: the run's Byzantine nodes, from {@linkcode runByzantine}).
+ */
+export function nodeStages(
+  sources: ExchangeSources,
+  node: number,
+  seed: number,
+  byzantine: Byzantine | null = null,
+): NodeStages {
   const { encoder, aggregator } = sources;
   return {
     encoder: encoders.get(encoder.name).create(encoder.params, node, seed),
     aggregator: aggregators.get(aggregator.name).create(aggregator.params, node),
+    byzantine,
   };
 }
 
@@ -176,4 +252,4 @@ export function messageBytes(
 /** The default stages' sources (`full`, `weighted-sum`). */
 export const DEFAULT_EXCHANGE: ExchangeSources = resolveExchange();
 
-export type { AggregateContext };
+export type { AggregateContext, ByzantineSpec };

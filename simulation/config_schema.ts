@@ -46,10 +46,23 @@ const stageEntry = z.union([
   z.strictObject({ name: z.string(), params: fields.default({}), module: z.string().optional() }),
 ]);
 
-/** The exchange seam's stages: the encoder (`full` by default) and aggregator (`weighted-sum`). */
+/** Byzantine nodes: named ids or a seeded fraction of the nodes, and their attack. */
+const byzantineSchema = z.strictObject({
+  nodes: z.array(int(0)).min(1).optional(),
+  fraction: z.number().gt(0).lt(1).optional(),
+  attack: stageEntry.default("sign-flip"),
+}).refine((b) => (b.nodes === undefined) !== (b.fraction === undefined), {
+  message: "give exactly one of nodes (ids) and fraction (of the nodes, seeded)",
+});
+
+/**
+ * The exchange seam's stages: the encoder (`full` by default) and aggregator (`weighted-sum`),
+ * and the run's Byzantine nodes (none by default).
+ */
 export const exchangeSchema = z.strictObject({
   encoder: stageEntry.default("full"),
   aggregator: stageEntry.default("weighted-sum"),
+  byzantine: byzantineSchema.nullable().default(null),
 });
 
 /** The zod schema of a simulation config (defaults filled in by parsing). */

@@ -20,6 +20,7 @@ import {
 } from "../problems/registry.ts";
 import {
   aggregators,
+  attacks,
   DEFAULT_EXCHANGE,
   encoders,
   type ExchangeSources,
@@ -96,8 +97,11 @@ function resolveStages(
   problems: string[],
 ): ExchangeSources | null {
   if (!entries) return null;
-  const stage = (field: "encoder" | "aggregator", registry: Registry<Definition<unknown>>) => {
-    const entry = entries[field];
+  const stage = (
+    field: string,
+    entry: typeof entries.encoder,
+    registry: Registry<Definition<unknown>>,
+  ) => {
     const { name, params, module } = typeof entry === "string"
       ? { name: entry, params: {}, module: undefined }
       : entry;
@@ -113,9 +117,18 @@ function resolveStages(
     }
     return null;
   };
-  const encoder = stage("encoder", encoders);
-  const aggregator = stage("aggregator", aggregators);
-  return encoder && aggregator ? { encoder, aggregator } : null;
+  const encoder = stage("encoder", entries.encoder, encoders);
+  const aggregator = stage("aggregator", entries.aggregator, aggregators);
+  const given = entries.byzantine;
+  const attack = given && stage("byzantine.attack", given.attack, attacks);
+  if (!encoder || !aggregator || (given && !attack)) return null;
+  if (!given || !attack) return { encoder, aggregator, byzantine: null };
+  const { nodes, fraction } = given;
+  return {
+    encoder,
+    aggregator,
+    byzantine: { ...(nodes ? { nodes } : {}), ...(fraction ? { fraction } : {}), attack },
+  };
 }
 
 /** An aggregator the user chose although no algorithm of the run mixes what nodes receive. */

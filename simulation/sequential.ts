@@ -21,6 +21,7 @@ import {
   messageBytes,
   type NodeStages,
   nodeStages,
+  runByzantine,
 } from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { ProbeWatch } from "../exchange/probe_replay.ts";
@@ -117,9 +118,9 @@ function* lockStep(
     { length: n },
     (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory }),
   );
-  const stages = nodes.map((node) =>
-    nodeStages(options.exchange ?? DEFAULT_EXCHANGE, node.id, seed)
-  );
+  const exchange = options.exchange ?? DEFAULT_EXCHANGE;
+  const byzantine = runByzantine(exchange, n, seed);
+  const stages = nodes.map((node) => nodeStages(exchange, node.id, seed, byzantine));
   const sizes = messageBytes(options.exchange ?? DEFAULT_EXCHANGE, algorithm, problem);
   const rows: MetricsRow[] = [];
   const counts = { messages: 0, bytes: 0 };
@@ -174,7 +175,8 @@ function exchangeInLockStep(
       counts.messages++;
       counts.bytes += sizes[j];
     }
-    aggregateInto(node, stages[node.id], round, values, weights, indices.indexOf(node.id));
+    const self = indices.indexOf(node.id);
+    aggregateInto(node, stages[node.id], round, values, weights, self, { senders: indices, t });
   }
   for (const node of nodes) node.fold(round);
 }

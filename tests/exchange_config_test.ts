@@ -14,6 +14,7 @@ const TOY = new URL("./fixtures/toy_exchange.ts", import.meta.url).href;
 const DEFAULTS = {
   encoder: { name: "full", params: {} },
   aggregator: { name: "weighted-sum", params: {} },
+  byzantine: null,
 };
 
 Deno.test("--print-config shows the exchange's default stages", async () => {
@@ -35,6 +36,7 @@ Deno.test("--encoder and --aggregator set the stages: fields resolved, a user's 
   assert.deepEqual(JSON.parse(out).exchange, {
     encoder: { name: "test-odd-bytes", params: { header: 17 }, module: TOY },
     aggregator: { name: "test-median", params: {}, module: TOY },
+    byzantine: null,
   });
 });
 

@@ -37,7 +37,8 @@ Deno.test("command records: every kind written and read back in place, in order"
     { op: "broadcast", node: 9, to: targets },
     { op: "client", node: 2, round: 3, from: 5, steps: 4, to: targets[1] },
     { op: "client", node: 3, round: 3, from: 6, steps: 4, to: null },
-    { op: "aggregate", node: 9, from: [12, 13], weights: [0.75, 0.25] },
+    { op: "aggregate", node: 9, round: 3, from: [12, 13], weights: [0.75, 0.25], clients: [2, 0] },
+    { op: "mix", node: 4, round: 0, from: [-1, 5], weights: [0.5, 0.5], senders: [4, 7] },
   ];
   const writer = new CommandWriter();
   for (const command of commands) writer.write(command);
@@ -52,8 +53,18 @@ Deno.test("command records: every kind written and read back in place, in order"
       assert.deepEqual([4, 5, 6, 7, 8, 9].map((k) => reader.field(k)), [-1, 5, 6, 0.5, 0.25, 0.25]);
     }
     if (reader.op === OP.client && reader.field(1) === 3) assert.equal(reader.field(5), -1);
+    if (reader.op === OP.mix) assert.equal(reader.senders(), null);
+    if (reader.op === OP.aggregate) {
+      assert.deepEqual([reader.node, reader.round, reader.count], [9, 3, 2]);
+      assert.deepEqual([...reader.weights()], [0.75, 0.25]);
+      assert.deepEqual([...reader.senders()!], [2, 0]);
+    }
+    if (reader.op === OP.mixFrom) {
+      assert.deepEqual([reader.source(0), reader.source(1)], [-1, 5]);
+      assert.deepEqual([...reader.senders()!], [4, 7]);
+    }
   }
-  assert.deepEqual(kinds, [1, 2, 3, 4, 5, 6, 7, 7, 8]);
+  assert.deepEqual(kinds, [1, 2, 3, 4, 5, 6, 7, 7, 8, 9]);
 });
 
 Deno.test("typed channels: a payload must carry exactly the declared vectors, of length d", () => {
