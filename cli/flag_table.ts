@@ -10,7 +10,7 @@ import { listAlgorithms } from "../algorithms/registry.ts";
 import { topologyFieldFlags, topologyHelp } from "./topology_flags.ts";
 import { SCHEDULE_FLAGS } from "./schedule_flags.ts";
 import { ACTOR_FLAGS, choices } from "./network_flags.ts";
-import { aggregators, encoders } from "../exchange/registry.ts";
+import { aggregators, attacks, encoders } from "../exchange/registry.ts";
 import { type Config, number, objectAt, parseParam, retype, UsageError } from "./values.ts";
 
 import type { Flag } from "./flag.ts";
@@ -87,6 +87,33 @@ const TABLE: Flag[] = [
       return `how a node combines the values it received: ${choices(aggregators.names())}`;
     },
     field: "exchange.aggregator",
+  },
+  {
+    name: "byzantine",
+    value: "IDS|F",
+    help: "Byzantine nodes: ids (0,5) or a fraction of the nodes drawn from the seed (0.125)",
+    apply(config, value, values) {
+      const text = value as string, byzantine = objectAt(config, ["exchange", "byzantine"]);
+      delete byzantine.nodes;
+      delete byzantine.fraction;
+      if (text.includes(",") || /^\d+$/.test(text)) {
+        byzantine.nodes = text.split(",").filter(Boolean).map((id) => number("byzantine", id));
+      } else byzantine.fraction = number("byzantine", text);
+      if (values.attack !== undefined) byzantine.attack = values.attack;
+    },
+  },
+  {
+    name: "attack",
+    value: "NAME",
+    get help() {
+      return `what Byzantine nodes do (needs --byzantine): ${choices(attacks.names())}`;
+    },
+    apply(config, _value, values) {
+      if (values.byzantine !== undefined) return;
+      const current = (config.exchange as Config | undefined)?.byzantine;
+      if (!current) throw new UsageError("--attack: needs --byzantine (or exchange.byzantine)");
+      objectAt(config, ["exchange", "byzantine"]).attack = values.attack;
+    },
   },
   {
     name: "nodes",
