@@ -14,7 +14,7 @@ import {
   checkFiniteModels,
   NodeFailureError,
 } from "../algorithms/node_failure.ts";
-import { evaluateModels, type ModelMetrics } from "../metrics/evaluate.ts";
+import { evaluateMeasured, honestPart, type ModelMetrics } from "../metrics/evaluate.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Snapshot } from "./protocol.ts";
@@ -50,6 +50,7 @@ export class Evaluations {
   readonly #server: number;
   readonly #onRow?: (row: ActorMetricsRow) => void;
   readonly #mixing: ProbeWatch | null;
+  readonly #byzantine: ((id: number) => boolean) | null;
   #pending: Promise<void> = Promise.resolve();
 
   /**
@@ -58,6 +59,7 @@ export class Evaluations {
    * @param server the federated server's node id (N), named as "the server" in failures
    * @param onRow called with every row as it is recorded
    * @param mixing a decentralized run's probe: its realised and nominal rates per window
+   * @param byzantine a decentralized run's Byzantine nodes (not measured), or null
    */
   constructor(
     problem: Problem,
@@ -65,7 +67,9 @@ export class Evaluations {
     server: number,
     onRow?: (row: ActorMetricsRow) => void,
     mixing: ProbeWatch | null = null,
+    byzantine: ((id: number) => boolean) | null = null,
   ) {
+    this.#byzantine = byzantine;
     this.#problem = problem;
     this.#algorithm = algorithm;
     this.#server = server;
@@ -94,13 +98,17 @@ export class Evaluations {
   #record(point: EvaluationPoint, nodes: number[], snapshots: Snapshot[]): void {
     const byNode = new Map<number, Snapshot>(snapshots.map((s) => [s.node, s]));
     const taken = nodes.map((node) => byNode.get(node)!);
-    const models = taken.map((s) => s.params);
-    const rates = taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null;
-    const residuals = taken.every((s) => s.tracking) ? taken.map((s) => s.tracking!) : null;
-    const metrics = evaluateModels(this.#problem, models, rates, residuals);
+    const measured = honestPart({
+      ids: nodes,
+      models: taken.map((s) => s.params),
+      rates: taken.every((s) => s.rate) ? taken.map((s) => s.rate!) : null,
+      residuals: taken.every((s) => s.tracking) ? taken.map((s) => s.tracking!) : null,
+    }, this.#byzantine);
+    const { models } = measured;
+    const metrics = evaluateMeasured(this.#problem, measured, this.#byzantine !== null);
     try {
-      checkFiniteModels(models, nodes, point.step);
-      checkFiniteMetrics({ ...metrics }, models, nodes, point.step);
+      checkFiniteModels(models, measured.ids, point.step);
+      checkFiniteMetrics({ ...metrics }, models, measured.ids, point.step);
     } catch (error) {
       if (!(error instanceof NodeFailureError) || error.node !== this.#server) throw error;
       throw new NodeFailureError(
@@ -121,6 +129,6 @@ export class Evaluations {
     };
     this.rows.push(row);
     this.#onRow?.(row);
-    this.models = models;
+    this.models = taken.map((s) => s.params);
   }
 }

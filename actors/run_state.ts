@@ -8,7 +8,7 @@
  */
 import type { Algorithm } from "../algorithms/algorithm.ts";
 import type { Route } from "../exchange/route.ts";
-import { type ExchangeSources, messageBytes } from "../exchange/registry.ts";
+import { type ExchangeSources, messageBytes, runByzantine } from "../exchange/registry.ts";
 import type { ActorMetricsRow } from "../metrics/rows.ts";
 import type { DropReason, SimEvent, UnstampedEvent } from "../metrics/events.ts";
 import type { Problem } from "../problems/problem.ts";
@@ -98,6 +98,9 @@ export class RunState {
       n,
       options.onRow,
       probeWatch(options.algorithm, options.route, options.seed, options.nominalRate),
+      options.algorithm.kind === "decentralized"
+        ? runByzantine(options.exchange, n, options.seed)?.is ?? null
+        : null,
     );
     this.network = new Network(
       options.scenario,

@@ -35,6 +35,50 @@ export interface ModelMetrics {
    * residuals r_i (gradient tracking: y_i − g_i), 0 up to rounding while no message is lost.
    */
   trackingError?: number;
+  /**
+   * Runs with Byzantine nodes only: how many honest nodes every metric of the row is over
+   * (their models averaged; the objective stays the whole problem's, true labels).
+   */
+  honestNodes?: number;
+}
+
+/** The nodes a row measures: their ids and their models, rates and residuals. */
+export interface Measured {
+  /** The node ids. */
+  readonly ids: number[];
+  /** Their models. */
+  readonly models: Float64Array[];
+  /** Their adaptive rates, or null. */
+  readonly rates: Float64Array[] | null;
+  /** Their tracking residuals, or null. */
+  readonly residuals: Float64Array[] | null;
+}
+
+/**
+ * The honest part of the evaluated nodes: every node when `byzantine` is null, else those it
+ * does not name (a run's metrics are over its honest nodes; Byzantine models are not measured).
+ */
+export function honestPart(all: Measured, byzantine: ((id: number) => boolean) | null): Measured {
+  if (!byzantine) return all;
+  const keep = all.ids.flatMap((id, k) => byzantine(id) ? [] : [k]);
+  const pick = <T>(items: T[] | null) => items && keep.map((k) => items[k]);
+  return {
+    ids: pick(all.ids)!,
+    models: pick(all.models)!,
+    rates: pick(all.rates),
+    residuals: pick(all.residuals),
+  };
+}
+
+/** {@linkcode evaluateModels} of the measured nodes, saying how many honest ones it is over. */
+export function evaluateMeasured(
+  problem: Problem,
+  measured: Measured,
+  attacked: boolean,
+): ModelMetrics {
+  const { models, rates, residuals } = measured;
+  const metrics = evaluateModels(problem, models, rates, residuals);
+  return attacked ? { ...metrics, honestNodes: models.length } : metrics;
 }
 
 /** The mean of `values`, or null for none. */

@@ -25,7 +25,7 @@ import {
 } from "../exchange/registry.ts";
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { ProbeWatch } from "../exchange/probe_replay.ts";
-import { evaluateModels } from "../metrics/evaluate.ts";
+import { evaluateMeasured, honestPart } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 
 /** Options of a decentralized run on the sequential engine. */
@@ -134,12 +134,15 @@ function* lockStep(
     options.onStep?.(t, nodes.map((node) => node.state));
     yield;
     if (t % evalEvery === 0 || t === steps) {
-      const models = nodes.map((node) => node.params());
-      checkFiniteModels(models, [...models.keys()], t);
-      const rates = algorithm.adaptiveRate ? nodes.map((node) => node.rate()!) : null;
-      const residuals = algorithm.trackingResidual ? nodes.map((node) => node.tracking()!) : null;
-      const metrics = evaluateModels(problem, models, rates, residuals);
-      checkFiniteMetrics({ ...metrics }, models, [...models.keys()], t);
+      const measured = honestPart({
+        ids: nodes.map((node) => node.id),
+        models: nodes.map((node) => node.params()),
+        rates: algorithm.adaptiveRate ? nodes.map((node) => node.rate()!) : null,
+        residuals: algorithm.trackingResidual ? nodes.map((node) => node.tracking()!) : null,
+      }, byzantine?.is ?? null);
+      checkFiniteModels(measured.models, measured.ids, t);
+      const metrics = evaluateMeasured(problem, measured, byzantine !== null);
+      checkFiniteMetrics({ ...metrics }, measured.models, measured.ids, t);
       const probe = mixing.rates(t, nodes.map((node) => node.probe()));
       const row = { algorithm: algorithm.name, step: t, ...metrics, ...probe, ...counts };
       rows.push(row);
