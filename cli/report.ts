@@ -32,6 +32,14 @@ export function report(result: SimulationResult, title: string): void {
     }), ${steps} steps`;
   console.log(`\n${title}: ${network}, seed ${seed}`);
   const firstSeed = result.runs[0]?.seed;
+  const honest = result.runs[0]?.rows.at(-1)?.honestNodes;
+  const byzantine = result.config.exchange.byzantine;
+  if (byzantine && honest !== undefined) {
+    console.log(
+      `${nodes - honest} Byzantine nodes (${byzantine.attack.name}): every metric below is ` +
+        `over the ${honest} honest nodes`,
+    );
+  }
   console.log(
     formatTable(result.runs.filter((run) => run.seed === firstSeed).map((run) => run.rows.at(-1)!)),
   );

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { byzantineIdRefusals } from "../exchange/byzantine_check.ts";
+import type { ByzantineSpec } from "../exchange/attack.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
 import { getTopology, topologiesWithField, topologyFields } from "../topologies/registry.ts";
 type Raw = Record<string, unknown>;
@@ -25,6 +27,7 @@ interface Checked {
   };
   federated: { participation: number };
   backend: string;
+  exchange: { byzantine?: ByzantineSpec | null };
 }
 
 /** The value at `path` (dotted) inside `object`, or undefined. */
@@ -184,6 +187,8 @@ export function contradictions(config: Checked): string[] {
       );
     }
   }
+  const byzantine = config.exchange.byzantine;
+  if (byzantine) problems.push(...byzantineIdRefusals(byzantine, config.nodes));
   const { participation } = config.federated;
   const clients = Math.round(participation * config.nodes);
   if (clients < 1 && config.algorithms.some((a) => getAlgorithm(a.name).kind === "federated")) {

@@ -18,6 +18,7 @@ import { getAlgorithm } from "../algorithms/registry.ts";
 import { checkConfigRequirements } from "./requirements.ts";
 import { spectrumOf } from "./spectrum.ts";
 import { aggregatorRefusals } from "../exchange/aggregators/check.ts";
+import { attackRefusals } from "../exchange/byzantine_check.ts";
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
 export interface SimulationSetup {
@@ -106,6 +107,8 @@ export async function buildRouting(
   });
   // What the aggregator needs of every neighbourhood (a trimmed mean of b per side: n > 2b).
   const refused = aggregatorRefusals(config.exchange.aggregator, route, config.steps);
+  const byzantine = config.exchange.byzantine;
+  if (byzantine) refused.push(...attackRefusals(byzantine, route, config.steps, config.seed));
   if (refused.length) throw new ConfigError(refused);
   return { mixing, route };
 }
