@@ -146,7 +146,10 @@ export function swarmScenario(seed: number): Scenario {
   return scenario;
 }
 
-/** One scenario in four compresses its messages, one in four aggregates them robustly. */
+/**
+ * One scenario in four compresses its messages, one in four aggregates them robustly, one in
+ * five has a Byzantine node.
+ */
 function exchange(rng: Rng, scenario: Scenario): void {
   const stages: Record<string, unknown> = {};
   if (rng.next() < 0.25) {
@@ -163,6 +166,10 @@ function exchange(rng: Rng, scenario: Scenario): void {
       { name: "clipped-gossip", params: { tau: 0.5 } },
       { name: "trimmed-mean", params: { b: 0 } },
     ]);
+  }
+  if (rng.next() < 0.2) {
+    const attack = pick(rng, ["sign-flip", "gaussian", "ipm", { name: "alie", params: { z: 1 } }]);
+    stages.byzantine = { nodes: [rng.int(scenario.nodes as number)], attack };
   }
   if (Object.keys(stages).length) scenario.exchange = stages;
 }
