@@ -21,6 +21,7 @@ import type { Snapshot } from "./protocol.ts";
 import { ProbeWatch } from "../exchange/probe_replay.ts";
 import type { Route } from "../exchange/route.ts";
 import type { Algorithm } from "../algorithms/algorithm.ts";
+import { memoryDrift } from "../metrics/memory_drift.ts";
 
 /** A row's fields read when its snapshots are requested: the step and the run's counters. */
 export type EvaluationPoint = Omit<ActorMetricsRow, keyof ModelMetrics | "algorithm">;
@@ -51,6 +52,7 @@ export class Evaluations {
   readonly #onRow?: (row: ActorMetricsRow) => void;
   readonly #mixing: ProbeWatch | null;
   readonly #byzantine: ((id: number) => boolean) | null;
+  readonly #route: Route | null;
   #pending: Promise<void> = Promise.resolve();
 
   /**
@@ -60,6 +62,7 @@ export class Evaluations {
    * @param onRow called with every row as it is recorded
    * @param mixing a decentralized run's probe: its realised and nominal rates per window
    * @param byzantine a decentralized run's Byzantine nodes (not measured), or null
+   * @param route a decentralized run's route (the drift of methods with a mixed memory)
    */
   constructor(
     problem: Problem,
@@ -68,7 +71,9 @@ export class Evaluations {
     onRow?: (row: ActorMetricsRow) => void,
     mixing: ProbeWatch | null = null,
     byzantine: ((id: number) => boolean) | null = null,
+    route: Route | null = null,
   ) {
+    this.#route = route;
     this.#byzantine = byzantine;
     this.#problem = problem;
     this.#algorithm = algorithm;
@@ -120,11 +125,14 @@ export class Evaluations {
     }
     const { step, ...counters } = point;
     const mixing = this.#mixing?.rates(step, taken.map((s) => s.probe!));
+    const memories = new Map(taken.flatMap((s) => s.memory ? [[s.node, s.memory]] : []));
+    const drift = this.#route && memories.size ? { drift: memoryDrift(this.#route, memories) } : {};
     const row: ActorMetricsRow = {
       algorithm: this.#algorithm,
       step,
       ...metrics,
       ...mixing,
+      ...drift,
       ...counters,
     };
     this.rows.push(row);

@@ -259,6 +259,7 @@ class NodeActor {
         params: new Float64Array(node.params()),
         rate: rate && new Float64Array(rate),
         tracking: node.tracking(),
+        memory: node.memory(),
         probe: new Float64Array(node.probe()),
       };
     }
@@ -299,6 +300,10 @@ function snapshotBuffers(snapshot: Snapshot): ArrayBuffer[] {
   const buffers = [snapshot.params.buffer as ArrayBuffer];
   if (snapshot.rate) buffers.push(snapshot.rate.buffer as ArrayBuffer);
   if (snapshot.tracking) buffers.push(snapshot.tracking.buffer as ArrayBuffer);
+  if (snapshot.memory) {
+    buffers.push(snapshot.memory.copy.buffer as ArrayBuffer);
+    buffers.push(snapshot.memory.sum.buffer as ArrayBuffer);
+  }
   if (snapshot.probe) buffers.push(snapshot.probe.buffer as ArrayBuffer);
   return buffers;
 }

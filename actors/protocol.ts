@@ -71,6 +71,8 @@ export interface Snapshot {
   rate: Float64Array | null;
   /** Its tracking residual (a copy), where the algorithm tracks something. */
   tracking?: Float64Array | null;
+  /** Its public copy and running sum (copies), where the method keeps them (CHOCO-SGD). */
+  memory?: { copy: Float64Array; sum: Float64Array } | null;
   /** Its realised-mixing probe (a copy), for decentralized nodes. */
   probe?: Float64Array | null;
 }

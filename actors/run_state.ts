@@ -101,6 +101,7 @@ export class RunState {
       options.algorithm.kind === "decentralized"
         ? runByzantine(options.exchange, n, options.seed)?.is ?? null
         : null,
+      options.route,
     );
     this.network = new Network(
       options.scenario,

@@ -108,6 +108,11 @@ export interface DecentralizedAlgorithm<S = unknown> {
    * ‖(1/N) Σ_i residual_i‖, which is 0 up to rounding while no message is lost.
    */
   trackingResidual?(state: S, out: Float64Array): Float64Array;
+  /**
+   * Methods that keep a running sum of their neighbours' public copies (CHOCO-SGD: s_i and
+   * x̂_i) expose both, for the `drift` metric Σ_i ‖s_i − Σ_j W_ij x̂_j‖ (metrics/memory_drift.ts).
+   */
+  mixedMemory?(state: S): { readonly copy: Float64Array; readonly sum: Float64Array };
 }
 
 /**

@@ -86,6 +86,7 @@ export function chocoSgd(name: string, options: ChocoOptions): DecentralizedAlgo
       }
     },
     params: (state) => state.x,
+    mixedMemory: (state) => ({ copy: state.xhat, sum: state.s }),
   };
 }
 

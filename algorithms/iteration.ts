@@ -289,6 +289,12 @@ export class DecentralizedNode<S = unknown> {
     return this.#probe;
   }
 
+  /** Copies of the node's public copy and running sum, for methods with one; else null. */
+  memory(): { copy: Float64Array; sum: Float64Array } | null {
+    const memory = this.#algorithm.mixedMemory?.(this.state);
+    return memory ? { copy: memory.copy.slice(), sum: memory.sum.slice() } : null;
+  }
+
   /** A fresh copy of the node's tracking residual, for tracking methods; else null. */
   tracking(): Float64Array | null {
     const algorithm = this.#algorithm;

@@ -31,6 +31,11 @@ export interface MetricsRow extends ModelMetrics {
    * the probe's weight (mixed as a push-sum method's is): 0 unless lost pushes lose mass.
    */
   lostMass?: number;
+  /**
+   * Methods with a running sum of their neighbours' public copies (CHOCO-SGD): the drift
+   * Σ_i ‖s_i − Σ_j W_ij x̂_j‖, 0 up to rounding unless messages are lost.
+   */
+  drift?: number;
 }
 
 /** A metrics row of the actor engine: the sequential row plus time and network facts. */

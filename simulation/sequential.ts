@@ -26,6 +26,7 @@ import {
 import { aggregateInto, encodeSent } from "../exchange/node_exchange.ts";
 import { ProbeWatch } from "../exchange/probe_replay.ts";
 import { evaluateMeasured, honestPart } from "../metrics/evaluate.ts";
+import { memoryDrift } from "../metrics/memory_drift.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 
 /** Options of a decentralized run on the sequential engine. */
@@ -144,7 +145,10 @@ function* lockStep(
       const metrics = evaluateMeasured(problem, measured, byzantine !== null);
       checkFiniteMetrics({ ...metrics }, measured.models, measured.ids, t);
       const probe = mixing.rates(t, nodes.map((node) => node.probe()));
-      const row = { algorithm: algorithm.name, step: t, ...metrics, ...probe, ...counts };
+      const drift = algorithm.mixedMemory
+        ? { drift: memoryDrift(route, new Map(nodes.map((node) => [node.id, node.memory()!]))) }
+        : {};
+      const row = { algorithm: algorithm.name, step: t, ...metrics, ...probe, ...drift, ...counts };
       rows.push(row);
       options.onRow?.(row);
     }

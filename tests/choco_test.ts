@@ -64,7 +64,10 @@ Deno.test("CHOCO-SGD with top-k: bit-identical engines, the compressor's bytes, 
   const d = createProblem(spec, N, 2).dim, k = Math.floor(0.3 * d + 1e-9);
   seq.rows.forEach((row, r) => {
     assert.equal(act.rows[r].loss, row.loss);
+    assert.equal(act.rows[r].drift, row.drift);
     assert.equal(row.bytes, row.messages * 12 * k);
+    // Every q arrives: s_i = Σ_j W_ij x̂_j up to rounding.
+    assert.ok(row.drift! < 1e-12, `drift ${row.drift}`);
   });
   assert.ok(seq.rows.at(-1)!.loss < seq.rows[0].loss);
 });
@@ -80,4 +83,26 @@ Deno.test("CHOCO-SGD's memory-efficient form refuses a changing schedule", async
       }),
     /algorithms\.0: choco-sgd needs a static W/,
   );
+});
+
+Deno.test("CHOCO-SGD under drops: s_i leaves Σ_j W_ij x̂_j for good, and the drift reports it", async () => {
+  const exchange = resolveExchange({ encoder: { name: "top-k", params: { fraction: 0.3 } } });
+  const run = (drop: number) =>
+    runActorTest({
+      steps: 40,
+      seed: 2,
+      evalEvery: 10,
+      exchange,
+      problem: createProblem(spec, N, 2),
+      algorithm: { name: "choco-sgd", params: { alpha: 0.1, gamma: 0.5 } },
+      mixing,
+      network: { dropProbability: drop },
+      workers: 2,
+    });
+  const [clean, lossy] = [await run(0), await run(0.2)];
+  assert.ok(clean.rows.every((row) => row.drift! < 1e-12));
+  const drifts = lossy.rows.map((row) => row.drift!);
+  assert.ok(drifts[0] > 1e-3, `drift ${drifts[0]}`);
+  // No resend: what is lost stays lost, so the drift does not heal.
+  assert.ok(drifts.at(-1)! >= drifts[0] * 0.5, drifts.join(", "));
 });
