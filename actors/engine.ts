@@ -7,9 +7,10 @@
  * commands in virtual-time order; Workers run them in parallel, waiting only for payloads
  * from other Workers. Results never depend on the number of Workers or on machine load.
  * One driver per mode: `drive_sync.ts` (barrier phases with a deadline),
- * `drive_async.ts` (`async` and `bounded`) and `drive_federated.ts` (rounds with a server
- * actor). Crashes are crash-stop with optional rejoin from the node's last state; a step under
- * way at the crash is lost.
+ * `drive_async.ts` (`async` and `bounded`), `drive_federated.ts` (rounds with a server
+ * actor) and `drive_buffered.ts` (FedBuff's asynchronous clients and buffered server).
+ * Crashes are crash-stop with optional rejoin from the node's last state; a step under way at
+ * the crash is lost.
  *
  * @module
  */
@@ -39,6 +40,8 @@ import {
 import { driveSync } from "./drive_sync.ts";
 import { driveAsync } from "./drive_async.ts";
 import { driveFederated } from "./drive_federated.ts";
+import { driveBuffered } from "./drive_buffered.ts";
+import { isBuffered } from "../algorithms/fedbuff.ts";
 import { moduleFolder, nodeReadPaths } from "./worker_permissions.ts";
 
 /** Options of an actor run. */
@@ -109,6 +112,14 @@ export interface ActorRunResult {
   missedDeadline: number;
   /** Bounded mode: waits that ended at the timeout. */
   waitTimeouts: number;
+  /** FedBuff: uploads the network lost on their way to the server (their clients replaced). */
+  droppedUploads: number;
+  /**
+   * How many staleness values of each size were used: entry τ counts the neighbour values
+   * mixed τ steps old (async modes, sync stale values) or, for FedBuff, the uploads applied τ
+   * server versions after their download.
+   */
+  stalenessHistogram: number[];
   /** Virtual time at the end (seconds). */
   virtualTime: number;
   /** Why the run ended early (every node crashed for good), or null when it ran its course. */
@@ -194,7 +205,10 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
       signal: options.signal,
     });
     const instance = algorithm.instance;
-    if (instance.kind === "federated") {
+    if (instance.kind === "federated" && isBuffered(instance)) {
+      const plan = { ...options, problem, versions: options.steps, buffered: instance.buffered };
+      await driveBuffered(run, plan);
+    } else if (instance.kind === "federated") {
       await driveFederated(run, { ...options, problem, rounds: options.steps });
     } else if (options.mode === "sync") {
       await driveSync(run, { ...options, algorithm: instance });

@@ -299,6 +299,8 @@ export class RunState {
       network: { ...this.network.counters },
       links: this.network.traffic(),
       missedDeadline: this.counters.missedDeadline,
+      droppedUploads: this.counters.droppedUploads,
+      stalenessHistogram: this.counters.stalenessHistogram,
       waitTimeouts: this.counters.waitTimeouts,
       virtualTime: this.now,
       stopped: this.stopped,

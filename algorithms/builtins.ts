@@ -17,6 +17,7 @@ import {
   type SecondMomentRule,
 } from "./decentralized_adaptive.ts";
 import { fedAms, fedAvg, fedLamb, V_BIAS_CORRECTIONS } from "./federated.ts";
+import { fedBuffDefinition } from "./fedbuff.ts";
 import { gradientTrackingDefinition } from "./gradient_tracking.ts";
 import { exactDiffusionDefinition } from "./exact_diffusion.ts";
 import { chocoDefinition } from "./choco_sgd.ts";
@@ -181,6 +182,7 @@ export const BUILTIN_ALGORITHMS: AlgorithmDefinition[] = [
     parameters: z.strictObject({ alpha: positive(0.05, "local step size α") }),
     create: (p) => fedAvg("fedavg", p),
   }),
+  erase(fedBuffDefinition),
   erase({
     name: "fed-ams",
     kind: "federated",

@@ -12,6 +12,7 @@ import { getAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts"
 import { checkTopology } from "../topologies/registry.ts";
 import { deepFreeze } from "../_deep_freeze.ts";
 import { contradictions, ignoredFields } from "./config_checks.ts";
+import { bufferedIgnoredFields, bufferedRefusals } from "./buffered_checks.ts";
 import {
   getProblem,
   listProblems,
@@ -247,9 +248,12 @@ export function resolveConfig(given: SimulationInput | unknown): SimulationConfi
   defaults ??= configSchema.parse({});
   problems.push(
     ...contradictions(config),
-    ...(recorded
-      ? []
-      : [...ignoredFields(input, config, defaults), ...unusedAggregator(input, config)]),
+    ...bufferedRefusals(config),
+    ...(recorded ? [] : [
+      ...ignoredFields(input, config, defaults),
+      ...bufferedIgnoredFields(input, config, defaults),
+      ...unusedAggregator(input, config),
+    ]),
   );
   if (problems.length) throw new ConfigError(problems);
   resolved.add(deepFreeze(config));

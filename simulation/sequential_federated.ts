@@ -29,6 +29,7 @@ import {
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 import { drain } from "./sequential.ts";
+import { isBuffered } from "../algorithms/fedbuff.ts";
 
 /** Options of a federated run on the sequential engine. */
 export interface FederatedRunOptions extends RunHooks, FederatedRounds {
@@ -59,6 +60,12 @@ export function runFederated(options: FederatedRunOptions): RunResult {
 /** The federated run as a generator that pauses after every round. */
 export function* federatedSteps(options: FederatedRunOptions): Generator<void, RunResult, void> {
   const { problem, algorithm, rounds, localSteps, seed } = options;
+  if (isBuffered(algorithm)) {
+    throw new RangeError(
+      `Cannot run "${algorithm.name}" on the sequential engine: its asynchronous clients and ` +
+        "buffered server need the actor engine's virtual time; use runActors",
+    );
+  }
   const evalEvery = options.evalEvery ?? 1;
   const x0 = problem.initialParams();
   const server = algorithm.initServer(nodeContext(problem, -1), x0);
