@@ -49,6 +49,7 @@ export * from "./algorithms/registry.ts";
 export * from "./algorithms/consensus_sgd.ts";
 export * from "./algorithms/decentralized_adaptive.ts";
 export * from "./algorithms/federated.ts";
+export * from "./algorithms/fedbuff.ts";
 export * from "./algorithms/gradient_tracking.ts";
 export * from "./algorithms/exact_diffusion.ts";
 export * from "./algorithms/push_sum.ts";

@@ -74,6 +74,7 @@ export function report(result: SimulationResult, title: string): void {
         (run.actors.missedDeadline
           ? `, ${run.actors.missedDeadline} uploads missed the deadline`
           : "") +
+        (run.actors.droppedUploads ? `, ${run.actors.droppedUploads} uploads lost` : "") +
         (run.actors.stopped ? `\n${run.algorithm}: stopped early: ${run.actors.stopped}` : ""),
     );
   }
