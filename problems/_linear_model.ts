@@ -30,6 +30,10 @@ export interface LinearModelConfig {
   readonly data: SyntheticData;
   readonly sampleLoss: SampleLoss;
   readonly layers: readonly LayerSpec[];
+  /** Nodes whose `gradient()` trains on `flip(y)` for every label y (none by default). */
+  readonly poisoned?: ReadonlySet<number>;
+  /** The poisoned label of a true label y (required with `poisoned`). */
+  readonly flip?: (y: number) => number;
 }
 
 /** The score w·a (+ b, stored after the `width` weights, when `bias`) of row `row` of `rows`. */
@@ -45,33 +49,58 @@ export function linearScore(
   return z;
 }
 
-/** Builds the {@linkcode Problem} of a linear model over the config's training data. */
+/** What one gradient adds: a row's weighted ∇ℓ (its label flipped on demand) and the ridge's. */
+interface Terms {
+  /** Adds weight·∇ℓ of row `row` (label `flip(y)` when `flipped`) into `out`; returns weight·ℓ. */
+  addRow(
+    row: number,
+    weight: number,
+    x: Float64Array,
+    out: Float64Array,
+    flipped?: boolean,
+  ): number;
+  /** Adds the ridge term's gradient into `out` and returns its value. */
+  addRidge(x: Float64Array, out: Float64Array): number;
+}
+
+/** The per-row and ridge terms of the config's model, `dim` parameters. */
+function termsOf(config: LinearModelConfig, dim: number): Terms {
+  const { features: width, bias, l2, data, sampleLoss } = config;
+  const shape = { width, bias };
+  const flip = config.flip ?? ((y: number) => y);
+  return {
+    addRow(row, weight, x, out, flipped = false) {
+      const z = linearScore(data.features, row, x, shape);
+      const y = flipped ? flip(data.labels[row]) : data.labels[row];
+      const slope = weight * sampleLoss.slope(z, y);
+      for (let k = 0, at = row * width; k < width; k++, at++) out[k] += slope * data.features[at];
+      if (bias) out[width] += slope;
+      return weight * sampleLoss.value(z, y);
+    },
+    addRidge(x, out) {
+      if (l2 === 0) return 0;
+      let squares = 0;
+      for (let k = 0; k < dim; k++) {
+        squares += x[k] * x[k];
+        out[k] += l2 * x[k];
+      }
+      return 0.5 * l2 * squares;
+    },
+  };
+}
+
+/**
+ * Builds the {@linkcode Problem} of a linear model over the config's training data. A node in
+ * `config.poisoned` trains on flipped labels; `loss` and `fullGradient` keep the true ones.
+ */
 export function linearModelProblem(config: LinearModelConfig): Problem {
   const { nodes, features: width, bias, samplesPerNode: m, l2, data, sampleLoss } = config;
   const dim = width + (bias ? 1 : 0);
   const batch = config.batchSize > 0 && config.batchSize < m ? config.batchSize : 0;
   const shape = { width, bias };
   const sampler = batch > 0 ? new MinibatchSampler(m, batch) : undefined;
-
-  /** Adds weight·∇ℓ of one row into `out` and returns weight·ℓ. */
-  const addRow = (row: number, weight: number, x: Float64Array, out: Float64Array): number => {
-    const z = linearScore(data.features, row, x, shape);
-    const y = data.labels[row];
-    const slope = weight * sampleLoss.slope(z, y);
-    for (let k = 0, at = row * width; k < width; k++, at++) out[k] += slope * data.features[at];
-    if (bias) out[width] += slope;
-    return weight * sampleLoss.value(z, y);
-  };
-  /** Adds the ridge term's gradient into `out` and returns its value. */
-  const addRidge = (x: Float64Array, out: Float64Array): number => {
-    if (l2 === 0) return 0;
-    let squares = 0;
-    for (let k = 0; k < dim; k++) {
-      squares += x[k] * x[k];
-      out[k] += l2 * x[k];
-    }
-    return 0.5 * l2 * squares;
-  };
+  const poisoned = config.poisoned ?? new Set<number>();
+  const { addRow, addRidge } = termsOf(config, dim);
   const rowLoss = (row: number, x: Float64Array): number =>
     sampleLoss.value(linearScore(data.features, row, x, shape), data.labels[row]);
 
@@ -85,12 +114,15 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
       checkNode(node, nodes);
       data.ensureNode(node);
       out.fill(0, 0, dim);
+      const flipped = poisoned.has(node);
       let total = 0;
       if (sampler === undefined) {
-        for (let s = 0; s < m; s++) total += addRow(node * m + s, 1 / m, x, out);
+        for (let s = 0; s < m; s++) total += addRow(node * m + s, 1 / m, x, out, flipped);
       } else {
         const picked = sampler.draw(rng);
-        for (let t = 0; t < batch; t++) total += addRow(node * m + picked[t], 1 / batch, x, out);
+        for (let t = 0; t < batch; t++) {
+          total += addRow(node * m + picked[t], 1 / batch, x, out, flipped);
+        }
       }
       return total + addRidge(x, out);
     },

@@ -42,6 +42,8 @@ export interface GradientData {
   readonly samplers: readonly MinibatchSampler[];
   /** Floats per stage output and sample, summed (for the block size bound). */
   readonly activations: number;
+  /** Nodes whose minibatches train on flipped labels y → classes − 1 − y (none by default). */
+  readonly poisoned?: ReadonlySet<number>;
 }
 
 /** Floats one block may hold (weights, gradients, activations): 2²⁵, 128 MiB. */
@@ -54,6 +56,8 @@ interface Job {
   readonly out: Float64Array;
   readonly rows: Int32Array;
   readonly seeds: number[];
+  /** Whether the node is poisoned: its labels y become classes − 1 − y. */
+  readonly flipped: boolean;
 }
 
 /** The block gradient computations of one neural problem. */
@@ -105,7 +109,8 @@ export class NeuralGradients {
       const part = parts[node];
       const rows = Int32Array.from(samplers[node].draw(rngs[k]), (p) => part[p]);
       const seeds = Array.from({ length: dropouts }, () => rngs[k].nextUint32());
-      return { k, point: points[k], out: outs[k], rows, seeds };
+      const flipped = this.#data.poisoned?.has(node) ?? false;
+      return { k, point: points[k], out: outs[k], rows, seeds, flipped };
     });
   }
 
@@ -177,8 +182,11 @@ export class NeuralGradients {
         })),
       labels: tensor([n * batch, classes], (values) => {
         values.fill(0);
-        block.forEach(({ rows }, k) => {
-          for (let r = 0; r < batch; r++) values[(k * batch + r) * classes + labels[rows[r]]] = 1;
+        block.forEach(({ rows, flipped }, k) => {
+          for (let r = 0; r < batch; r++) {
+            const y = flipped ? classes - 1 - labels[rows[r]] : labels[rows[r]];
+            values[(k * batch + r) * classes + y] = 1;
+          }
         });
       }),
       seeds: block.map((job) => job.seeds),

@@ -115,3 +115,23 @@ export function checkNode(node: number, nodes: number): void {
     );
   }
 }
+
+/**
+ * Checks a list of node ids, each an integer in [0, nodes), into a set (`poisoned`: the nodes
+ * whose training labels are flipped). Undefined is the empty list.
+ */
+export function checkNodeIds(
+  what: string,
+  field: string,
+  value: unknown,
+  nodes: number,
+): ReadonlySet<number> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value)) fail(what, field, "an array of node ids", value);
+  value.forEach((id, k) => {
+    if (!(Number.isInteger(id) && id >= 0 && id < nodes)) {
+      fail(what, `${field}[${k}]`, `a node id, an integer in [0, ${nodes})`, id);
+    }
+  });
+  return new Set(value as number[]);
+}

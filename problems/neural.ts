@@ -24,21 +24,16 @@
 import { Rng } from "../random.ts";
 import type { Problem } from "./problem.ts";
 import { loadMnistPixels } from "./idx.ts";
-import { type LayersModel, MODEL_NAMES, modelInputShape, type ModelName } from "./models.ts";
+import { type LayersModel, modelInputShape, type ModelName } from "./models.ts";
 import { heldOut, subset } from "./_mnist_subsets.ts";
-import {
-  classHistogram,
-  type Partition,
-  partitionLabels,
-  type PartitionSpec,
-} from "./partition.ts";
-import { BACKEND_NAMES, type BackendName, initBackend, onBackend } from "./tfjs_backend.ts";
+import { classHistogram, type Partition, partitionLabels } from "./partition.ts";
+import { type BackendName, initBackend, onBackend } from "./tfjs_backend.ts";
 import { MinibatchSampler } from "./_minibatch.ts";
 import { CLASSES, NeuralModel } from "./_neural_model.ts";
 import { Evaluator, initialWeights } from "./_neural_eval.ts";
 import { NeuralGradients } from "./_neural_gradients.ts";
 import { stagesOf } from "./_neural_program.ts";
-import { checkFinite, checkIntegerIn, checkPositiveInteger, fail } from "./_validate.ts";
+import { checkOptions } from "./_neural_options.ts";
 
 /** How {@linkcode neuralProblem} splits the training images over the nodes. */
 export type NeuralPartition = "iid" | "classes" | "dirichlet" | "unbalanced";
@@ -74,6 +69,12 @@ export interface NeuralOptions {
   readonly dataDir?: string;
   /** The tfjs backend (see {@linkcode initBackend}). Default `"wasm"`. */
   readonly backend?: BackendName;
+  /**
+   * Nodes whose minibatches train on flipped labels y → 9 − y (data poisoning, the
+   * `label-flip` attack); `loss`, `fullGradient` and the accuracies keep the true labels.
+   * Default [].
+   */
+  readonly poisoned?: readonly number[];
   /** Number of nodes N, a positive integer. */
   readonly nodes: number;
   /** Seed of the data subsets, the partition and the initial weights. */
@@ -103,59 +104,6 @@ export interface NeuralProblem extends Problem {
   getModelWeights(): Float64Array;
   /** Frees the model's tensors; the problem cannot be used afterwards. */
   dispose(): void;
-}
-
-const WHAT = "neural problem";
-const PARTITIONS: readonly NeuralPartition[] = ["iid", "classes", "dirichlet", "unbalanced"];
-
-/** Checks that `value` is one of `names`, with a TypeError naming the field otherwise. */
-function checkName<T extends string>(field: string, value: unknown, names: readonly T[]): T {
-  if (!names.includes(value as T)) {
-    throw new TypeError(
-      `Cannot build ${WHAT}: ${field} must be one of ${names.join(", ")}, received ${
-        JSON.stringify(value)
-      }`,
-    );
-  }
-  return value as T;
-}
-
-/** Validated options, defaults filled in. */
-function checkOptions(options: NeuralOptions) {
-  const nodes = checkPositiveInteger(WHAT, "nodes", options.nodes);
-  const partition = checkName("partition", options.partition ?? "iid", PARTITIONS);
-  const alpha = options.dirichletAlpha ?? 0.5;
-  if (typeof alpha !== "number" || !(alpha > 0) || !Number.isFinite(alpha)) {
-    fail(WHAT, "dirichletAlpha", "a finite number > 0", alpha);
-  }
-  const spec: PartitionSpec = partition === "classes"
-    ? {
-      scheme: "classes",
-      classesPerNode: checkIntegerIn(WHAT, "classesPerNode", options.classesPerNode ?? 2, [1, 10]),
-    }
-    : partition === "dirichlet"
-    ? { scheme: "dirichlet", alpha }
-    : { scheme: partition };
-  return {
-    model: checkName("model", options.model ?? "softmax", MODEL_NAMES),
-    backend: checkName("backend", options.backend ?? "wasm", BACKEND_NAMES),
-    spec,
-    batchSize: checkPositiveInteger(WHAT, "batchSize", options.batchSize ?? 32),
-    trainSamples: checkIntegerIn(WHAT, "trainSamples", options.trainSamples ?? 10_000, [
-      nodes,
-      60_000,
-    ]),
-    testSamples: checkIntegerIn(WHAT, "testSamples", options.testSamples ?? 1_000, [1, 10_000]),
-    validationSamples: checkIntegerIn(
-      WHAT,
-      "validationSamples",
-      options.validationSamples ?? 0,
-      [0, 60_000 - (options.trainSamples ?? 10_000)],
-    ),
-    evalSamples: checkPositiveInteger(WHAT, "evalSamples", options.evalSamples ?? 2_000),
-    nodes,
-    seed: checkFinite(WHAT, "seed", options.seed),
-  };
 }
 
 /**
@@ -230,6 +178,7 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     parts,
     samplers,
     activations: network.activations,
+    poisoned: o.poisoned,
   });
   const asynchronous = o.backend === "webgpu";
   // A problem computes on its own backend whatever another problem switched tfjs to since; on

@@ -62,8 +62,17 @@ const syntheticFields = {
 /** Fields of a `least-squares` spec, with the config's defaults. */
 export const leastSquaresSpecSchema = z.strictObject(syntheticFields);
 
+/**
+ * `poisoned`: the nodes whose training labels are flipped (y → C − 1 − y). A run with the
+ * `label-flip` attack sets it to its Byzantine nodes; ids are checked against N when built.
+ */
+const poisoned = z.array(int(0)).optional().describe(
+  "node ids whose training labels are flipped, y → C − 1 − y (the label-flip attack sets " +
+    "them; default none); loss and accuracy keep the true labels",
+);
+
 /** Fields of a `logistic` spec, with the config's defaults. */
-export const logisticSpecSchema = z.strictObject(syntheticFields);
+export const logisticSpecSchema = z.strictObject({ ...syntheticFields, poisoned });
 
 /** Fields of a `neural` spec; a config's `backend` comes from its top level. */
 export const neuralSpecSchema = z.strictObject({
@@ -78,6 +87,7 @@ export const neuralSpecSchema = z.strictObject({
   evalSamples: int(1).optional(),
   dataDir: z.string().min(1).optional(),
   backend: z.enum(BACKEND_NAMES).optional(),
+  poisoned,
 });
 
 // Each schema's output is a valid spec of its type (checked at compile time).

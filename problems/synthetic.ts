@@ -13,6 +13,7 @@ import { solveLinear } from "./_solve.ts";
 import {
   checkFinite,
   checkIntegerIn,
+  checkNodeIds,
   checkNonNegative,
   checkPositiveInteger,
   checkProbability,
@@ -45,6 +46,11 @@ export interface SyntheticOptions {
 export interface LogisticOptions extends SyntheticOptions {
   /** Held-out samples, drawn from the mixture of all nodes' distributions. Default 500. */
   readonly testSamples?: number;
+  /**
+   * Nodes whose `gradient()` trains on flipped labels y → 1 − y (data poisoning, the
+   * `label-flip` attack); `loss`, `fullGradient` and `accuracy` keep the true labels. Default [].
+   */
+  readonly poisoned?: readonly number[];
 }
 
 /** A least-squares {@linkcode Problem} whose minimiser is known in closed form. */
@@ -164,6 +170,7 @@ const logLoss: SampleLoss = {
  * Builds a binary logistic-regression problem with a bias: parameters are d weights then one
  * bias (layers `"weights"` and `"bias"`). Labels are 1 when (w* + h·δ_i)·a > 0, else 0, each
  * flipped with probability `noise`; f_i is the mean log-loss plus (λ/2)‖x‖² (bias included).
+ * The nodes in `poisoned` train on labels 1 − y instead.
  *
  * @param options sizes, heterogeneity, label-flip probability, minibatch size, ridge and seed
  * @returns the problem, with `accuracy` on `testSamples` held-out samples
@@ -189,6 +196,7 @@ export function logisticProblem(options: LogisticOptions): LogisticProblem {
   const sizes = checkSizes(what, options, 1e-3);
   const flip = checkProbability(what, "noise", options.noise ?? 0);
   const testSamples = checkPositiveInteger(what, "testSamples", options.testSamples ?? 500);
+  const poisoned = checkNodeIds(what, "poisoned", options.poisoned, sizes.nodes);
   const label: Labeller = (score, rng) => (rng.bernoulli(flip) ? +(score <= 0) : +(score > 0));
   const data = generateData({ ...sizes, kind: "logistic", testSamples, label });
   const layers: readonly LayerSpec[] = Object.freeze([
@@ -203,6 +211,8 @@ export function logisticProblem(options: LogisticOptions): LogisticProblem {
     data,
     sampleLoss: logLoss,
     layers,
+    poisoned,
+    flip: (y) => 1 - y,
   });
   return { ...problem, accuracy: (x) => testAccuracy(data, x, sizes.dim) };
 }

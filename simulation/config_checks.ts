@@ -8,6 +8,7 @@
 import { byzantineIdRefusals } from "../exchange/byzantine_check.ts";
 import type { ByzantineSpec } from "../exchange/attack.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
+import { getProblem, listProblems, type ProblemDefinition } from "../problems/registry.ts";
 import { getTopology, topologiesWithField, topologyFields } from "../topologies/registry.ts";
 type Raw = Record<string, unknown>;
 
@@ -189,6 +190,7 @@ export function contradictions(config: Checked): string[] {
   }
   const byzantine = config.exchange.byzantine;
   if (byzantine) problems.push(...byzantineIdRefusals(byzantine, config.nodes));
+  problems.push(...labelFlipRefusals(config));
   const { participation } = config.federated;
   const clients = Math.round(participation * config.nodes);
   if (clients < 1 && config.algorithms.some((a) => getAlgorithm(a.name).kind === "federated")) {
@@ -198,4 +200,32 @@ export function contradictions(config: Checked): string[] {
     );
   }
   return problems;
+}
+
+/** Whether a problem's spec takes `poisoned` (its zod object schema has the field). */
+function takesPoisoned(definition: ProblemDefinition): boolean {
+  const shape = (definition.parameters as { shape?: Record<string, unknown> }).shape;
+  return shape !== undefined && "poisoned" in shape;
+}
+
+/**
+ * `label-flip` poisons a problem's labels: one whose spec takes `poisoned` (the Byzantine
+ * nodes, which the run sets there itself, so the config leaves it unset).
+ */
+function labelFlipRefusals(config: Checked): string[] {
+  if (config.exchange.byzantine?.attack.name !== "label-flip") return [];
+  const type = config.problem.type;
+  if (!takesPoisoned(getProblem(type))) {
+    const labelled = listProblems().filter(takesPoisoned).map((d) => `"${d.name}"`);
+    return [
+      `exchange.byzantine.attack = "label-flip": problem "${type}" has no labels to flip; ` +
+      `expected a classification problem whose spec takes poisoned (${labelled.join(", ")})`,
+    ];
+  }
+  const set = (config.problem as { poisoned?: readonly number[] }).poisoned;
+  if (!set?.length) return [];
+  return [
+    `problem.poisoned = [${set.join(", ")}]: exchange.byzantine.attack "label-flip" sets it ` +
+    "to the Byzantine nodes; leave problem.poisoned unset",
+  ];
 }

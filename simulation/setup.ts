@@ -19,6 +19,7 @@ import { checkConfigRequirements } from "./requirements.ts";
 import { spectrumOf } from "./spectrum.ts";
 import { aggregatorRefusals } from "../exchange/aggregators/check.ts";
 import { attackRefusals } from "../exchange/byzantine_check.ts";
+import { byzantineNodes } from "../exchange/attack.ts";
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
 export interface SimulationSetup {
@@ -32,11 +33,19 @@ export interface SimulationSetup {
   lambda?: number;
 }
 
-/** The problem spec with the config's tensor backend filled in (neural problems). */
+/**
+ * The problem spec a run builds (and every Worker rebuilds): the config's tensor backend
+ * filled in (neural problems) and, under the `label-flip` attack, `poisoned` set to the run's
+ * Byzantine nodes (drawn from `config.seed`, the seed of this run).
+ */
 export function problemSpec(config: SimulationConfig): SimulationConfig["problem"] {
-  return config.problem.type === "neural"
-    ? { ...config.problem, backend: config.backend }
-    : config.problem;
+  const byzantine = config.exchange.byzantine;
+  const poisoned = byzantine?.attack.name === "label-flip"
+    ? { poisoned: byzantineNodes(byzantine, config.nodes, config.seed) }
+    : {};
+  if (config.problem.type !== "neural" && !("poisoned" in poisoned)) return config.problem;
+  const backend = config.problem.type === "neural" ? { backend: config.backend } : {};
+  return { ...config.problem, ...backend, ...poisoned };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The `label-flip` attack (data poisoning): a Byzantine node trains honestly on its shard with
- * every label y replaced by C − 1 − y (C classes) and sends its model unchanged. Only
- * classification problems with labels have it; others refuse it before the run.
+ * every label y replaced by C − 1 − y (C classes) and sends its model unchanged. The run sets
+ * the problem spec's `poisoned` to its Byzantine nodes (`simulation/setup.ts`), so every
+ * Worker rebuilds the same poisoned data; metrics keep the true labels. Only problems whose
+ * spec takes `poisoned` (`logistic`, `neural`) have it; others refuse it before the run.
  *
  * @module
  */
