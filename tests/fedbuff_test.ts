@@ -1,7 +1,7 @@
 // FedBuff (algorithms/fedbuff.ts, actors/drive_buffered.ts): one FedAvg round when C = M = N
 // with nothing stale, the staleness weights 1/√(1+τ) against a hand-computed update with a
 // straggler, the staleness histogram and lost uploads, 1, 2 and 5 Workers bit for bit with
-// drops and stragglers, and the sequential engine's refusal.
+// drops and stragglers, the sequential engine's refusal, and the figure's grid on a tiny size.
 import assert from "node:assert/strict";
 import { createProblem } from "../problems/registry.ts";
 import { metropolisHastings } from "../topologies/mixing.ts";
@@ -15,6 +15,16 @@ import { ConfigError } from "../simulation/config.ts";
 import { runActorTest } from "./_actors.ts";
 import { runCli } from "./_cli.ts";
 import { Rng } from "../random.ts";
+import {
+  BUFFERED,
+  FEDBUFF,
+  fedbuffGrid,
+  formatTable,
+  readOnGrid,
+  renderFigure,
+  stalenessTotals,
+  timeGrid,
+} from "../examples/fedbuff.ts";
 
 const spec = { type: "logistic", dim: 4, heterogeneity: 1 };
 const minibatch = { ...spec, batchSize: 5 };
@@ -170,4 +180,38 @@ Deno.test("the sequential engine refuses fedbuff before the run, naming the acto
   await assert.rejects(() => runSimulation(crowded), /concurrency = 5: at most the 4 clients/);
   const ignored = { ...config, engine: "actors", federated: { participation: 0.5 } };
   await assert.rejects(() => runSimulation(ignored), /federated.participation: buffered/);
+});
+
+Deno.test("the figure's grid runs on a tiny size: curves on the time grid, staleness, the SVG", async () => {
+  const options = {
+    ...FEDBUFF,
+    nodes: 10,
+    problem: { type: "logistic", dim: 5, heterogeneity: 1, batchSize: 5 },
+    methods: FEDBUFF.methods.map((m) => ({ ...m, steps: 5 })),
+    horizon: 1,
+    every: 0.25,
+    seeds: [0],
+  };
+  const runs = await fedbuffGrid(options);
+  assert.deepEqual(runs.map((r) => r.method), FEDBUFF.methods.map((m) => m.label));
+  const grid = timeGrid(options);
+  assert.deepEqual(grid, [0.25, 0.5, 0.75, 1]);
+  for (const run of runs) {
+    assert.equal(run.onGrid.length, 4);
+    assert.ok(run.onGrid[3] !== null && run.onGrid[3] > 0.5, `${run.method} ${run.onGrid}`);
+    assert.ok(run.rows.at(-1)!.time >= 1 && run.rows.at(-2)!.time < 1, "cut past the horizon");
+  }
+  const [buffered, waits, deadline] = runs;
+  const applied = stalenessTotals(runs, BUFFERED).reduce((a, b) => a + b, 0);
+  assert.ok(applied >= 10 * buffered.rows.at(-1)!.step, `${applied}`);
+  assert.deepEqual(waits.stalenessHistogram, []);
+  assert.equal(waits.missedDeadline, 0);
+  assert.ok(deadline.missedDeadline > 0, "the stragglers miss the deadline");
+  const svg = await renderFigure(runs, grid, BUFFERED, "logistic, N = 10");
+  assert.ok(svg.startsWith("<svg") && svg.includes("Staleness of FedBuff"));
+  assert.match(formatTable(runs, grid, [0.5, 1]), /^method\s+0\.5 s\s+1 s\s+updates\nFedBuff/);
+  assert.deepEqual(readOnGrid([{ time: 0.3, step: 1, accuracy: 0.5, loss: 1 }], [0.25, 0.3]), [
+    null,
+    0.5,
+  ]);
 });
