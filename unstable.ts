@@ -31,6 +31,7 @@ export * from "./algorithms/payload.ts";
 export * from "./algorithms/vector_memory.ts";
 export * from "./algorithms/node_failure.ts";
 export * from "./exchange/node_exchange.ts";
+export * from "./exchange/server_step.ts";
 export { type Fate, Network } from "./actors/network.ts";
 export type { Command, Snapshot, Target, WorkerSetup } from "./actors/protocol.ts";
 export {

@@ -18,6 +18,7 @@ import { checkPayload, copyPayload } from "../algorithms/payload.ts";
 import type { Problem } from "../problems/problem.ts";
 import type { Rng } from "../random.ts";
 import type { NodeStages } from "../exchange/registry.ts";
+import { aggregateUploads } from "../exchange/server_step.ts";
 import type { CommandReader } from "./command_codec.ts";
 import type { Mailbox } from "./mailbox.ts";
 import { ChannelKind } from "./payload_batch.ts";
@@ -133,14 +134,24 @@ export class FederatedHosts {
     }
   }
 
-  /** AGGREGATE: the server folds in the round's uploads. */
+  /**
+   * AGGREGATE: the server folds in the round's uploads (Byzantine clients' forged first, a
+   * robust server aggregator's rule if the run has one), as the sequential engine does.
+   */
   async aggregate(record: CommandReader): Promise<void> {
-    const { algorithm, mail } = this.#options;
+    const { algorithm, mail, stages } = this.#options;
     const host = this.#host(record.node), k = record.count;
     const uploads: Payload[] = [];
     for (let j = 0; j < k; j++) uploads.push(await mail.take(record.source(j)));
     for (let j = 0; j < k; j++) mail.release(record.source(j));
-    algorithm.aggregate(host.server, uploads, Array.from(record.weights()));
+    const { server: robust, byzantine } = stages(record.node);
+    aggregateUploads(algorithm, host.server, uploads, Array.from(record.weights()), {
+      server: record.node,
+      round: record.round,
+      clients: record.senders() ?? [],
+      aggregator: robust ?? null,
+      byzantine,
+    });
     host.step++;
     const server = { client: null, server: record.node };
     checkFederatedFinite([algorithm.params(host.server)], server, host.step);

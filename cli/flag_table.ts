@@ -11,6 +11,7 @@ import { topologyFieldFlags, topologyHelp } from "./topology_flags.ts";
 import { SCHEDULE_FLAGS } from "./schedule_flags.ts";
 import { ACTOR_FLAGS, choices } from "./network_flags.ts";
 import { aggregators, attacks, encoders } from "../exchange/registry.ts";
+import { serverAggregators } from "../exchange/server_registry.ts";
 import { type Config, number, objectAt, parseParam, retype, UsageError } from "./values.ts";
 
 import type { Flag } from "./flag.ts";
@@ -87,6 +88,14 @@ const TABLE: Flag[] = [
       return `how a node combines the values it received: ${choices(aggregators.names())}`;
     },
     field: "exchange.aggregator",
+  },
+  {
+    name: "server-aggregator",
+    value: "NAME",
+    get help() {
+      return `what a federated server makes of the uploads: ${choices(serverAggregators.names())}`;
+    },
+    field: "exchange.server",
   },
   {
     name: "byzantine",

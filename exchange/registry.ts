@@ -33,6 +33,8 @@ import { gaussianAttack } from "./attacks/gaussian.ts";
 import { ipmAttack } from "./attacks/ipm.ts";
 import { labelFlipAttack } from "./attacks/label_flip.ts";
 import { signFlipAttack } from "./attacks/sign_flip.ts";
+import type { ServerAggregator } from "./server_aggregate.ts";
+import { serverAggregatorOf, serverAggregators } from "./server_registry.ts";
 
 /**
  * The encoders, by name: `full` (float64, unchanged; alias `none`) first, then the
@@ -103,12 +105,17 @@ export function registerAggregator<P>(definition: AggregatorDefinition<P>): void
 /** A stage by registry name, with fields or without. */
 export type StageChoice = string | { readonly name: string; readonly params?: Fields };
 
-/** A run's choice of encoder and aggregator; absent ones are `full` and `weighted-sum`. */
+/**
+ * A run's choice of encoder, aggregator and server aggregator; absent ones are `full`,
+ * `weighted-sum` and `mean`.
+ */
 export interface ExchangeOptions {
   /** What goes on the wire, and its bytes. */
   readonly encoder?: StageChoice;
   /** What a node makes of the values it received. */
   readonly aggregator?: StageChoice;
+  /** What a federated server makes of a round's uploads (`mean`: the algorithm's own rule). */
+  readonly server?: StageChoice;
   /** Byzantine nodes: named ids or a seeded fraction, and their attack. None by default. */
   readonly byzantine?: {
     readonly nodes?: readonly number[];
@@ -123,6 +130,8 @@ export interface ExchangeSources {
   readonly encoder: DefinitionSource;
   /** The aggregator's name, resolved fields and module. */
   readonly aggregator: DefinitionSource;
+  /** The federated server's aggregator; absent or `mean`: the algorithm's own weighted rule. */
+  readonly server?: DefinitionSource;
   /** The run's Byzantine nodes and their attack; null or absent: every node is honest. */
   readonly byzantine?: ByzantineSpec | null;
 }
@@ -148,6 +157,7 @@ export function resolveExchange(options: ExchangeOptions = {}): ExchangeSources 
   return {
     encoder: choose(encoders, options.encoder, "full"),
     aggregator: choose(aggregators, options.aggregator, "weighted-sum"),
+    server: choose(serverAggregators, options.server, "mean"),
     ...(byzantine
       ? {
         byzantine: {
@@ -162,8 +172,9 @@ export function resolveExchange(options: ExchangeOptions = {}): ExchangeSources 
 
 /** Imports the modules that register a user's stages (a Worker does, before building them). */
 export async function importExchangeModules(sources: ExchangeSources): Promise<void> {
-  const attack = sources.byzantine?.attack;
-  for (const source of [sources.encoder, sources.aggregator, ...(attack ? [attack] : [])]) {
+  const attack = sources.byzantine?.attack, server = sources.server;
+  const stages = [sources.encoder, sources.aggregator, ...(attack ? [attack] : [])];
+  for (const source of [...stages, ...(server ? [server] : [])]) {
     if (source.module) await import(source.module);
   }
 }
@@ -176,6 +187,11 @@ export interface NodeStages {
   readonly aggregator: Aggregator;
   /** The run's Byzantine nodes and their attack, when it has any. */
   readonly byzantine: Byzantine | null;
+  /**
+   * The federated server's robust aggregator (built on first use; the server's stages hold
+   * one per run), or null for `mean`: the algorithm's own weighted rule.
+   */
+  readonly server?: ServerAggregator | null;
 }
 
 /** A run's Byzantine nodes as the engines use them. */
@@ -212,10 +228,14 @@ export function nodeStages(
   byzantine: Byzantine | null = null,
 ): NodeStages {
   const { encoder, aggregator } = sources;
+  let server: ServerAggregator | null | undefined;
   return {
     encoder: encoders.get(encoder.name).create(encoder.params, node, seed),
     aggregator: aggregators.get(aggregator.name).create(aggregator.params, node),
     byzantine,
+    get server() {
+      return server === undefined ? server = serverAggregatorOf(sources.server) : server;
+    },
   };
 }
 
@@ -249,7 +269,7 @@ export function messageBytes(
   });
 }
 
-/** The default stages' sources (`full`, `weighted-sum`). */
+/** The default stages' sources (`full`, `weighted-sum`, server `mean`). */
 export const DEFAULT_EXCHANGE: ExchangeSources = resolveExchange();
 
 export type { AggregateContext, ByzantineSpec };

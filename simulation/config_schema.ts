@@ -56,12 +56,14 @@ const byzantineSchema = z.strictObject({
 });
 
 /**
- * The exchange seam's stages: the encoder (`full` by default) and aggregator (`weighted-sum`),
- * and the run's Byzantine nodes (none by default).
+ * The exchange seam's stages: the encoder (`full` by default), aggregator (`weighted-sum`) and
+ * federated server aggregator (`mean`: the algorithm's own rule), and the run's Byzantine
+ * nodes (none by default).
  */
 export const exchangeSchema = z.strictObject({
   encoder: stageEntry.default("full"),
   aggregator: stageEntry.default("weighted-sum"),
+  server: stageEntry.default("mean"),
   byzantine: byzantineSchema.nullable().default(null),
 });
 

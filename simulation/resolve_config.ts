@@ -26,6 +26,7 @@ import {
   encoders,
   type ExchangeSources,
 } from "../exchange/registry.ts";
+import { serverAggregators } from "../exchange/server_registry.ts";
 import type { Definition, Registry } from "../definitions.ts";
 import { algorithmEntry, configSchema, exchangeSchema } from "./config_schema.ts";
 import {
@@ -90,8 +91,9 @@ function resolveAlgorithms(entries: typeof algorithmEntry._output[], problems: s
 }
 
 /**
- * The encoder and aggregator checked against their registries, defaults filled in; a module
- * given (a run directory's config records it) must be the one that registered the stage.
+ * The encoder, aggregator, server aggregator and attack checked against their registries,
+ * defaults filled in; a module given (a run directory's config records it) must be the one
+ * that registered the stage.
  */
 function resolveStages(
   entries: typeof exchangeSchema._output | undefined,
@@ -120,14 +122,16 @@ function resolveStages(
   };
   const encoder = stage("encoder", entries.encoder, encoders);
   const aggregator = stage("aggregator", entries.aggregator, aggregators);
+  const server = stage("server", entries.server, serverAggregators);
   const given = entries.byzantine;
   const attack = given && stage("byzantine.attack", given.attack, attacks);
-  if (!encoder || !aggregator || (given && !attack)) return null;
-  if (!given || !attack) return { encoder, aggregator, byzantine: null };
+  if (!encoder || !aggregator || !server || (given && !attack)) return null;
+  if (!given || !attack) return { encoder, aggregator, server, byzantine: null };
   const { nodes, fraction } = given;
   return {
     encoder,
     aggregator,
+    server,
     byzantine: { ...(nodes ? { nodes } : {}), ...(fraction ? { fraction } : {}), attack },
   };
 }

@@ -25,7 +25,9 @@ import {
   type ExchangeSources,
   messageBytes,
   nodeStages,
+  runByzantine,
 } from "../exchange/registry.ts";
+import { aggregateUploads } from "../exchange/server_step.ts";
 import { evaluateModels } from "../metrics/evaluate.ts";
 import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 import { drain } from "./sequential.ts";
@@ -43,7 +45,10 @@ export interface FederatedRunOptions extends RunHooks, FederatedRounds {
   seed: number;
   /** Evaluate every this many rounds (and always after the last); default 1. */
   evalEvery?: number;
-  /** The encoder of broadcasts and uploads (`resolveExchange`); default full precision. */
+  /**
+   * The encoder of broadcasts and uploads, the server's aggregator and the Byzantine clients
+   * (`resolveExchange`); default full precision, the algorithm's own mean, none.
+   */
   exchange?: ExchangeSources;
 }
 
@@ -73,11 +78,15 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
   const sample = participationSampler(seed, problem.nodes, options.participation);
   const gradient = new Float64Array(problem.dim);
   const memory = clientVectorMemory(problem, algorithm, x0);
-  const encoders = Array.from(
+  const exchange = options.exchange ?? DEFAULT_EXCHANGE;
+  const byzantine = runByzantine(exchange, problem.nodes, seed);
+  const stages = Array.from(
     { length: problem.nodes + 1 },
-    (_, id) => nodeStages(options.exchange ?? DEFAULT_EXCHANGE, id, seed).encoder,
+    (_, id) => nodeStages(exchange, id, seed, byzantine),
   );
-  const sizes = messageBytes(options.exchange ?? DEFAULT_EXCHANGE, algorithm, problem);
+  const encoders = stages.map((stage) => stage.encoder);
+  const aggregator = stages[problem.nodes].server ?? null;
+  const sizes = messageBytes(exchange, algorithm, problem);
   const down = sizes[problem.nodes];
   const rows: MetricsRow[] = [];
   let messages = 0, bytes = 0;
@@ -99,11 +108,9 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
     });
     messages += 2 * participants.length;
     bytes += participants.length * down + participants.reduce((sum, i) => sum + sizes[i], 0);
-    algorithm.aggregate(
-      server,
-      uploads,
-      aggregationWeights(problem, participants, options.weighting),
-    );
+    const weights = aggregationWeights(problem, participants, options.weighting);
+    const site = { server: problem.nodes, round: r, clients: participants, aggregator, byzantine };
+    aggregateUploads(algorithm, server, uploads, weights, site);
     checkFederatedFinite([algorithm.params(server)], serverId, r);
     yield;
     if (r % evalEvery === 0 || r === rounds) {

@@ -19,6 +19,7 @@ import { checkConfigRequirements } from "./requirements.ts";
 import { spectrumOf } from "./spectrum.ts";
 import { aggregatorRefusals } from "../exchange/aggregators/check.ts";
 import { attackRefusals } from "../exchange/byzantine_check.ts";
+import { serverRefusals } from "./server_checks.ts";
 import { byzantineNodes } from "../exchange/attack.ts";
 
 /** The scenario every algorithm of a config shares: the same data, graph and W. */
@@ -87,12 +88,16 @@ export async function buildMixing(config: SimulationConfig): Promise<MixingMatri
  * The route of a resolved config (its schedule over the config's W, or its own graph) and
  * the W it starts with, checked against what every algorithm requires.
  *
- * @throws {ConfigError} naming the field (`topology`, `network.links`, `mixing`, `schedule`),
- *   or the algorithm (`algorithms.<index>`) whose requirements the route does not meet
+ * @throws {ConfigError} naming the field (`topology`, `network.links`, `mixing`, `schedule`,
+ *   `exchange.server`), or the algorithm (`algorithms.<index>`) whose requirements the route
+ *   does not meet
  */
 export async function buildRouting(
   config: SimulationConfig,
 ): Promise<{ mixing: MixingMatrix; route: Route }> {
+  // What the federated server's aggregator needs (Krum: more than 2f + 2 uploads a round).
+  const server = serverRefusals(config);
+  if (server.length) throw new ConfigError(server);
   if (!usesGraph(config)) {
     const mixing = selfOnly(config.nodes);
     return { mixing, route: staticRoute(mixing) };

@@ -14,6 +14,7 @@ const TOY = new URL("./fixtures/toy_exchange.ts", import.meta.url).href;
 const DEFAULTS = {
   encoder: { name: "full", params: {} },
   aggregator: { name: "weighted-sum", params: {} },
+  server: { name: "mean", params: {} },
   byzantine: null,
 };
 
@@ -36,11 +37,12 @@ Deno.test("--encoder and --aggregator set the stages: fields resolved, a user's 
   assert.deepEqual(JSON.parse(out).exchange, {
     encoder: { name: "test-odd-bytes", params: { header: 17 }, module: TOY },
     aggregator: { name: "test-median", params: {}, module: TOY },
+    server: DEFAULTS.server,
     byzantine: null,
   });
 });
 
-Deno.test("--help lists every registered encoder and aggregator, the default first", async () => {
+Deno.test("--help lists every registered encoder, aggregator and server aggregator, the default first", async () => {
   const { code, out } = await runCli("--help");
   assert.equal(code, 0);
   assert.match(
@@ -50,6 +52,10 @@ Deno.test("--help lists every registered encoder and aggregator, the default fir
   assert.match(
     out,
     /--aggregator NAME .*: weighted-sum \(default\), trimmed-mean, median, clipped-gossip, test-median/,
+  );
+  assert.match(
+    out,
+    /--server-aggregator NAME .*: mean \(default\), median, trimmed-mean, krum, multi-krum, centered-clipping/,
   );
 });
 
