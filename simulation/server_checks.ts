@@ -61,7 +61,8 @@ export function serverRefusals(config: Checked): string[] {
   const why = served ? serverAggregatorRefusal(source, n) : null;
   if (why) {
     problems.push(
-      `exchange.server: ${why} (participation ${participation} × ${config.nodes} clients)`,
+      `exchange.server: ${why}; a round's uploads: participation ${participation} × ` +
+        `${config.nodes} clients = ${n}`,
     );
   }
   return problems;

@@ -77,8 +77,8 @@ export function byScore(scores: Float64Array): number[] {
 /** Whether n uploads can tolerate f Byzantine ones: n > 2f + 2. */
 export function krumRefusal(what: string, f: number, n: number): string | null {
   if (n > 2 * f + 2) return null;
-  return `${what} needs more than 2f + 2 = ${2 * f + 2} uploads per round; a round has ${n} ` +
-    `(expected a smaller f or more participants)`;
+  return `${what} needs more than 2f + 2 = ${2 * f + 2} uploads per round, a round has ${n}: ` +
+    "expected a smaller f or more participants";
 }
 
 /** The server's Krum (scratch arrays and one output, reused); null when n ≤ 2f + 2. */
