@@ -10,10 +10,10 @@
  *   server step at that instant is seen by the replacements; events of one instant are taken
  *   in scheduling order (`EventQueue`), so runs never depend on the Workers;
  * - a finished client (its upload arrived, or its attempt was lost) is replaced by a client
- *   drawn uniformly from the idle ones (itself included) from the seed's stream
- *   `fedbuff/replacement`;
- * - an attempt that brings nothing back (download lost, client down or crashed before it
- *   uploads, upload lost) frees its slot at the later of download + `timeout` (when the server
+ *   drawn uniformly from the idle ones that are up (itself included) from the seed's stream
+ *   `fedbuff/replacement`; with none up, the slot waits for the next rejoin;
+ * - an attempt that brings nothing back (download lost, client crashed before it uploads,
+ *   upload lost) frees its slot at the later of download + `timeout` (when the server
  *   gives up) and the client's finish; a lost upload is counted (`droppedUploads`);
  * - `steps` counts server versions; rows have step = version.
  *
@@ -61,7 +61,7 @@ interface Attempt {
 }
 
 /** Consecutive attempts bringing nothing back after which the run stops (it cannot progress). */
-export const MAX_LOST_IN_A_ROW = 100_000;
+export const MAX_LOST_IN_A_ROW = 10_000;
 
 /** The clients training at once: C, default min(10, N); more than N is refused. */
 export function concurrencyOf(buffered: BufferedAggregation, clients: number): number {
@@ -85,7 +85,8 @@ class BufferedLoop {
   readonly #run: RunState;
   readonly #plan: BufferedPlan;
   readonly #server: number;
-  readonly #agenda = new EventQueue<Attempt>();
+  /** Attempts by when they end; null: a slot waiting for a client to rejoin. */
+  readonly #agenda = new EventQueue<Attempt | null>();
   readonly #busy: boolean[];
   readonly #rng: Rng;
   readonly #buffer: { attempt: Attempt; staleness: number }[] = [];
@@ -104,16 +105,17 @@ class BufferedLoop {
     const run = this.#run, { versions } = this.#plan;
     this.#start(0, concurrencyOf(this.#plan.buffered, this.#plan.problem.nodes));
     while (this.#version < versions) {
-      const time = this.#agenda.peek()!.time;
+      const time = this.#agenda.peek()?.time ?? run.now;
       run.now = time;
-      if (run.allDownForGood(time)) {
+      if (!this.#agenda.size || run.allDownForGood(time)) {
         return this.#stop(`all ${this.#server} clients crashed for good by ${time.toFixed(3)} s`);
       }
       let freed = 0;
       while (this.#agenda.peek()?.time === time && this.#version < versions) {
         const attempt = this.#agenda.pop()!.event;
-        this.#busy[attempt.client] = false;
         freed++;
+        if (attempt === null) continue; // a slot that waited for a client to rejoin
+        this.#busy[attempt.client] = false;
         if (attempt.upload) await this.#arrive(attempt, time);
         else if (++this.#lostInARow >= MAX_LOST_IN_A_ROW) {
           return this.#stop(`${MAX_LOST_IN_A_ROW} client attempts in a row brought no upload`);
@@ -126,20 +128,28 @@ class BufferedLoop {
     }
   }
 
-  /** Ends the run early, evaluating the last version if it was not. */
+  /** Ends the run early, evaluating the last version (version 0: the start) if it was not. */
   async #stop(why: string): Promise<void> {
     const run = this.#run, version = this.#version;
     run.stopped = `${why}; the run stopped at server version ${version} of ${this.#plan.versions}`;
-    if (version > 0 && run.evaluations.last !== version) {
+    if (run.evaluations.last !== version) {
       await run.evaluate(version, [this.#server]);
     }
   }
 
-  /** Draws `count` idle clients and starts their attempts at `time` (one broadcast). */
+  /**
+   * Draws `count` clients uniformly from the idle ones that are up and starts their attempts
+   * at `time` (one broadcast); a slot with no such client waits for the next rejoin.
+   */
   #start(time: number, count: number): void {
     const run = this.#run, server = this.#server, targets: Target[] = [];
     for (let k = 0; k < count; k++) {
-      const idle = this.#busy.flatMap((busy, i) => (busy ? [] : [i]));
+      const idle = this.#busy.flatMap((busy, i) => (busy || !run.alive(i, time) ? [] : [i]));
+      if (!idle.length) {
+        const rejoin = this.#nextRejoin(time);
+        if (rejoin !== null) this.#agenda.push(rejoin, null);
+        continue;
+      }
       const client = idle[this.#rng.int(idle.length)];
       this.#busy[client] = true;
       const attempt = this.#attempt(client, time);
@@ -148,6 +158,18 @@ class BufferedLoop {
       }
     }
     if (targets.length) run.command(server, { op: "broadcast", node: server, to: targets });
+  }
+
+  /** The first time after `time` an idle client that is down at `time` rejoins, or null. */
+  #nextRejoin(time: number): number | null {
+    let first: number | null = null;
+    for (const { node, at, rejoin } of this.#run.crashes) {
+      const down = node < this.#busy.length && !this.#busy[node] && at <= time;
+      if (down && rejoin !== null && rejoin > time && (first === null || rejoin < first)) {
+        first = rejoin;
+      }
+    }
+    return first;
   }
 
   /** One client's download, training and upload, as the network and crash model decide. */

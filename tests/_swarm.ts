@@ -128,6 +128,8 @@ export function swarmScenario(seed: number): Scenario {
       participation: pick(rng, [1, 0.5, 0.3]),
       weighting: pick(rng, ["uniform", "samples"]),
     };
+    // A buffered server (FedBuff) keeps C clients training and weighs by staleness instead.
+    if (algorithm.name === "fedbuff") scenario.federated = { localSteps: 1 + rng.int(3) };
     scenario.timeout = pick(rng, [1e-6, 0.05, 1, 1e3]);
   } else {
     scenario.topology = graph;
