@@ -115,6 +115,28 @@ Deno.test("a straggler's upload τ versions old is weighted 1/√(1+τ): a hand-
   assert.equal(result.droppedUploads, 0);
 });
 
+Deno.test("a down client is not drawn: its slot waits for the rejoin, then the client trains", async () => {
+  // Client 1 is down until 0.03 s: client 0 alone uploads at 0.012, 0.024 and 0.036; client 1,
+  // drawn at its rejoin, downloads v2 and uploads at 0.042 (τ = 1).
+  const result = await runActorTest({
+    problem: createProblem(spec, 2, 1),
+    mixing: metropolisHastings(completeTopology(2)),
+    algorithm: { name: "fedbuff", params: { buffer: 1, concurrency: 2 } },
+    steps: 4,
+    seed: 1,
+    evalEvery: 1,
+    network: {
+      latency: { type: "constant", value: 0.001 },
+      crashes: [{ node: 1, at: 0, rejoin: 0.03 }],
+    },
+  });
+  const times = result.rows.map((row) => row.virtualTime);
+  [0.012, 0.024, 0.036, 0.042].forEach((t, k) => assert.ok(Math.abs(times[k] - t) < 1e-12));
+  assert.deepEqual(result.stalenessHistogram, [3, 1]);
+  assert.deepEqual(result.nodeSteps, [3, 1]);
+  assert.equal(result.network.droppedCrashed, 0, "no download went to the down client");
+});
+
 Deno.test("1, 2 and 5 Workers give the same rows and model with drops, stragglers, crashes", async () => {
   const n = 8;
   const run = (workers: number) =>
