@@ -126,7 +126,9 @@ export class Evaluations {
     const { step, ...counters } = point;
     const mixing = this.#mixing?.rates(step, taken.map((s) => s.probe!));
     const memories = new Map(taken.flatMap((s) => s.memory ? [[s.node, s.memory]] : []));
-    const drift = this.#route && memories.size ? { drift: memoryDrift(this.#route, memories) } : {};
+    const drift = this.#route && memories.size
+      ? { drift: memoryDrift((i) => this.#route!.inbound(i, 1), memories) }
+      : {};
     const row: ActorMetricsRow = {
       algorithm: this.#algorithm,
       step,

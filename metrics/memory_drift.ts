@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Route } from "../exchange/route.ts";
+import type { MixingRow } from "../topologies/mixing.ts";
 
 /** A node's public copy x̂_i and its running sum s_i. */
 export interface MixedMemory {
@@ -18,13 +18,16 @@ export interface MixedMemory {
 }
 
 /**
- * Σ_i ‖s_i − Σ_j W_ij x̂_j‖ with W the route's at step 1 (the methods with a memory run on a
+ * Σ_i ‖s_i − Σ_j W_ij x̂_j‖, `rowOf(i)` node i's row of W (the methods with a memory run on a
  * static W), over the nodes in `memories` whose neighbours are all there too.
  */
-export function memoryDrift(route: Route, memories: ReadonlyMap<number, MixedMemory>): number {
+export function memoryDrift(
+  rowOf: (i: number) => MixingRow,
+  memories: ReadonlyMap<number, MixedMemory>,
+): number {
   let total = 0;
   for (const [i, { sum }] of memories) {
-    const { indices, weights } = route.inbound(i, 1);
+    const { indices, weights } = rowOf(i);
     if (!indices.every((j) => memories.has(j))) continue;
     let squared = 0;
     for (let k = 0; k < sum.length; k++) {

@@ -146,7 +146,12 @@ function* lockStep(
       checkFiniteMetrics({ ...metrics }, measured.models, measured.ids, t);
       const probe = mixing.rates(t, nodes.map((node) => node.probe()));
       const drift = algorithm.mixedMemory
-        ? { drift: memoryDrift(route, new Map(nodes.map((node) => [node.id, node.memory()!]))) }
+        ? {
+          drift: memoryDrift(
+            (i) => route.inbound(i, 1),
+            new Map(nodes.map((node) => [node.id, node.memory()!])),
+          ),
+        }
         : {};
       const row = { algorithm: algorithm.name, step: t, ...metrics, ...probe, ...drift, ...counts };
       rows.push(row);
