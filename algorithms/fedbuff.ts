@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { type FederatedAlgorithm, stateVector } from "./algorithm.ts";
 import type { AlgorithmDefinition } from "./definition.ts";
-import { kernelsFor } from "./vector_memory.ts";
+import { sgdStep } from "./federated.ts";
 
 /** How a buffered asynchronous server runs: read by the actor engine's buffered driver. */
 export interface BufferedAggregation {
@@ -96,13 +96,7 @@ export function fedBuff(
       delta: stateVector(context),
     }),
     gradientPoint: (client) => client.theta,
-    localStep(client, g) {
-      const theta = client.theta;
-      const kernels = kernelsFor(theta, g);
-      const from = kernels ? theta.length & ~1 : 0;
-      kernels?.subtractScaled(theta.byteOffset, g.byteOffset, from, alpha);
-      for (let k = from; k < theta.length; k++) theta[k] -= alpha * g[k];
-    },
+    localStep: (client, g) => sgdStep(client.theta, g, alpha),
     upload(client) {
       const { theta, start, delta } = client;
       for (let k = 0; k < delta.length; k++) delta[k] = theta[k] - start[k];

@@ -42,6 +42,14 @@ function weightedSum(
   weightedSumInto(out, uploads.map((upload) => upload[name]), weights);
 }
 
+/** One local SGD step θ ← θ − α g in place (the kernels' pass where θ lives in their memory). */
+export function sgdStep(theta: Float64Array, g: Float64Array, alpha: number): void {
+  const kernels = kernelsFor(theta, g);
+  const from = kernels ? theta.length & ~1 : 0;
+  kernels?.subtractScaled(theta.byteOffset, g.byteOffset, from, alpha);
+  for (let k = from; k < theta.length; k++) theta[k] -= alpha * g[k];
+}
+
 /**
  * FedAvg / Fed-SGD (McMahan et al. 2017): T local SGD steps, the server averages the models.
  *
@@ -63,13 +71,7 @@ export function fedAvg(
     broadcast: (server) => ({ theta: server.theta }),
     initClient: (context, global) => ({ theta: stateVector(context, global.theta) }),
     gradientPoint: (client) => client.theta,
-    localStep(client, g) {
-      const theta = client.theta;
-      const kernels = kernelsFor(theta, g);
-      const from = kernels ? theta.length & ~1 : 0;
-      kernels?.subtractScaled(theta.byteOffset, g.byteOffset, from, alpha);
-      for (let k = from; k < theta.length; k++) theta[k] -= alpha * g[k];
-    },
+    localStep: (client, g) => sgdStep(client.theta, g, alpha),
     upload: (client) => ({ theta: client.theta }),
     aggregate(server, uploads, weights) {
       weightedSum(server.theta, uploads, weights, "theta");
