@@ -16,6 +16,8 @@ import { report } from "./cli/report.ts";
 import { NodeFailureError } from "./algorithms/node_failure.ts";
 import { LIVE_HINT, RING_LOGISTIC, STRAGGLERS, THEOREM_1 } from "./cli/defaults.ts";
 import { LiveView } from "./view/live.ts";
+import { joinNatsHosts, natsRerunFlags, natsSettings } from "./cli/nats_flags.ts";
+import type { NatsHosts } from "./actors/nats_hosts.ts";
 
 export { UsageError };
 
@@ -67,6 +69,7 @@ async function runWithProgress(
   input: SimulationConfig,
   quiet: boolean,
   view?: LiveView,
+  transport?: NatsHosts,
 ): Promise<SimulationResult> {
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Interrupted());
@@ -77,6 +80,7 @@ async function runWithProgress(
     const terminal = !quiet && Deno.stderr.isTerminal();
     return await runSimulation(input, {
       signal: controller.signal,
+      ...(transport ? { transport } : {}),
       onPhase: (phase) => terminal && console.error(`gossim: ${phase}…`),
       onEvent: view?.hooks.onEvent,
       onRow(row, run) {
@@ -104,13 +108,13 @@ async function runWithProgress(
  * The one command that reruns a failed run: its run directory's `config.json`, or the resolved
  * config written to a temporary file when it had no output directory.
  */
-async function reproduction(config: SimulationConfig): Promise<string> {
+async function reproduction(config: SimulationConfig, extra = ""): Promise<string> {
   let file = config.out ? `${config.out}/config.json` : null;
   if (!file || !(await Deno.stat(file).then(() => true, () => false))) {
     file = await Deno.makeTempFile({ prefix: "gossim-failed-", suffix: ".json" });
     await Deno.writeTextFile(file, JSON.stringify({ version: VERSION, ...config }, null, 2) + "\n");
   }
-  return `deno task sim --config ${file}${config.out ? " --out NEW_DIRECTORY" : ""}`;
+  return `deno task sim --config ${file}${config.out ? " --out NEW_DIRECTORY" : ""}${extra}`;
 }
 
 /** The run was stopped by Ctrl-C. */
@@ -175,6 +179,8 @@ async function run(args: string[], session: Session): Promise<number> {
   // The config is resolved once here; the run, the live view and a failure's reproduction
   // command take it as it is.
   let input: SimulationConfig | undefined;
+  let rerun = "";
+  let hosts: NatsHosts | undefined;
   try {
     const values = parseFlags(args);
     if (values.help) {
@@ -195,11 +201,16 @@ async function run(args: string[], session: Session): Promise<number> {
       console.log(JSON.stringify(input, null, 2));
       return 0;
     }
+    const nats = natsSettings(values, input);
     if (values.serve !== undefined) {
       session.view = await openLiveView(input, values.serve as string);
       session.stopped = session.view.waitForInterrupt(session.stop);
     }
-    const result = await runWithProgress(input, values.quiet === true, session.view);
+    if (nats) {
+      rerun = natsRerunFlags(nats);
+      hosts = await joinNatsHosts(nats, input);
+    }
+    const result = await runWithProgress(input, values.quiet === true, session.view, hosts);
     session.view?.finish({ status: "complete" });
     if (!values.quiet) report(result, result.config.name);
     return 0;
@@ -218,12 +229,14 @@ async function run(args: string[], session: Session): Promise<number> {
     }
     // A node's failure says which node, which step and why (its own stack for code that
     // threw); gossim's internals add nothing for the user.
-    const detail = error instanceof NodeFailureError
-      ? error.message
+    const detail = error instanceof NodeFailureError || (error as Error).name === "HostFailure"
+      ? (error as Error).message
       : (error as Error).stack ?? error;
     console.error(`gossim: run failed: ${detail}`);
-    if (input) console.error(`gossim: reproduce with: ${await reproduction(input)}`);
+    if (input) console.error(`gossim: reproduce with: ${await reproduction(input, rerun)}`);
     return 1;
+  } finally {
+    await hosts?.close();
   }
 }
 

@@ -43,6 +43,7 @@ import { driveFederated } from "./drive_federated.ts";
 import { driveBuffered } from "./drive_buffered.ts";
 import { isBuffered } from "../algorithms/fedbuff.ts";
 import { moduleFolder, nodeReadPaths } from "./worker_permissions.ts";
+import type { TransportChoice } from "./transport.ts";
 
 /** Options of an actor run. */
 export interface ActorRunOptions extends RunHooks {
@@ -84,6 +85,11 @@ export interface ActorRunOptions extends RunHooks {
   federated: FederatedRounds;
   /** Number of Workers (default: one per core, at most one per node). */
   workers?: number;
+  /**
+   * Hosts in other processes or machines (the NATS transport); the run uses all their
+   * Workers (at most one per node), whatever `workers` says. Default: Workers in this process.
+   */
+  transport?: TransportChoice;
   /** Wall-clock bound on a Worker waiting for one message (ms, default 60,000). */
   waitTimeoutMs?: number;
   /**
@@ -164,13 +170,15 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
   }
   const algorithm = resolveAlgorithm(options.algorithm);
   const n = problem.nodes;
-  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(n), n));
+  const wanted = options.transport?.workers ?? options.workers ?? defaultWorkers(n);
+  const workers = Math.max(1, Math.min(wanted, n));
   const federated = algorithm.instance.kind === "federated";
   const placement = [...placeNodes(n, workers), 0];
   const problemModule = getProblem(source.spec.type).module;
   const exchange = options.exchange ?? DEFAULT_EXCHANGE;
   const start = {
     workers,
+    ...(options.transport ? { transport: options.transport.factory } : {}),
     placement: placement.slice(0, n),
     server: federated ? { node: n, worker: 0 } : null,
     readable: [

@@ -49,6 +49,17 @@ export interface Transport {
 export type TransportFactory = (hosts: number, readable: readonly string[]) => Transport;
 
 /**
+ * Hosts outside this process (in other processes or machines): how many Workers they run in
+ * all, and the factory of a transport to them. A run given one uses at most that many Workers.
+ */
+export interface TransportChoice {
+  /** The Workers the hosts run, in all. */
+  readonly workers: number;
+  /** Makes the transport of a set of Workers on the hosts. */
+  readonly factory: TransportFactory;
+}
+
+/**
  * A host's answer to `work` (a setup or a command batch): its value, or its failure as data — a
  * node's (a {@linkcode NodeFailureError}) or the host's own.
  *

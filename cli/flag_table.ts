@@ -10,6 +10,7 @@ import { listAlgorithms } from "../algorithms/registry.ts";
 import { topologyFieldFlags, topologyHelp } from "./topology_flags.ts";
 import { SCHEDULE_FLAGS } from "./schedule_flags.ts";
 import { ACTOR_FLAGS, choices } from "./network_flags.ts";
+import { NATS_FLAGS } from "./nats_flags.ts";
 import { aggregators, attacks, encoders } from "../exchange/registry.ts";
 import { serverAggregators } from "../exchange/server_registry.ts";
 import { type Config, number, objectAt, parseParam, retype, UsageError } from "./values.ts";
@@ -232,6 +233,7 @@ const TABLE: Flag[] = [
     field: "engine",
   },
   ...ACTOR_FLAGS,
+  ...NATS_FLAGS,
   {
     name: "repeat",
     value: "K",

@@ -29,6 +29,10 @@ a crash, sync against async.
 
 Flags (each overrides the same field of --config):
 ${lines.join("\n")}
+
+Node hosts for --transport (one per process or machine; see docs/nats.md):
+  deno task host --nats nats://H:P [--workers K] [--name NAME] [--nats-token-file FILE]
+                       [--config-hash SHA] [--once]
 `;
 }
 

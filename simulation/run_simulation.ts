@@ -10,6 +10,7 @@ import type { MetricsRow, RunHooks, RunResult } from "../metrics/rows.ts";
 import type { SimEvent } from "../metrics/events.ts";
 import { type ActorRunOptions, runActors } from "../actors/engine.ts";
 import { ActorPool } from "../actors/supervisor.ts";
+import type { TransportChoice } from "../actors/transport.ts";
 import { spectrumOf } from "./spectrum.ts";
 import { accuracyNodes } from "../metrics/evaluate.ts";
 import type { SpectralAnalysis } from "../topologies/spectral.ts";
@@ -43,6 +44,11 @@ export interface SimulationOptions {
   signal?: AbortSignal;
   /** Called as each phase before the runs begins (setup, checks, the spectrum of W). */
   onPhase?: (phase: string) => void;
+  /**
+   * Where the actor engine's node hosts run (`NatsHosts`: other processes or machines);
+   * default Workers in this process. Results are the same bytes either way.
+   */
+  transport?: TransportChoice;
 }
 
 /**
@@ -182,7 +188,7 @@ async function runLabelled(
   const start = performance.now();
   const setup = await context.setupFor(trial.seed);
   const hooks = { onRow, onEvent, signal: options.signal };
-  const { rows, models, actors } = await runTrial(config, setup, trial, hooks, pool);
+  const { rows, models, actors } = await runTrial(config, setup, trial, hooks, pool, options);
   const accuracy = setup.problem.accuracy?.bind(setup.problem);
   return {
     algorithm: trial.name,
@@ -206,6 +212,7 @@ async function runTrial(
   trial: Trial,
   hooks: RunHooks,
   pool: ActorPool,
+  { transport }: SimulationOptions,
 ): Promise<{ rows: MetricsRow[]; models: Float64Array[]; actors: AlgorithmRun["actors"] }> {
   if (config.engine !== "actors") {
     const { rows, models } = await runSequential(
@@ -220,6 +227,7 @@ async function runTrial(
     ...hooks,
     pool,
     ...actorRunOptions(config, setup, { name: trial.name, params: trial.params }, trial.seed),
+    ...(transport ? { transport } : {}),
   });
   return { rows, models, actors };
 }

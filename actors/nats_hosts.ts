@@ -1,0 +1,252 @@
+/**
+ * The scheduler's side of the NATS transport: joins node hosts into a run and watches them.
+ *
+ * Handshake: idle hosts announce themselves on `gossim.hello` (name, gossim version, Worker
+ * count); the scheduler invites each, in the order heard, with its run id, its gossim version
+ * and its config's hash, until `hosts` have accepted. A host refuses a run of another gossim
+ * version, a config other than the one it was pinned to, or any run while it serves one.
+ *
+ * Placement (documented, a function of the config and the hosts' names): the hosts are sorted
+ * by name and their Workers numbered in that order (host 0's Workers first); the actor engine
+ * then places node i on Worker ⌊i·W/N⌋ of the W Workers it uses (`placeNodes`), and a
+ * federated server on Worker 0. Results never depend on placement.
+ *
+ * Liveness: hosts and the scheduler send heartbeats every half second; a host not heard
+ * from for `hostTimeoutMs`, or the loss of the server, ends the run with an error naming
+ * the host and its nodes.
+ *
+ * @module
+ */
+import type { TransportChoice, TransportFactory } from "./transport.ts";
+import {
+  HEARTBEAT_MS,
+  HELLO_SUBJECT,
+  inviteSubject,
+  type NatsConnection,
+  openBus,
+  runSubjects,
+} from "./nats_bus.ts";
+import { natsTransport } from "./nats_transport.ts";
+import { type HostHello, hostHelloSchema, type Invite, inviteReplySchema } from "./nats_join.ts";
+
+/** Options of {@linkcode NatsHosts.join}. */
+export interface NatsHostsOptions {
+  /** The server, `nats://HOST:PORT`. */
+  url: string;
+  /** The bus's credential (from a file or the environment), or null for none. */
+  token: string | null;
+  /** How many host processes the run takes. */
+  hosts: number;
+  /** This scheduler's gossim version: hosts of another refuse. */
+  version: string;
+  /** The hash of the run's resolved config: a host pinned to another refuses. */
+  config: string;
+  /** Wall-clock bound on waiting for the hosts to join (ms, default 60,000). */
+  joinTimeoutMs?: number;
+  /** A host not heard from for this long has failed (ms, default 10,000). */
+  hostTimeoutMs?: number;
+  /** Where progress lines go (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+/** A host of the run: its name, its Worker count, and the index of its first Worker. */
+export interface HostMember {
+  /** The host's name. */
+  readonly name: string;
+  /** Its Workers. */
+  readonly workers: number;
+  /** The run-wide index of its first Worker. */
+  readonly base: number;
+}
+
+/** Node hosts joined into one run over NATS: the transport factory of `runSimulation`. */
+export class NatsHosts implements TransportChoice {
+  /** The connection to the server. */
+  readonly bus: NatsConnection;
+  /** The run's id (random): its subjects are `gossim.run.RUN.…`. */
+  readonly run: string;
+  /** The hosts, sorted by name, with their Worker ranges. */
+  readonly members: readonly HostMember[];
+  /** The server's address. */
+  readonly url: string;
+  #gen = 0;
+  #seen = new Map<string, number>();
+  #listeners = new Set<(name: string | null, detail: string) => void>();
+  #lost: { name: string | null; detail: string } | null = null;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #closed = false;
+
+  private constructor(bus: NatsConnection, run: string, members: HostMember[], url: string) {
+    this.bus = bus;
+    this.run = run;
+    this.members = members;
+    this.url = url;
+  }
+
+  /**
+   * Connects to the server and waits (boundedly) until `hosts` hosts have joined.
+   *
+   * @param options server, credential, host count, version and config hash, bounds
+   * @returns the joined hosts, watched
+   * @throws {Error} when the server cannot be reached or too few hosts join in time (with
+   * the reasons of those that refused)
+   */
+  static async join(options: NatsHostsOptions): Promise<NatsHosts> {
+    const bus = await openBus(options.url, options.token, "gossim-sim");
+    const run = Array.from(crypto.getRandomValues(new Uint8Array(8)))
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    try {
+      const members = await invite(bus, run, options);
+      const hosts = new NatsHosts(bus, run, members, options.url);
+      hosts.#watch(options.hostTimeoutMs ?? 10_000);
+      return hosts;
+    } catch (error) {
+      bus.publish(runSubjects(run).end); // hosts that joined leave at once
+      await bus.drain().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Total Workers of the hosts. */
+  get workers(): number {
+    return this.members.reduce((sum, member) => sum + member.workers, 0);
+  }
+
+  /** Makes the transport of one set of Workers (a supervisor's) on these hosts. */
+  readonly factory: TransportFactory = (count, readable) => natsTransport(this, count, readable);
+
+  /** The next transport's generation (its subjects' GEN). */
+  nextGen(): number {
+    return ++this.#gen;
+  }
+
+  /**
+   * Calls `listener` when a host fails (name) or the server is lost (null), once at most; at
+   * once when that happened already.
+   *
+   * @returns a function that stops listening
+   */
+  onLoss(listener: (name: string | null, detail: string) => void): () => void {
+    if (this.#lost) {
+      listener(this.#lost.name, this.#lost.detail);
+      return () => {};
+    }
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #fail(name: string | null, detail: string): void {
+    if (this.#lost || this.#closed) return;
+    this.#lost = { name, detail };
+    for (const listener of this.#listeners) listener(name, detail);
+    this.#listeners.clear();
+  }
+
+  #watch(timeoutMs: number): void {
+    const subjects = runSubjects(this.run);
+    const now = performance.now();
+    for (const member of this.members) this.#seen.set(member.name, now);
+    this.bus.subscribe(subjects.alive("*"), {
+      callback: (_error, message) => {
+        const name = message.subject.slice(message.subject.lastIndexOf(".") + 1);
+        if (this.#seen.has(name)) this.#seen.set(name, performance.now());
+      },
+    });
+    let tick = performance.now();
+    this.#timers.push(setInterval(() => {
+      this.bus.publish(subjects.alive("sim"));
+      const at = performance.now();
+      // A blocked event loop (a long scheduler step) read no heartbeat: it is not the hosts'.
+      if (at - tick > 2 * HEARTBEAT_MS) {
+        for (const name of this.#seen.keys()) this.#seen.set(name, at);
+      }
+      tick = at;
+      for (const [name, seen] of this.#seen) {
+        if (at - seen > timeoutMs) {
+          this.#fail(name, `was not heard from for ${(timeoutMs / 1000).toFixed(1)} s`);
+        }
+      }
+    }, HEARTBEAT_MS));
+    this.bus.closed().then((error) => {
+      const why = error ? `: ${error.message}` : "";
+      this.#fail(null, `the scheduler lost the NATS server at ${this.url}${why}`);
+    });
+  }
+
+  /** Ends the run: hosts leave it; the connection closes (idempotent). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    if (!this.bus.isClosed()) {
+      this.bus.publish(runSubjects(this.run).end);
+      await this.bus.drain().catch(() => {});
+    }
+  }
+}
+
+/** Invites announced hosts until `options.hosts` have joined; sorted by name, numbered. */
+async function invite(
+  bus: NatsConnection,
+  run: string,
+  options: NatsHostsOptions,
+): Promise<HostMember[]> {
+  const joined: HostHello[] = [];
+  const refused = new Map<string, string>();
+  const asked = new Set<string>();
+  const message: Invite = {
+    run,
+    version: options.version,
+    config: options.config,
+    timeoutMs: options.hostTimeoutMs ?? 10_000,
+  };
+  const hello = bus.subscribe(HELLO_SUBJECT);
+  const timeoutMs = options.joinTimeoutMs ?? 60_000;
+  const timer = setTimeout(() => hello.unsubscribe(), timeoutMs);
+  options.log?.(
+    `waiting for ${options.hosts} host${options.hosts === 1 ? "" : "s"} on ${options.url} ` +
+      `(run ${run}, config ${options.config.slice(0, 12)})`,
+  );
+  try {
+    for await (const heard of hello) {
+      const parsed = hostHelloSchema.safeParse(heard.json());
+      if (!parsed.success || asked.has(parsed.data.name)) continue;
+      const host = parsed.data;
+      asked.add(host.name);
+      const reply = await bus.request(inviteSubject(host.name), JSON.stringify(message), {
+        timeout: 5_000,
+      }).then((answer) => inviteReplySchema.parse(answer.json()), (error: Error) => ({
+        ok: false as const,
+        reason: `no answer to the invitation: ${error.message}`,
+      }));
+      if (!reply.ok) {
+        refused.set(host.name, reply.reason);
+        options.log?.(`host ${host.name} refused: ${reply.reason}`);
+        continue;
+      }
+      joined.push(host);
+      options.log?.(
+        `host ${host.name} joined (${host.workers} Worker${host.workers > 1 ? "s" : ""})`,
+      );
+      if (joined.length === options.hosts) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    hello.unsubscribe();
+  }
+  if (joined.length < options.hosts) {
+    const reasons = [...refused].map(([name, reason]) => `${name}: ${reason}`).join("; ");
+    throw new Error(
+      `${joined.length} of ${options.hosts} hosts joined within ${timeoutMs / 1000} s on ` +
+        `${options.url}${reasons ? ` (refused — ${reasons})` : ""}; start hosts with ` +
+        "`deno task host --nats URL`",
+    );
+  }
+  joined.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  let base = 0;
+  return joined.map((host) => {
+    const member = { name: host.name, workers: host.workers, base };
+    base += host.workers;
+    return member;
+  });
+}

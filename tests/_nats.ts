@@ -1,0 +1,158 @@
+// Test helpers for the NATS transport: a nats-server on a free loopback port with a fresh
+// token (in a config file, not on its command line), node hosts as `deno run` subprocesses of
+// cli/host.ts with the host task's permissions, and everything stopped afterwards.
+
+/** A nats-server started for one test, and its token file. */
+export interface TestBus {
+  /** `nats://127.0.0.1:PORT`. */
+  url: string;
+  /** A file holding the token. */
+  tokenFile: string;
+  /** A file holding a wrong token. */
+  wrongTokenFile: string;
+  /** Stops the server and removes its files. */
+  stop(): Promise<void>;
+}
+
+/** A host subprocess. */
+export interface TestHost {
+  /** Its name. */
+  name: string;
+  /** Its process. */
+  process: Deno.ChildProcess;
+  /** What it printed on stderr so far. */
+  log(): string;
+  /** Resolves when its log holds `text` (rejects after `ms`). */
+  waitFor(text: string, ms?: number): Promise<void>;
+  /** Kills it (SIGKILL unless told) and waits for it. */
+  kill(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+const ROOT = new URL("../", import.meta.url);
+
+async function freePort(): Promise<number> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+function randomToken(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16)).join("");
+}
+
+/** Whether nats-server is installed; if not, the tests fail with the fix. */
+export async function natsServerPath(): Promise<string> {
+  for (const dir of ["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"]) {
+    const path = `${dir}/nats-server`;
+    if (await Deno.stat(path).then(() => true, () => false)) return path;
+  }
+  throw new Error(
+    "nats-server is not installed: `apt-get install -y nats-server` (Debian's package; " +
+      ".ci/run installs it)",
+  );
+}
+
+/** Starts nats-server on a free loopback port with a fresh token; waits until it listens. */
+export async function startBus(): Promise<TestBus> {
+  const server = await natsServerPath();
+  const dir = await Deno.makeTempDir({ prefix: "gossim-nats-" });
+  const token = randomToken();
+  const port = await freePort();
+  const config = `${dir}/server.conf`;
+  await Deno.writeTextFile(
+    config,
+    `listen: "127.0.0.1:${port}"\nauthorization { token: "${token}" }\n`,
+  );
+  await Deno.writeTextFile(`${dir}/token`, `${token}\n`);
+  await Deno.writeTextFile(`${dir}/wrong`, `${randomToken()}\n`);
+  const process = new Deno.Command(server, {
+    args: ["-c", config],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`nats-server did not listen: ${error}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    tokenFile: `${dir}/token`,
+    wrongTokenFile: `${dir}/wrong`,
+    async stop() {
+      try {
+        process.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await process.status;
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Starts `deno run cli/host.ts` with the host task's permissions. */
+export function startHost(
+  bus: TestBus,
+  name: string,
+  workers: number,
+  extra: string[] = [],
+): TestHost {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-env=DENO_NO_PROMPT,GOSSIM_NATS_TOKEN",
+      "--allow-read",
+      "--allow-net=127.0.0.1",
+      "--unstable-worker-options",
+      new URL("cli/host.ts", ROOT).pathname,
+      "--nats",
+      bus.url,
+      "--nats-token-file",
+      bus.tokenFile,
+      "--workers",
+      String(workers),
+      "--name",
+      name,
+      ...extra,
+    ],
+    cwd: new URL(".", ROOT).pathname,
+    env: { DENO_NO_PROMPT: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  const reading = (async () => {
+    for await (const chunk of process.stderr) text += decoder.decode(chunk, { stream: true });
+  })();
+  return {
+    name,
+    process,
+    log: () => text,
+    async waitFor(wanted, ms = 30_000) {
+      const deadline = Date.now() + ms;
+      while (!text.includes(wanted)) {
+        if (Date.now() > deadline) {
+          throw new Error(`host ${name} did not print "${wanted}" in ${ms} ms:\n${text}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async kill(signal = "SIGKILL") {
+      try {
+        process.kill(signal);
+      } catch { /* already gone */ }
+      const status = await process.status;
+      await reading;
+      return status;
+    },
+  };
+}
