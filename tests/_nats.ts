@@ -26,6 +26,8 @@ export interface TestHost {
   waitFor(text: string, ms?: number): Promise<void>;
   /** Kills it (SIGKILL unless told) and waits for it. */
   kill(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+  /** Waits for it to exit by itself. */
+  exited(): Promise<Deno.CommandStatus>;
 }
 
 const ROOT = new URL("../", import.meta.url);
@@ -114,8 +116,7 @@ export function startHost(
       new URL("cli/host.ts", ROOT).pathname,
       "--nats",
       bus.url,
-      "--nats-token-file",
-      bus.tokenFile,
+      ...(extra.includes("--nats-token-file") ? [] : ["--nats-token-file", bus.tokenFile]),
       "--workers",
       String(workers),
       "--name",
@@ -145,6 +146,11 @@ export function startHost(
         }
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
+    },
+    async exited() {
+      const status = await process.status;
+      await reading;
+      return status;
     },
     async kill(signal = "SIGKILL") {
       try {

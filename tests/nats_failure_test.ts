@@ -1,0 +1,86 @@
+// The NATS transport's failures: a host killed mid-run ends the run within the bound with an
+// error naming the host and its nodes, exit 1, the rows already written kept and the rerun
+// command printed; a wrong token is refused (host and sim); a host refuses a run of another
+// gossim version or of a config other than the one it is pinned to.
+import assert from "node:assert/strict";
+import { runCli } from "./_cli.ts";
+import { startBus, startHost } from "./_nats.ts";
+import { NatsHosts } from "../actors/nats_hosts.ts";
+import { VERSION } from "../simulation/version.ts";
+
+const options = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  name: "NATS transport: a host killed mid-run ends the run, naming the host and its nodes",
+  ...options,
+  async fn() {
+    const bus = await startBus();
+    const hosts = [startHost(bus, "a", 2), startHost(bus, "b", 1)];
+    const dir = await Deno.makeTempDir({ prefix: "gossim-nats-kill-" });
+    try {
+      await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
+      const running = runCli(
+        ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"],
+        ...["--algorithm", "dgd", "--steps", "1000000", "--eval-every", "5"],
+        ...["--out", `${dir}/out`, "--transport", bus.url, "--hosts", "2"],
+        ...["--nats-token-file", bus.tokenFile, "--host-timeout", "2"],
+      );
+      await hosts[1].waitFor("started");
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const killed = performance.now();
+      await hosts[1].kill("SIGKILL");
+      const run = await running;
+      const seconds = (performance.now() - killed) / 1000;
+      assert.equal(run.code, 1, run.err);
+      assert.ok(seconds < 8, `the run took ${seconds.toFixed(1)} s to end`);
+      assert.match(run.err, /host b \(Workers 2, nodes 4–5\) was not heard from/);
+      assert.match(run.err, /reproduce with: deno task sim --config .* --transport nats:/);
+      const rows = (await Deno.readTextFile(`${dir}/out/metrics.jsonl`)).trim().split("\n");
+      assert.ok(rows.length >= 1 && rows[0].startsWith("{"), "rows written before the kill");
+      await hosts[0].waitFor("ended", 10_000); // the survivor left the run
+    } finally {
+      for (const host of hosts) await host.kill("SIGTERM");
+      await bus.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "NATS transport: a wrong token is refused; hosts refuse another version or config",
+  ...options,
+  async fn() {
+    const bus = await startBus();
+    const pinned = startHost(bus, "pinned", 1, ["--config-hash", "0123456789ab"]);
+    try {
+      const wrong = startHost(bus, "wrong", 1, ["--nats-token-file", bus.wrongTokenFile]);
+      const status = await wrong.exited();
+      assert.equal(status.code, 1);
+      assert.match(wrong.log(), /refused the credential/);
+      const sim = await runCli(
+        ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--steps", "2"],
+        ...["--transport", bus.url, "--nats-token-file", bus.wrongTokenFile],
+      );
+      assert.equal(sim.code, 1);
+      assert.match(sim.err, /refused the credential/);
+      await pinned.waitFor("waiting for runs");
+      const join = (version: string, config: string) =>
+        NatsHosts.join({
+          url: bus.url,
+          token: Deno.readTextFileSync(bus.tokenFile).trim(),
+          hosts: 1,
+          version,
+          config,
+          joinTimeoutMs: 1500,
+        });
+      await assert.rejects(join("0.0.0-other", "0123456789abcdef"), /host runs gossim/);
+      await assert.rejects(join(VERSION, "fedcba9876543210"), /pinned to config 0123456789ab/);
+      const joined = await join(VERSION, "0123456789abcdef");
+      assert.deepEqual(joined.members, [{ name: "pinned", workers: 1, base: 0 }]);
+      await joined.close();
+    } finally {
+      await pinned.kill("SIGTERM");
+      await bus.stop();
+    }
+  },
+});
