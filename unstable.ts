@@ -41,5 +41,11 @@ export {
   Supervisor,
   type SupervisorOptions,
 } from "./actors/supervisor.ts";
-export type { HostFailure, HostReply, Transport, TransportFactory } from "./actors/transport.ts";
+export type {
+  HostFailure,
+  HostReply,
+  Transport,
+  TransportChoice,
+  TransportFactory,
+} from "./actors/transport.ts";
 export { type NodeActorApi, workerTransport } from "./actors/worker_transport.ts";

@@ -32,7 +32,7 @@ export interface TestHost {
 
 const ROOT = new URL("../", import.meta.url);
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -60,7 +60,7 @@ export async function startBus(): Promise<TestBus> {
   const server = await natsServerPath();
   const dir = await Deno.makeTempDir({ prefix: "gossim-nats-" });
   const token = randomToken();
-  const port = await freePort();
+  const port = freePort();
   const config = `${dir}/server.conf`;
   await Deno.writeTextFile(
     config,
