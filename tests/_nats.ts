@@ -55,8 +55,11 @@ export async function natsServerPath(): Promise<string> {
   );
 }
 
-/** Starts nats-server on a free loopback port with a fresh token; waits until it listens. */
-export async function startBus(): Promise<TestBus> {
+/**
+ * Starts nats-server on a free loopback port with a fresh token; waits until it listens.
+ * `maxPayload` (bytes) makes big messages travel in several frames.
+ */
+export async function startBus(maxPayload?: number): Promise<TestBus> {
   const server = await natsServerPath();
   const dir = await Deno.makeTempDir({ prefix: "gossim-nats-" });
   const token = randomToken();
@@ -64,7 +67,8 @@ export async function startBus(): Promise<TestBus> {
   const config = `${dir}/server.conf`;
   await Deno.writeTextFile(
     config,
-    `listen: "127.0.0.1:${port}"\nauthorization { token: "${token}" }\n`,
+    `listen: "127.0.0.1:${port}"\nauthorization { token: "${token}" }\n` +
+      (maxPayload ? `max_payload: ${maxPayload}\n` : ""),
   );
   await Deno.writeTextFile(`${dir}/token`, `${token}\n`);
   await Deno.writeTextFile(`${dir}/wrong`, `${randomToken()}\n`);

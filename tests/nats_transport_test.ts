@@ -7,7 +7,17 @@ import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
 import { startBus, startHost, type TestBus, type TestHost } from "./_nats.ts";
 
-const COMMON = ["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"];
+const COMMON = [
+  "--engine",
+  "actors",
+  "--quiet",
+  "--problem",
+  "quadratic",
+  "--nodes",
+  "6",
+  "--dim",
+  "40",
+];
 const SCENARIOS: Record<string, string[]> = {
   sync: [...COMMON, "--algorithm", "dgd,gradient-tracking", "--steps", "20", "--eval-every", "5"],
   async: [
@@ -63,7 +73,8 @@ Deno.test({
       references[name] = await outputs([...args, "--workers", WORKERS]);
       assert(references[name].metrics.length > 0 && references[name].events.length > 0);
     }
-    const bus = await startBus();
+    // A small max_payload: snapshots and payload batches travel in several frames.
+    const bus = await startBus(512);
     const layouts: [Record<string, number>, string[]][] = [
       [{ solo: 3 }, ["sync"]],
       [{ a: 2, b: 1 }, ["sync", "async", "federated"]],
