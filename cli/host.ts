@@ -97,8 +97,10 @@ async function serve(bus: NatsConnection, host: HostSettings): Promise<number> {
   const log = (line: string) => console.error(`gossim host ${host.name}: ${line}`);
   const hello: HostHello = { name: host.name, version: VERSION, workers: host.workers };
   let busy = false;
-  let joined!: (run: { run: string; timeoutMs: number }) => void;
-  let next = new Promise<{ run: string; timeoutMs: number }>((resolve) => (joined = resolve));
+  /** A run joined: its id and its service (settled when it ends). */
+  type Joined = { run: string; served: Promise<void> };
+  let joined!: (run: Joined) => void;
+  let next = new Promise<Joined>((resolve) => (joined = resolve));
   bus.subscribe(inviteSubject(host.name), {
     callback: (_error, message) => {
       const invite = inviteSchema.safeParse(message.json());
@@ -116,7 +118,12 @@ async function serve(bus: NatsConnection, host: HostSettings): Promise<number> {
       if (!reply.ok) log(`refused a run: ${reply.reason}`);
       if (reply.ok && invite.success) {
         busy = true;
-        joined({ run: invite.data.run, timeoutMs: invite.data.timeoutMs });
+        // Subscribed to the run's subjects before the answer goes out: the scheduler's first
+        // order, sent once every host answered, finds this host listening.
+        const { run, timeoutMs } = invite.data;
+        const served = serveRun({ bus, name: host.name, log, run, timeoutMs });
+        served.catch(() => {});
+        joined({ run, served });
       }
       message.respond(JSON.stringify(reply));
     },
@@ -133,7 +140,7 @@ async function serve(bus: NatsConnection, host: HostSettings): Promise<number> {
       if (!run) throw new Error(`lost the NATS server at ${host.url}`);
       log(`joined run ${run.run}`);
       try {
-        await serveRun({ bus, name: host.name, log, ...run });
+        await run.served;
         log(`run ${run.run} ended`);
       } catch (error) {
         log(`run ${run.run} failed: ${(error as Error).message}`);

@@ -10,6 +10,8 @@ export interface TestBus {
   tokenFile: string;
   /** A file holding a wrong token. */
   wrongTokenFile: string;
+  /** The server's monitoring address (`http://127.0.0.1:PORT`), when asked for. */
+  monitor?: string;
   /** Stops the server and removes its files. */
   stop(): Promise<void>;
 }
@@ -59,16 +61,18 @@ export async function natsServerPath(): Promise<string> {
  * Starts nats-server on a free loopback port with a fresh token; waits until it listens.
  * `maxPayload` (bytes) makes big messages travel in several frames.
  */
-export async function startBus(maxPayload?: number): Promise<TestBus> {
+export async function startBus(maxPayload?: number, monitor = false): Promise<TestBus> {
   const server = await natsServerPath();
   const dir = await Deno.makeTempDir({ prefix: "gossim-nats-" });
   const token = randomToken();
   const port = freePort();
+  const http = monitor ? freePort() : 0;
   const config = `${dir}/server.conf`;
   await Deno.writeTextFile(
     config,
     `listen: "127.0.0.1:${port}"\nauthorization { token: "${token}" }\n` +
-      (maxPayload ? `max_payload: ${maxPayload}\n` : ""),
+      (maxPayload ? `max_payload: ${maxPayload}\n` : "") +
+      (http ? `http: "127.0.0.1:${http}"\n` : ""),
   );
   await Deno.writeTextFile(`${dir}/token`, `${token}\n`);
   await Deno.writeTextFile(`${dir}/wrong`, `${randomToken()}\n`);
@@ -92,6 +96,7 @@ export async function startBus(maxPayload?: number): Promise<TestBus> {
     url: `nats://127.0.0.1:${port}`,
     tokenFile: `${dir}/token`,
     wrongTokenFile: `${dir}/wrong`,
+    ...(http ? { monitor: `http://127.0.0.1:${http}` } : {}),
     async stop() {
       try {
         process.kill("SIGTERM");
