@@ -82,6 +82,7 @@ export async function startBus(maxPayload?: number, monitor = false): Promise<Te
     stdout: "null",
     stderr: "null",
   }).spawn();
+  let stopped = false;
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
@@ -98,6 +99,8 @@ export async function startBus(maxPayload?: number, monitor = false): Promise<Te
     wrongTokenFile: `${dir}/wrong`,
     ...(http ? { monitor: `http://127.0.0.1:${http}` } : {}),
     async stop() {
+      if (stopped) return;
+      stopped = true;
       try {
         process.kill("SIGTERM");
       } catch { /* already gone */ }

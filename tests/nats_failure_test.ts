@@ -1,6 +1,6 @@
-// The NATS transport's failures: a host killed mid-run ends the run within the bound with an
-// error naming the host and its nodes, exit 1, the rows already written kept and the rerun
-// command printed; a wrong token is refused (host and sim); a host refuses a run of another
+// The NATS transport's failures: a host killed or hung mid-run, or the server stopped, ends the
+// run within the bound with an error naming the host and its nodes (or the server), exit 1,
+// the rows already written kept and the rerun command printed; a wrong token is refused (host and sim); a host refuses a run of another
 // gossim version or of a config other than the one it is pinned to.
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
@@ -10,41 +10,54 @@ import { VERSION } from "../simulation/version.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
-Deno.test({
-  name: "NATS transport: a host killed mid-run ends the run, naming the host and its nodes",
-  ...options,
-  async fn() {
-    const bus = await startBus();
-    const hosts = [startHost(bus, "a", 2), startHost(bus, "b", 1)];
-    const dir = await Deno.makeTempDir({ prefix: "gossim-nats-kill-" });
-    try {
-      await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
-      const running = runCli(
-        ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"],
-        ...["--algorithm", "dgd", "--steps", "1000000", "--eval-every", "5"],
-        ...["--out", `${dir}/out`, "--transport", bus.url, "--hosts", "2"],
-        ...["--nats-token-file", bus.tokenFile, "--host-timeout", "2"],
-      );
-      await hosts[1].waitFor("started");
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const killed = performance.now();
-      await hosts[1].kill("SIGKILL");
-      const run = await running;
-      const seconds = (performance.now() - killed) / 1000;
-      assert.equal(run.code, 1, run.err);
-      assert.ok(seconds < 8, `the run took ${seconds.toFixed(1)} s to end`);
-      assert.match(run.err, /host b \(Workers 2, nodes 4–5\) was not heard from/);
-      assert.match(run.err, /reproduce with: deno task sim --config .* --transport nats:/);
-      const rows = (await Deno.readTextFile(`${dir}/out/metrics.jsonl`)).trim().split("\n");
-      assert.ok(rows.length >= 1 && rows[0].startsWith("{"), "rows written before the kill");
-      await hosts[0].waitFor("ended", 10_000); // the survivor left the run
-    } finally {
-      for (const host of hosts) await host.kill("SIGTERM");
-      await bus.stop();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-});
+/** How a run loses part of itself mid-run, and what its error must say. */
+const LOSSES: { what: string; message: RegExp }[] = [
+  { what: "killed", message: /host b \(Workers 2, nodes 4–5\) was not heard from/ },
+  { what: "hung", message: /host b \(Workers 2, nodes 4–5\) was not heard from/ },
+  { what: "server", message: /lost the NATS server at nats:/ },
+];
+
+for (const { what, message } of LOSSES) {
+  const title = what === "server" ? "the server stopped" : `a host ${what}`;
+  Deno.test({
+    name: `NATS transport: ${title} mid-run ends the run within the bound, rows kept`,
+    ...options,
+    async fn() {
+      const bus = await startBus();
+      const hosts = [startHost(bus, "a", 2), startHost(bus, "b", 1)];
+      const dir = await Deno.makeTempDir({ prefix: "gossim-nats-loss-" });
+      try {
+        await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
+        const running = runCli(
+          ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"],
+          ...["--algorithm", "dgd", "--steps", "1000000", "--eval-every", "5"],
+          ...["--out", `${dir}/out`, "--transport", bus.url, "--hosts", "2"],
+          ...["--nats-token-file", bus.tokenFile, "--host-timeout", "2"],
+        );
+        await hosts[1].waitFor("started");
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const lost = performance.now();
+        if (what === "killed") await hosts[1].kill("SIGKILL");
+        else if (what === "hung") hosts[1].process.kill("SIGSTOP");
+        else await bus.stop();
+        const run = await running;
+        const seconds = (performance.now() - lost) / 1000;
+        assert.equal(run.code, 1, run.err);
+        assert.ok(seconds < 8, `the run took ${seconds.toFixed(1)} s to end`);
+        assert.match(run.err, message);
+        assert.match(run.err, /reproduce with: deno task sim --config .* --transport nats:/);
+        const rows = (await Deno.readTextFile(`${dir}/out/metrics.jsonl`)).trim().split("\n");
+        assert.ok(rows.length >= 1 && rows[0].startsWith("{"), "rows written before the loss");
+        // The survivor leaves the run: ended by the scheduler, or on losing the server.
+        await hosts[0].waitFor(what === "server" ? "lost the NATS server" : "ended", 10_000);
+      } finally {
+        for (const host of hosts) await host.kill("SIGKILL");
+        await bus.stop();
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
 
 Deno.test({
   name: "NATS transport: a wrong token is refused; hosts refuse another version or config",
