@@ -83,6 +83,7 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
     for (const [index, entry] of hosted) {
       genSubscriptions.push(bus.subscribe(subjects.ctl(gen, index), {
         callback: (_error, message) => {
+          heard = performance.now(); // the scheduler's orders are signs of life too
           try {
             const body = joiner.add(message.subject, message.data);
             if (body) control(index, entry, decodeMessage(body) as Control);
@@ -105,7 +106,9 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
         },
       }));
     }
-    log(`run ${options.run}: Workers ${order.base}–${order.base + order.count - 1} started`);
+    const last = order.base + order.count - 1;
+    const range = last > order.base ? `Workers ${order.base}–${last}` : `Worker ${last}`;
+    log(`run ${options.run}: ${range} started`);
   };
 
   const control = (index: number, entry: Hosted, message: Control) => {

@@ -134,7 +134,8 @@ async function serve(bus: NatsConnection, host: HostSettings): Promise<number> {
   const timer = setInterval(announce, HEARTBEAT_MS);
   const lost = bus.closed().then(() => null);
   try {
-    log(`waiting for runs on ${host.url} (${host.workers} Workers, gossim ${VERSION})`);
+    const workers = `${host.workers} Worker${host.workers > 1 ? "s" : ""}`;
+    log(`waiting for runs on ${host.url} (${workers}, gossim ${VERSION})`);
     for (;;) {
       const run = await Promise.race([next, lost]);
       if (!run) throw new Error(`lost the NATS server at ${host.url}`);
