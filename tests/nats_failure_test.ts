@@ -12,8 +12,8 @@ const options = { sanitizeOps: false, sanitizeResources: false };
 
 /** How a run loses part of itself mid-run, and what its error must say. */
 const LOSSES: { what: string; message: RegExp }[] = [
-  { what: "killed", message: /host b \(Workers 2, nodes 4–5\) was not heard from/ },
-  { what: "hung", message: /host b \(Workers 2, nodes 4–5\) was not heard from/ },
+  { what: "killed", message: /host b \(Workers 2, nodes 4–5\) was not heard from for 3.0 s/ },
+  { what: "hung", message: /host b \(Workers 2, nodes 4–5\) was not heard from for 3.0 s/ },
   { what: "server", message: /lost the NATS server at nats:/ },
 ];
 
@@ -32,7 +32,7 @@ for (const { what, message } of LOSSES) {
           ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"],
           ...["--algorithm", "dgd", "--steps", "1000000", "--eval-every", "5"],
           ...["--out", `${dir}/out`, "--transport", bus.url, "--hosts", "2"],
-          ...["--nats-token-file", bus.tokenFile, "--host-timeout", "2"],
+          ...["--nats-token-file", bus.tokenFile, "--host-timeout", "3"],
         );
         await hosts[1].waitFor("started");
         await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -43,7 +43,7 @@ for (const { what, message } of LOSSES) {
         const run = await running;
         const seconds = (performance.now() - lost) / 1000;
         assert.equal(run.code, 1, run.err);
-        assert.ok(seconds < 8, `the run took ${seconds.toFixed(1)} s to end`);
+        assert.ok(seconds < 15, `the run took ${seconds.toFixed(1)} s to end`);
         assert.match(run.err, message);
         assert.match(run.err, /reproduce with: deno task sim --config .* --transport nats:/);
         const rows = (await Deno.readTextFile(`${dir}/out/metrics.jsonl`)).trim().split("\n");
