@@ -7,6 +7,7 @@ import { runCli } from "./_cli.ts";
 import { startBus, startHost } from "./_nats.ts";
 import { NatsHosts } from "../actors/nats_hosts.ts";
 import { VERSION } from "../simulation/version.ts";
+import "./fixtures/throwing_algorithm.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
@@ -58,6 +59,29 @@ for (const { what, message } of LOSSES) {
     },
   });
 }
+
+Deno.test({
+  name: "NATS transport: a node's failure on a host names the node and step, as in one process",
+  ...options,
+  async fn() {
+    const bus = await startBus();
+    const hosts = [startHost(bus, "a", 1), startHost(bus, "b", 1)];
+    try {
+      await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
+      const run = await runCli(
+        ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"],
+        ...["--algorithm", "throwing-dgd", "--steps", "20", "--transport", bus.url],
+        ...["--hosts", "2", "--nats-token-file", bus.tokenFile],
+      );
+      assert.equal(run.code, 1, run.err);
+      assert.match(run.err, /node 3 failed at step 7: .*deliberate failure/);
+      await Promise.all(hosts.map((host) => host.waitFor("ended", 10_000)));
+    } finally {
+      for (const host of hosts) await host.kill("SIGKILL");
+      await bus.stop();
+    }
+  },
+});
 
 Deno.test({
   name: "NATS transport: a wrong token is refused; hosts refuse another version or config",
