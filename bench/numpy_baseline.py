@@ -29,6 +29,8 @@ import time
 UNSET = [k for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
          if "--native-blas" in sys.argv and os.environ.pop(k, None) is not None]
 
+if "--threads" in sys.argv[:-1]:  # OpenBLAS's thread count, also read at import
+    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[sys.argv.index("--threads") + 1]
 sys.dont_write_bytecode = True  # no __pycache__ in bench/
 import numpy as np  # noqa: E402 - after the environment is settled
 
@@ -193,6 +195,7 @@ def parse():
     p.add_argument("--synthetic", action="store_true", help="random data if MNIST is missing")
     p.add_argument("--native-blas", action="store_true",
                    help="unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for this process")
+    p.add_argument("--threads", type=int, help="OpenBLAS threads (default: OpenBLAS's own)")
     p.add_argument("--replay", help="folder of the exactness test's inputs")
     p.add_argument("--out", help="--replay: where the final x goes (float64, [N, d])")
     for name, value in DEFAULTS.items():

@@ -11,7 +11,8 @@
  * is missing it says so and exits 0.
  *
  *   deno run --allow-read --allow-run=python3 --unstable-worker-options bench/numpy_compare.ts \
- *     [--rounds 3] [--steps 200] [--mlp-steps 40] [--models softmax,mlp] [--nodes 16,64]
+ *     [--rounds 3] [--steps 200] [--mlp-steps 40] [--models softmax,mlp] [--nodes 16,64] \
+ *     [--numpy-threads T]   (OpenBLAS threads; default OpenBLAS's own: every core)
  *
  * @module
  */
@@ -62,10 +63,11 @@ export async function numpyMissing(): Promise<string | null> {
 }
 
 /** The script's JSON line for one run (MNIST from the files gossim reads). */
-async function numpyRun(model: string, nodes: number, steps: number, seed: number) {
+async function numpyRun(model: string, nodes: number, steps: number, seed: number, threads = 0) {
   const args = [SCRIPT, "--model", model, "--nodes", String(nodes), "--steps", String(steps)];
   args.push("--warmup", "2", "--train", String(Math.max(nodes, 10_000)), "--seed", String(seed));
   args.push("--data", fileURLToPath(mnistDataDir()), "--native-blas");
+  if (threads > 0) args.push("--threads", String(threads));
   const { success, stdout, stderr } = await new Deno.Command("python3", { args }).output();
   const text = new TextDecoder();
   if (!success) {
@@ -88,6 +90,7 @@ async function numpyRun(model: string, nodes: number, steps: number, seed: numbe
  * @param sizes node counts (at least 3: a ring)
  * @param stepsFor iterations per run for a model
  * @param rounds how many A B C rounds
+ * @param numpyThreads OpenBLAS's threads in NumPy's runs (0: OpenBLAS's default, every core)
  * @returns every round's rates
  */
 export async function compareWithNumpy(
@@ -95,6 +98,7 @@ export async function compareWithNumpy(
   sizes: readonly number[],
   stepsFor: (model: string) => number,
   rounds: number,
+  numpyThreads = 0,
 ): Promise<NumpyComparison[]> {
   const pool = new ActorPool();
   const rows: NumpyComparison[] = [];
@@ -112,7 +116,7 @@ export async function compareWithNumpy(
           blas: "",
         };
         for (let round = 0; round < rounds; round++) {
-          const numpy = await numpyRun(model, nodes, steps, round);
+          const numpy = await numpyRun(model, nodes, steps, round, numpyThreads);
           row.numpy.push(numpy.node_steps_per_s);
           const { name, core, threads } = numpy.blas;
           row.blas = `${name}, kernel ${core ?? "?"}, ${threads ?? "?"} threads`;
@@ -170,6 +174,7 @@ if (import.meta.main) {
       "mlp-steps": { type: "string", default: "40" },
       models: { type: "string", default: "softmax,mlp" },
       nodes: { type: "string", default: "16,64" },
+      "numpy-threads": { type: "string", default: "0" },
     },
   }).values;
   const missing = await numpyMissing();
@@ -183,6 +188,7 @@ if (import.meta.main) {
     flags.nodes.split(",").map(Number),
     steps,
     Number(flags.rounds),
+    Number(flags["numpy-threads"]),
   );
   console.log(
     "decentralized AMSGrad, ring W = 1/3, batch 32, MNIST; node-steps/s, median over rounds",
