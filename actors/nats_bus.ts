@@ -19,10 +19,10 @@
  *
  * @module
  */
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, type Msg, type NatsConnection, nkeyAuthenticator } from "@nats-io/transport-node";
 import { frames } from "./nats_codec.ts";
 
-export type { NatsConnection };
+export type { Msg, NatsConnection };
 
 /** How often hosts and the scheduler send heartbeats (ms). */
 export const HEARTBEAT_MS = 500;
@@ -62,8 +62,12 @@ export function inviteSubject(name: string): string {
   return `gossim.host.${name}.invite`;
 }
 
+/** An nkey user seed (`nk -gen user`, or `nkeys.createUser()`): `SU` and 56 base32 digits. */
+export const NKEY_SEED = /^SU[A-Z2-7]{56}$/;
+
 /**
- * Connects to the server at `url` with `token` (none: an unauthenticated server).
+ * Connects to the server at `url` with a credential (none: an unauthenticated server): an
+ * nkey user seed (the server knows its public key) or else a token.
  *
  * @param url `nats://HOST:PORT`
  * @param token the bus's credential, read from a file or the environment
@@ -80,7 +84,11 @@ export async function openBus(
     return await connect({
       servers: url,
       name,
-      ...(token ? { token } : {}),
+      ...(token && NKEY_SEED.test(token)
+        ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(token)) }
+        : token
+        ? { token }
+        : {}),
       reconnect: false,
       timeout: 10_000,
       pingInterval: 5_000,
@@ -96,13 +104,59 @@ export async function openBus(
 }
 
 /**
- * Publishes `body` on `subject`, split into frames the server accepts.
+ * Publishes `body` on `subject`, split into frames the server accepts. On a closed connection
+ * it publishes nothing and says so: the connection's loss is reported where it is watched
+ * (`closed()`), not by every publisher (a timer's throw would be uncaught).
  *
  * @param bus the connection
  * @param subject where
  * @param body the message
+ * @returns whether it was published
  */
-export function publishFramed(bus: NatsConnection, subject: string, body: Uint8Array): void {
-  const max = bus.info?.max_payload ?? 1024 * 1024;
-  for (const frame of frames(body, max)) bus.publish(subject, frame);
+export function publishFramed(bus: NatsConnection, subject: string, body: Uint8Array): boolean {
+  if (bus.isClosed()) return false;
+  try {
+    const max = bus.info?.max_payload ?? 1024 * 1024;
+    for (const frame of frames(body, max)) bus.publish(subject, frame);
+    return true;
+  } catch (error) {
+    if (bus.isClosed() || (error as Error).name === "ClosedConnectionError") return false;
+    throw error;
+  }
+}
+
+/**
+ * Publishes a small JSON message (or an empty one) unframed; nothing on a closed connection.
+ *
+ * @returns whether it was published
+ */
+export function publishJson(bus: NatsConnection, subject: string, value?: unknown): boolean {
+  if (bus.isClosed()) return false;
+  try {
+    if (value === undefined) bus.publish(subject);
+    else bus.publish(subject, JSON.stringify(value));
+    return true;
+  } catch (error) {
+    if (bus.isClosed() || (error as Error).name === "ClosedConnectionError") return false;
+    throw error;
+  }
+}
+
+/**
+ * A message's JSON, or undefined when it is not JSON (a subscription callback must not throw:
+ * the client would close the connection).
+ */
+export function jsonOf(message: Msg): unknown {
+  try {
+    return message.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers a request with JSON; nothing when the connection is gone. */
+export function respondJson(message: Msg, value: unknown): void {
+  try {
+    message.respond(JSON.stringify(value));
+  } catch { /* the connection is gone: its loss is reported where it is watched */ }
 }

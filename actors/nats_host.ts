@@ -15,7 +15,15 @@ import type { NodeActorApi } from "./worker_transport.ts";
 import type { HostFailure, HostReply } from "./transport.ts";
 import { workerPermissions } from "./worker_permissions.ts";
 import { batchBytes, bytesBatch, decodeMessage, encodeMessage, FrameJoiner } from "./nats_codec.ts";
-import { HEARTBEAT_MS, type NatsConnection, publishFramed, runSubjects } from "./nats_bus.ts";
+import {
+  HEARTBEAT_MS,
+  jsonOf,
+  type NatsConnection,
+  publishFramed,
+  publishJson,
+  respondJson,
+  runSubjects,
+} from "./nats_bus.ts";
 import { type Control, type Start, startSchema } from "./nats_join.ts";
 import type { WorkerSetup } from "./protocol.ts";
 
@@ -72,7 +80,7 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
   /** A failure of hosted Worker `index` the scheduler must hear of (the run ends). */
   const report = (index: number, detail: string) => {
     const failure: HostFailure = { kind: "host", host: index, detail };
-    if (!bus.isClosed()) bus.publish(subjects.fail(gen), JSON.stringify(failure));
+    publishJson(bus, subjects.fail(gen), failure);
   };
 
   const startWorkers = (next: number, order: Start) => {
@@ -124,9 +132,7 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
         ok: false,
         failure: { kind: "host", host: index, detail: error.message, name: error.name },
       }));
-      if (current === gen && !bus.isClosed()) {
-        publishFramed(bus, subjects.ack(current, index), encodeMessage(reply));
-      }
+      if (current === gen) publishFramed(bus, subjects.ack(current, index), encodeMessage(reply));
     });
   };
 
@@ -140,7 +146,7 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
     };
     const timer = setInterval(() => {
       if (bus.isClosed()) return;
-      bus.publish(subjects.alive(name));
+      publishJson(bus, subjects.alive(name));
       const now = performance.now();
       if (now - tick > 2 * HEARTBEAT_MS) heard = now; // this thread was blocked, not the sim
       tick = now;
@@ -158,16 +164,16 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
       bus.subscribe(subjects.start("*", name), {
         callback: (_error, message) => {
           const next = Number(message.subject.split(".")[3]);
-          const order = startSchema.safeParse(message.json());
+          const order = startSchema.safeParse(jsonOf(message));
           if (!order.success) {
-            message.respond(JSON.stringify({ ok: false, reason: order.error.message }));
+            respondJson(message, { ok: false, reason: order.error.message });
             return;
           }
           try {
             startWorkers(next, order.data);
-            message.respond(JSON.stringify({ ok: true }));
+            respondJson(message, { ok: true });
           } catch (error) {
-            message.respond(JSON.stringify({ ok: false, reason: (error as Error).message }));
+            respondJson(message, { ok: false, reason: (error as Error).message });
           }
         },
       }),
@@ -203,7 +209,7 @@ function startHosted(order: Start, options: ServeRunOptions, gen: number): Map<n
         host: index,
         detail: `worker ${index} crashed: ${event.message}`,
       };
-      if (!bus.isClosed()) bus.publish(subjects.fail(gen), JSON.stringify(failure));
+      publishJson(bus, subjects.fail(gen), failure);
     });
     const api = Comlink.wrap<NodeActorApi>(worker);
     hosted.set(index, { worker, api, peers: {}, bridges: new Map(), replies: Promise.resolve() });
@@ -224,7 +230,7 @@ function startHosted(order: Start, options: ServeRunOptions, gen: number): Map<n
       const bridge = channel.port2;
       const subject = subjects.pay(gen, other, index);
       bridge.onmessage = (event: MessageEvent<Float64Array>) => {
-        if (!bus.isClosed()) publishFramed(bus, subject, batchBytes(event.data));
+        publishFramed(bus, subject, batchBytes(event.data));
       };
       entry.bridges.set(other, bridge);
     }

@@ -22,12 +22,20 @@ import {
   HEARTBEAT_MS,
   HELLO_SUBJECT,
   inviteSubject,
+  jsonOf,
   type NatsConnection,
   openBus,
+  publishJson,
   runSubjects,
 } from "./nats_bus.ts";
 import { natsTransport } from "./nats_transport.ts";
-import { type HostHello, hostHelloSchema, type Invite, inviteReplySchema } from "./nats_join.ts";
+import {
+  type HostHello,
+  hostHelloSchema,
+  type Invite,
+  type InviteReply,
+  inviteReplySchema,
+} from "./nats_join.ts";
 
 /** Options of {@linkcode NatsHosts.join}. */
 export interface NatsHostsOptions {
@@ -101,7 +109,7 @@ export class NatsHosts implements TransportChoice {
       hosts.#watch(options.hostTimeoutMs ?? 10_000);
       return hosts;
     } catch (error) {
-      bus.publish(runSubjects(run).end); // hosts that joined leave at once
+      publishJson(bus, runSubjects(run).end); // hosts that joined leave at once
       await bus.drain().catch(() => {});
       throw error;
     }
@@ -154,7 +162,7 @@ export class NatsHosts implements TransportChoice {
     });
     let tick = performance.now();
     this.#timers.push(setInterval(() => {
-      this.bus.publish(subjects.alive("sim"));
+      publishJson(this.bus, subjects.alive("sim"));
       const at = performance.now();
       // A blocked event loop (a long scheduler step) read no heartbeat: it is not the hosts'.
       if (at - tick > 2 * HEARTBEAT_MS) {
@@ -178,8 +186,7 @@ export class NatsHosts implements TransportChoice {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
-    if (!this.bus.isClosed()) {
-      this.bus.publish(runSubjects(this.run).end);
+    if (publishJson(this.bus, runSubjects(this.run).end)) {
       await this.bus.drain().catch(() => {});
     }
   }
@@ -209,16 +216,26 @@ async function invite(
   );
   try {
     for await (const heard of hello) {
-      const parsed = hostHelloSchema.safeParse(heard.json());
+      const parsed = hostHelloSchema.safeParse(jsonOf(heard));
       if (!parsed.success || asked.has(parsed.data.name)) continue;
       const host = parsed.data;
       asked.add(host.name);
-      const reply = await bus.request(inviteSubject(host.name), JSON.stringify(message), {
-        timeout: 5_000,
-      }).then((answer) => inviteReplySchema.parse(answer.json()), (error: Error) => ({
-        ok: false as const,
-        reason: `no answer to the invitation: ${error.message}`,
-      }));
+      const reply: InviteReply = await bus.request(
+        inviteSubject(host.name),
+        JSON.stringify(message),
+        { timeout: 5_000 },
+      ).then(
+        (answer) => {
+          const parsed = inviteReplySchema.safeParse(jsonOf(answer));
+          return parsed.success
+            ? parsed.data
+            : { ok: false as const, reason: "its answer is not a gossim host's" };
+        },
+        (error: Error) => ({
+          ok: false as const,
+          reason: `no answer to the invitation: ${error.message}`,
+        }),
+      );
       if (!reply.ok) {
         refused.set(host.name, reply.reason);
         options.log?.(`host ${host.name} refused: ${reply.reason}`);

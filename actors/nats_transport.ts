@@ -10,7 +10,7 @@
 import type { Snapshot, WorkerSetup } from "./protocol.ts";
 import type { HostFailure, HostReply, Transport } from "./transport.ts";
 import { decodeMessage, encodeMessage, FrameJoiner } from "./nats_codec.ts";
-import { publishFramed, runSubjects } from "./nats_bus.ts";
+import { jsonOf, publishFramed, publishJson, runSubjects } from "./nats_bus.ts";
 import type { Control, Start } from "./nats_join.ts";
 import type { HostMember, NatsHosts } from "./nats_hosts.ts";
 
@@ -64,9 +64,9 @@ export function natsTransport(
   });
   const fails = bus.subscribe(subjects.fail(gen), {
     callback: (_error, message) => {
-      const reported = message.json<HostFailure>();
-      const member = hostOf(reported.host);
-      if (member) report(failure(member, reported.detail));
+      const reported = jsonOf(message) as Partial<HostFailure> | undefined;
+      const member = typeof reported?.host === "number" ? hostOf(reported.host) : undefined;
+      if (member) report(failure(member, String(reported?.detail ?? "crashed")));
     },
   });
   const stopWatching = hosts.onLoss((name, detail) => {
@@ -96,7 +96,10 @@ export function natsTransport(
       }).catch((error: Error) => {
         throw new Error(`host ${member.name} did not start its Workers: ${error.message}`);
       });
-      const reply = answer.json<{ ok: boolean; reason?: string }>();
+      const reply = (jsonOf(answer) ?? { ok: false, reason: "not JSON" }) as {
+        ok: boolean;
+        reason?: string;
+      };
       if (!reply.ok) throw new Error(`host ${member.name} refused: ${reply.reason}`);
     }));
   };
@@ -122,7 +125,7 @@ export function natsTransport(
       stopWatching();
       acks.unsubscribe();
       fails.unsubscribe();
-      if (!bus.isClosed()) bus.publish(subjects.stop(gen));
+      publishJson(bus, subjects.stop(gen));
     },
   };
 }

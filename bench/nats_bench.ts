@@ -84,7 +84,7 @@ interface Varz {
 
 await timed("scheduler alone (no hosts)", nullHosts(2 * perHost, setup.problem.dim));
 await timed(`in-process (${2 * perHost} Workers)`);
-const bus = await startBus(undefined, true);
+const bus = await startBus({ monitor: true });
 const hosts = [startHost(bus, "a", perHost), startHost(bus, "b", perHost)];
 try {
   await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));

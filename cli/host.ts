@@ -14,8 +14,11 @@ import {
   HELLO_SUBJECT,
   HOST_NAME,
   inviteSubject,
+  jsonOf,
   type NatsConnection,
   openBus,
+  publishJson,
+  respondJson,
 } from "../actors/nats_bus.ts";
 import { type HostHello, type InviteReply, inviteSchema } from "../actors/nats_join.ts";
 import { serveRun } from "../actors/nats_host.ts";
@@ -30,7 +33,8 @@ Usage: deno task host --nats nats://HOST:PORT [flags]
   --workers K            node Workers in this process (default: one per core)
   --name NAME            this host's name (letters, digits, - and _; default host-RANDOM);
                          runs place nodes on hosts sorted by name
-  --nats-token-file FILE the bus's token (else ${TOKEN_VARIABLE}; never a flag)
+  --nats-token-file FILE the bus's token or nkey seed (SU…) (else ${TOKEN_VARIABLE};
+                         never a flag)
   --config-hash SHA      join only runs of this config (its SHA-256, printed by the sim)
   --once                 exit after one run
   --help                 this text
@@ -103,7 +107,7 @@ async function serve(bus: NatsConnection, host: HostSettings): Promise<number> {
   let next = new Promise<Joined>((resolve) => (joined = resolve));
   bus.subscribe(inviteSubject(host.name), {
     callback: (_error, message) => {
-      const invite = inviteSchema.safeParse(message.json());
+      const invite = inviteSchema.safeParse(jsonOf(message));
       let reply: InviteReply;
       if (!invite.success) reply = { ok: false, reason: "not a gossim invitation" };
       else if (busy) reply = { ok: false, reason: "busy with another run" };
@@ -125,11 +129,10 @@ async function serve(bus: NatsConnection, host: HostSettings): Promise<number> {
         served.catch(() => {});
         joined({ run, served });
       }
-      message.respond(JSON.stringify(reply));
+      respondJson(message, reply);
     },
   });
-  const announce = () =>
-    !busy && !bus.isClosed() && bus.publish(HELLO_SUBJECT, JSON.stringify(hello));
+  const announce = () => !busy && publishJson(bus, HELLO_SUBJECT, hello);
   announce();
   const timer = setInterval(announce, HEARTBEAT_MS);
   const lost = bus.closed().then(() => null);

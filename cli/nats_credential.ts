@@ -1,7 +1,8 @@
 /**
  * The NATS bus's address and credential on the command line: the address is a flag, the
- * credential (a token) comes from a file named by a flag or from `GOSSIM_NATS_TOKEN` — never
- * from the command line itself, where other users of the machine can read it.
+ * credential (a token, or an nkey user seed `SU…`) comes from a file named by a flag or from
+ * `GOSSIM_NATS_TOKEN` — never from the command line itself, where other users of the machine
+ * can read it.
  *
  * @module
  */
@@ -35,8 +36,9 @@ export function natsUrl(flag: string, text: string): string {
 }
 
 /**
- * The bus's token: the first line of `file` when given, else `GOSSIM_NATS_TOKEN` when set
- * (and readable), else null (a server without authentication).
+ * The bus's credential — a token, or an nkey user seed — the first line of `file` when given,
+ * else `GOSSIM_NATS_TOKEN` when set (and readable), else null (a server without
+ * authentication).
  *
  * @param file the token file's path, from `--nats-token-file`
  * @returns the token, or null

@@ -28,7 +28,8 @@ export const NATS_FLAGS: Flag[] = [
   {
     name: "nats-token-file",
     value: "FILE",
-    help: `the NATS bus's token, read from FILE (else ${TOKEN_VARIABLE}; never a flag)`,
+    help: `the NATS bus's token or nkey seed (SU…), read from FILE (else\n` +
+      `${TOKEN_VARIABLE}; never a flag)`,
   },
   {
     name: "host-timeout",

@@ -1,6 +1,7 @@
 // Test helpers for the NATS transport: a nats-server on a free loopback port with a fresh
 // token (in a config file, not on its command line), node hosts as `deno run` subprocesses of
 // cli/host.ts with the host task's permissions, and everything stopped afterwards.
+import { nkeys } from "@nats-io/transport-node";
 
 /** A nats-server started for one test, and its token file. */
 export interface TestBus {
@@ -33,6 +34,7 @@ export interface TestHost {
 }
 
 const ROOT = new URL("../", import.meta.url);
+const decoder = new TextDecoder();
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -57,25 +59,38 @@ export async function natsServerPath(): Promise<string> {
   );
 }
 
-/**
- * Starts nats-server on a free loopback port with a fresh token; waits until it listens.
- * `maxPayload` (bytes) makes big messages travel in several frames.
- */
-export async function startBus(maxPayload?: number, monitor = false): Promise<TestBus> {
+/** Options of {@linkcode startBus}. */
+export interface BusOptions {
+  /** The server's max_payload (bytes): big messages then travel in several frames. */
+  maxPayload?: number;
+  /** Open the monitoring port (`/varz`). */
+  monitor?: boolean;
+  /** Authenticate with a fresh nkey user (the files hold seeds) instead of a token. */
+  nkey?: boolean;
+}
+
+/** Starts nats-server on a free loopback port with a fresh credential; waits until it listens. */
+export async function startBus(options: BusOptions = {}): Promise<TestBus> {
+  const { maxPayload, monitor = false } = options;
   const server = await natsServerPath();
   const dir = await Deno.makeTempDir({ prefix: "gossim-nats-" });
-  const token = randomToken();
+  const user = options.nkey ? nkeys.createUser() : null;
+  const token = user ? decoder.decode(user.getSeed()) : randomToken();
+  const wrong = user ? decoder.decode(nkeys.createUser().getSeed()) : randomToken();
+  const auth = user
+    ? `authorization { users: [ { nkey: "${user.getPublicKey()}" } ] }`
+    : `authorization { token: "${token}" }`;
   const port = freePort();
   const http = monitor ? freePort() : 0;
   const config = `${dir}/server.conf`;
   await Deno.writeTextFile(
     config,
-    `listen: "127.0.0.1:${port}"\nauthorization { token: "${token}" }\n` +
+    `listen: "127.0.0.1:${port}"\n${auth}\n` +
       (maxPayload ? `max_payload: ${maxPayload}\n` : "") +
       (http ? `http: "127.0.0.1:${http}"\n` : ""),
   );
   await Deno.writeTextFile(`${dir}/token`, `${token}\n`);
-  await Deno.writeTextFile(`${dir}/wrong`, `${randomToken()}\n`);
+  await Deno.writeTextFile(`${dir}/wrong`, `${wrong}\n`);
   const process = new Deno.Command(server, {
     args: ["-c", config],
     stdin: "null",
@@ -142,7 +157,6 @@ export function startHost(
     stderr: "piped",
   }).spawn();
   let text = "";
-  const decoder = new TextDecoder();
   const reading = (async () => {
     for await (const chunk of process.stderr) text += decoder.decode(chunk, { stream: true });
   })();

@@ -121,3 +121,27 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "NATS transport: an nkey seed authenticates a host and a run; another seed is refused",
+  ...options,
+  async fn() {
+    const bus = await startBus({ nkey: true });
+    const host = startHost(bus, "seeded", 1, ["--once"]);
+    try {
+      const wrong = startHost(bus, "wrong", 1, ["--nats-token-file", bus.wrongTokenFile]);
+      assert.equal((await wrong.exited()).code, 1);
+      assert.match(wrong.log(), /refused the credential/);
+      await host.waitFor("waiting for runs");
+      const run = await runCli(
+        ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--steps", "2"],
+        ...["--transport", bus.url, "--nats-token-file", bus.tokenFile],
+      );
+      assert.equal(run.code, 0, run.err);
+      assert.equal((await host.exited()).code, 0);
+    } finally {
+      await host.kill("SIGKILL");
+      await bus.stop();
+    }
+  },
+});

@@ -74,7 +74,7 @@ Deno.test({
       assert(references[name].metrics.length > 0 && references[name].events.length > 0);
     }
     // A small max_payload: snapshots and payload batches travel in several frames.
-    const bus = await startBus(512);
+    const bus = await startBus({ maxPayload: 512 });
     const layouts: [Record<string, number>, string[]][] = [
       [{ solo: 3 }, ["sync"]],
       [{ a: 2, b: 1 }, ["sync", "async", "federated"]],
