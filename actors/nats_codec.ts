@@ -1,14 +1,14 @@
 /**
  * The NATS transport's wire: control messages (setups, command batches, replies with
- * snapshots, failures) as one binary message each — a JSON header whose `Float64Array`s
- * travel after it as raw float64s, never as text — and the framing that splits a message
+ * snapshots, failures) as one binary message each — a JSON header whose `Float64Array`s and
+ * `Float32Array`s travel after it as raw bytes, never as text — and the framing that splits a message
  * larger than the server's `max_payload` into chunks and joins them again (NATS keeps one
  * publisher's messages on one subject in order, so a chunk's successor is the next message).
  *
  * Control message layout: `u32 n` (little-endian), `n` bytes of JSON, zero padding to a
- * multiple of 8, then the float64 area; a `Float64Array` in the JSON is
- * `{"$f64": [offset, length]}` into that area, a number JSON cannot hold (NaN, ±Infinity,
- * −0) is `{"$num": "NaN"}`. Frame layout: one byte (1: more chunks follow, 0: last), seven
+ * multiple of 8, then the arrays' area (each array padded to 8 bytes); an array in the JSON
+ * is `{"$array": ["f64" | "f32", byteOffset, length]}` into that area, a number JSON cannot
+ * hold (NaN, ±Infinity, −0) is `{"$num": "NaN"}`. Frame layout: one byte (1: more chunks follow, 0: last), seven
  * bytes of padding, then the chunk.
  *
  * @module
@@ -20,20 +20,31 @@ const decoder = new TextDecoder();
 /** The bytes a frame adds before its chunk. */
 export const FRAME_HEADER = 8;
 
+/** The typed arrays a control message carries as raw bytes, by tag. */
+const ARRAYS = { f64: Float64Array, f32: Float32Array } as const;
+
 /**
- * Encodes a control message: plain JSON data whose `Float64Array`s go as raw float64s.
+ * Encodes a control message: plain JSON data whose `Float64Array`s and `Float32Array`s go as
+ * raw bytes.
  *
- * @param value plain data (objects, arrays, strings, numbers, booleans, null, Float64Array)
+ * @param value plain data (objects, arrays, strings, numbers, booleans, null, Float64Array,
+ * Float32Array)
  * @returns the message's bytes
+ * @throws {TypeError} on any other typed array (JSON would silently mangle it)
  */
 export function encodeMessage(value: unknown): Uint8Array {
-  const arrays: Float64Array[] = [];
-  let floats = 0;
+  const arrays: { array: Float64Array | Float32Array; at: number }[] = [];
+  let size = 0;
   const json = JSON.stringify(value, function (_key, item: unknown) {
-    if (item instanceof Float64Array) {
-      arrays.push(item);
-      floats += item.length;
-      return { $f64: [floats - item.length, item.length] };
+    const tag = item instanceof Float64Array ? "f64" : item instanceof Float32Array ? "f32" : null;
+    if (tag) {
+      const array = item as Float64Array | Float32Array;
+      arrays.push({ array, at: size });
+      size += Math.ceil(array.byteLength / 8) * 8;
+      return { $array: [tag, arrays[arrays.length - 1].at, array.length] };
+    }
+    if (ArrayBuffer.isView(item)) {
+      throw new TypeError(`Cannot send a ${item.constructor.name} to a host`);
     }
     if (typeof item === "number" && (!Number.isFinite(item) || Object.is(item, -0))) {
       return { $num: Object.is(item, -0) ? "-0" : String(item) };
@@ -42,21 +53,18 @@ export function encodeMessage(value: unknown): Uint8Array {
   }) ?? "null";
   const text = encoder.encode(json);
   const start = Math.ceil((4 + text.length) / 8) * 8;
-  const bytes = new Uint8Array(start + floats * 8);
+  const bytes = new Uint8Array(start + size);
   new DataView(bytes.buffer).setUint32(0, text.length, true);
   bytes.set(text, 4);
-  const area = new Float64Array(bytes.buffer, start, floats);
-  let at = 0;
-  for (const array of arrays) {
-    area.set(array, at);
-    at += array.length;
+  for (const { array, at } of arrays) {
+    bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), start + at);
   }
   return bytes;
 }
 
 /**
- * Decodes a control message; every `Float64Array` in it owns its buffer (it may be
- * transferred on).
+ * Decodes a control message; every typed array in it owns its buffer (it may be transferred
+ * on).
  *
  * @param bytes a message made by {@linkcode encodeMessage}
  * @returns its value
@@ -68,11 +76,13 @@ export function decodeMessage(bytes: Uint8Array): unknown {
   const json = decoder.decode(bytes.subarray(4, 4 + length));
   return JSON.parse(json, (_key, item: unknown) => {
     if (item && typeof item === "object" && !Array.isArray(item)) {
-      const record = item as { $f64?: [number, number]; $num?: string };
-      if (record.$f64) {
-        const [offset, count] = record.$f64;
-        const from = bytes.byteOffset + start + offset * 8;
-        return new Float64Array(bytes.buffer.slice(from, from + count * 8) as ArrayBuffer);
+      const record = item as { $array?: [keyof typeof ARRAYS, number, number]; $num?: string };
+      if (record.$array) {
+        const [tag, at, count] = record.$array;
+        const type = ARRAYS[tag];
+        const from = bytes.byteOffset + start + at;
+        const buffer = bytes.buffer.slice(from, from + count * type.BYTES_PER_ELEMENT);
+        return new type(buffer as ArrayBuffer);
       }
       if (record.$num !== undefined) return Number(record.$num);
     }

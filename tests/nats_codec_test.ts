@@ -18,6 +18,15 @@ Deno.test("NATS codec: control messages keep every float64 and number", () => {
   assert.ok(Object.is(got.weight, -0) && Number.isNaN(got.inf));
   assert.equal(got.rate, null);
   assert.equal(got.probe.length, 0);
+  const single = new Float32Array([1.5, -0, NaN, 3e38, 1e-45]);
+  const mixed = decodeMessage(encodeMessage({ single, params })) as typeof value & {
+    single: Float32Array;
+    params: Float64Array;
+  };
+  assert.ok(mixed.single instanceof Float32Array && mixed.params instanceof Float64Array);
+  assert.deepEqual(new Uint8Array(mixed.single.buffer), new Uint8Array(single.buffer));
+  assert.deepEqual(new Uint8Array(mixed.params.buffer), new Uint8Array(params.buffer));
+  assert.throws(() => encodeMessage({ ints: new Int32Array(2) }), /Int32Array/);
 });
 
 Deno.test("NATS codec: frames split a message and join it again, per subject", () => {
