@@ -78,6 +78,7 @@ export * from "./metrics/mixing_probe.ts";
 export * from "./topologies/mod.ts";
 export * from "./problems/mod.ts";
 export { Rng } from "./random.ts";
+export * from "./vector.ts";
 export type { SchemaIssue } from "./_describe_issue.ts";
 export { type ActorRunOptions, type ActorRunResult, runActors } from "./actors/engine.ts";
 export { ActorPool } from "./actors/supervisor.ts";

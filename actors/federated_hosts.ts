@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type Vector, vectorOf } from "../vector.ts";
 import type { FederatedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { gradientRng, nodeContext } from "../algorithms/iteration.ts";
 import type { VectorMemory } from "../algorithms/vector_memory.ts";
@@ -63,7 +64,7 @@ export class FederatedHosts {
   /** The clients' round memory (one client's round at a time), or null. */
   readonly memory: VectorMemory | null;
   /** A client's gradient, when its round has no client memory. */
-  readonly #gradient: Float64Array;
+  readonly #gradient: Vector;
 
   /** The Worker's clients and server, started afresh. */
   constructor(options: FederatedHostsOptions) {
@@ -72,7 +73,7 @@ export class FederatedHosts {
     this.memory = options.clients.length
       ? clientVectorMemory(problem, algorithm, x0, options.recycle)
       : options.recycle;
-    this.#gradient = new Float64Array(problem.dim);
+    this.#gradient = vectorOf(problem.precision ?? "float64", problem.dim);
     for (const id of options.clients) {
       this.#hosts.set(id, { server: null, rng: gradientRng(seed, id), step: 0 });
     }

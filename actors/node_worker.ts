@@ -8,6 +8,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
+import { type Vector, vectorOf } from "../vector.ts";
 import * as Comlink from "comlink";
 import type { Algorithm, DecentralizedAlgorithm, Payload } from "../algorithms/algorithm.ts";
 import { getAlgorithm } from "../algorithms/registry.ts";
@@ -37,7 +38,7 @@ class NodeActor {
   #algorithm!: Algorithm;
   #nodes = new Map<number, DecentralizedNode>();
   /** Gradient buffers of a node block (a block is at most BLOCK_NODES of the hosted nodes). */
-  #blockGradients: Float64Array[] = [];
+  #blockGradients: Vector[] = [];
   /** The vector memory of the last decentralized run (see vector_memory.ts). */
   #memory: VectorMemory | null = null;
   #federated: FederatedHosts | null = null;
@@ -113,14 +114,16 @@ class NodeActor {
   #startNodes(algorithm: DecentralizedAlgorithm, x0: Float64Array): void {
     const setup = this.#setup, problem = this.#problem, d = problem.dim;
     const blocks = Math.min(setup.nodes.length, BLOCK_NODES);
+    const precision = problem.precision ?? "float64";
     const memory = this.#memory = nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
       sharedMix: true,
       extra: blocks,
       recycle: this.#memory,
+      precision,
     });
-    const zeros = () => memory?.zeros(d) ?? new Float64Array(d);
+    const zeros = () => memory?.zeros(d) ?? vectorOf(precision, d);
     this.#blockGradients = Array.from({ length: blocks }, zeros);
-    const scratch = { mixed: [] as Payload[], memory };
+    const scratch = { mixed: [] as Payload[], memory, precision };
     for (const id of setup.nodes) {
       this.#nodes.set(id, new DecentralizedNode(problem, algorithm, id, setup.seed, x0, scratch));
     }

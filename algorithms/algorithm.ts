@@ -6,11 +6,12 @@
  *
  * @module
  */
+import { type Precision, type Vector, vectorOf } from "../vector.ts";
 import { kernelsFor } from "./vector_memory.ts";
 import type { LayerSpec } from "../problems/problem.ts";
 
 /** A named set of vectors: what a node sends on one exchange (its typed channel's message). */
-export type Payload = Record<string, Float64Array>;
+export type Payload = Record<string, Vector>;
 
 /** What a node knows about itself when its state is created. */
 export interface NodeContext {
@@ -24,10 +25,13 @@ export interface NodeContext {
   readonly layers: readonly LayerSpec[];
   /**
    * A zeroed vector of length d from the engine's vector memory, where the SIMD kernels run
-   * (see `vector_memory.ts`); absent, or once the memory is full, a plain `Float64Array`.
+   * (see `vector_memory.ts`); absent, or once the memory is full, a plain array in the run's
+   * precision.
    * Allocate the state's d-vectors with {@linkcode stateVector}, which calls this.
    */
-  readonly vector?: () => Float64Array;
+  readonly vector?: () => Vector;
+  /** The run's precision (`vector.ts`); absent: float64. */
+  readonly precision?: Precision;
 }
 
 /**
@@ -37,8 +41,8 @@ export interface NodeContext {
  * @param context the node's context
  * @param from a number for every entry, or a vector to copy (length d); default zeros
  */
-export function stateVector(context: NodeContext, from?: number | Float64Array): Float64Array {
-  const vector = context.vector?.() ?? new Float64Array(context.dim);
+export function stateVector(context: NodeContext, from?: number | Vector): Vector {
+  const vector = context.vector?.() ?? vectorOf(context.precision ?? "float64", context.dim);
   if (typeof from === "number") {
     if (from !== 0) vector.fill(from);
   } else if (from) vector.set(from);
@@ -71,11 +75,11 @@ export interface DecentralizedAlgorithm<S = unknown> {
    */
   channelLength?(name: string, dim: number): number;
   /** A node's initial state, starting from `x0` (copied). */
-  init(context: NodeContext, x0: Float64Array): S;
+  init(context: NodeContext, x0: Vector): S;
   /** Where the node's gradient is evaluated at this iteration (usually its x). */
-  gradientPoint(state: S): Float64Array;
+  gradientPoint(state: S): Vector;
   /** The gradient-driven part of iteration `t` (1-based), before any exchange. */
-  localStep(state: S, gradient: Float64Array, t: number): void;
+  localStep(state: S, gradient: Vector, t: number): void;
   /**
    * True when `localStep` never writes the model {@linkcode DecentralizedAlgorithm.params}
    * returns (it moves only in `mix`): the engines then skip the model's finiteness check after
@@ -99,20 +103,20 @@ export interface DecentralizedAlgorithm<S = unknown> {
    */
   readonly mixesEncodedSelf?: boolean;
   /** The node's current model x_i. */
-  params(state: S): Float64Array;
+  params(state: S): Vector;
   /** The node's adaptive rate u_i (adaptive methods only), for the disagreement metric. */
-  adaptiveRate?(state: S): Float64Array;
+  adaptiveRate?(state: S): Vector;
   /**
    * Tracking methods only: writes into `out` (length d) and returns the node's tracker minus
    * what it tracks (gradient tracking: y_i − g_i), for the `trackingError` metric
    * ‖(1/N) Σ_i residual_i‖, which is 0 up to rounding while no message is lost.
    */
-  trackingResidual?(state: S, out: Float64Array): Float64Array;
+  trackingResidual?(state: S, out: Vector): Vector;
   /**
    * Methods that keep a running sum of their neighbours' public copies (CHOCO-SGD: s_i and
    * x̂_i) expose both, for the `drift` metric Σ_i ‖s_i − Σ_j W_ij x̂_j‖ (metrics/memory_drift.ts).
    */
-  mixedMemory?(state: S): { readonly copy: Float64Array; readonly sum: Float64Array };
+  mixedMemory?(state: S): { readonly copy: Vector; readonly sum: Vector };
 }
 
 /**
@@ -136,29 +140,29 @@ export interface FederatedAlgorithm<C = unknown, S = unknown> {
   /** Vector names of a client's upload, e.g. `["theta", "v"]`. */
   readonly uploadChannels: readonly string[];
   /** The server's initial state from the common starting point `x0` (copied). */
-  initServer(context: NodeContext, x0: Float64Array): S;
+  initServer(context: NodeContext, x0: Vector): S;
   /** What the server sends to every participating client at the start of a round. */
   broadcast(server: S): Payload;
   /** A client's state at the start of a round, from the server's broadcast (copied). */
   initClient(context: NodeContext, global: Payload): C;
   /** Where the client's gradient is evaluated. */
-  gradientPoint(client: C): Float64Array;
+  gradientPoint(client: C): Vector;
   /** Local step `t` (1-based within the round). */
-  localStep(client: C, gradient: Float64Array, t: number): void;
+  localStep(client: C, gradient: Vector, t: number): void;
   /** What the client sends back at the end of the round. */
   upload(client: C): Payload;
   /** Folds the round's uploads into the server state; `weights` sum to 1. */
   aggregate(server: S, uploads: readonly Payload[], weights: readonly number[]): void;
   /** The global model θ̄. */
-  params(server: S): Float64Array;
+  params(server: S): Vector;
 }
 
 /** Either kind of algorithm. */
 export type Algorithm = DecentralizedAlgorithm | FederatedAlgorithm;
 
-/** Copies a vector (a fresh buffer, never a view). */
-export function copyVector(x: Float64Array): Float64Array {
-  return new Float64Array(x);
+/** Copies a vector (a fresh buffer of its precision, never a view). */
+export function copyVector(x: Vector): Vector {
+  return x.slice();
 }
 
 /**
@@ -171,10 +175,10 @@ export function copyVector(x: Float64Array): Float64Array {
  * passes over memory.
  */
 export function weightedSumInto(
-  out: Float64Array,
-  vectors: readonly Float64Array[],
+  out: Vector,
+  vectors: readonly Vector[],
   weights: ArrayLike<number>,
-): Float64Array {
+): Vector {
   const count = vectors.length, length = out.length;
   if (count === 0) return out.fill(0);
   // In one vector memory, the SIMD kernels take the even part (same operations, same order).

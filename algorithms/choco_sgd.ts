@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import {
   type DecentralizedAlgorithm,
   type NodeContext,
@@ -38,13 +39,13 @@ export interface ChocoOptions {
 /** Per-node state of CHOCO-SGD. */
 export interface ChocoState {
   /** The model x_i (x_{t+½} between the local step and the mix). */
-  x: Float64Array;
+  x: Vector;
   /** The public copy x̂_i. */
-  xhat: Float64Array;
+  xhat: Vector;
   /** s_i = Σ_j W_ij x̂_j. */
-  s: Float64Array;
+  s: Vector;
   /** The message x_{t+½} − x̂_t, before compression. */
-  delta: Float64Array;
+  delta: Vector;
 }
 
 /**
@@ -62,7 +63,7 @@ export function chocoSgd(name: string, options: ChocoOptions): DecentralizedAlgo
     channels: ["q"],
     exchanges: 1,
     mixesEncodedSelf: true,
-    init: (context: NodeContext, x0: Float64Array): ChocoState => ({
+    init: (context: NodeContext, x0: Vector): ChocoState => ({
       x: stateVector(context, x0),
       xhat: stateVector(context),
       s: stateVector(context),

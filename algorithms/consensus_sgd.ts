@@ -16,6 +16,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import {
   type DecentralizedAlgorithm,
   type NodeContext,
@@ -43,15 +44,15 @@ export interface ConsensusSgdOptions {
 /** Per-node state of the consensus-SGD family. */
 export interface ConsensusSgdState {
   /** The local model x_j. */
-  x: Float64Array;
+  x: Vector;
   /** The iterate being mixed during the τ exchanges. */
-  z: Float64Array;
+  z: Vector;
   /** The velocity v_j (local, never mixed). */
-  velocity: Float64Array;
+  velocity: Vector;
   /** The previous model (look-ahead form only). */
-  previous: Float64Array;
+  previous: Vector;
   /** The current gradient g_j. */
-  gradient: Float64Array;
+  gradient: Vector;
 }
 
 /**
@@ -72,7 +73,7 @@ export function consensusSgd(
     name,
     channels: ["x"],
     exchanges: tau,
-    init(context: NodeContext, x0: Float64Array): ConsensusSgdState {
+    init(context: NodeContext, x0: Vector): ConsensusSgdState {
       return {
         x: stateVector(context, x0),
         z: stateVector(context),

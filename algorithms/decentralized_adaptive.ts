@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import {
   type DecentralizedAlgorithm,
   type NodeContext,
@@ -23,7 +24,7 @@ export interface SecondMomentRule {
   /** A short name, e.g. `"amsgrad"`. */
   readonly name: string;
   /** Writes v̂_t into `vhat` (which holds v̂_{t−1}) from the gradient g_t of step t (1-based). */
-  update(vhat: Float64Array, memory: Float64Array, gradient: Float64Array, t: number): void;
+  update(vhat: Vector, memory: Vector, gradient: Vector, t: number): void;
   /**
    * Optional: the framework's whole local step in one pass over the vectors, for speed — the
    * first moment m ← β1 m + (1−β1) g, v̂_{t−1} kept in `previous`, then `update`'s v̂_t. It must
@@ -31,12 +32,12 @@ export interface SecondMomentRule {
    */
   fusedStep?(
     state: {
-      m: Float64Array;
-      memory: Float64Array;
-      vhat: Float64Array;
-      vhatPrevious: Float64Array;
+      m: Vector;
+      memory: Vector;
+      vhat: Vector;
+      vhatPrevious: Vector;
     },
-    gradient: Float64Array,
+    gradient: Vector,
     beta1: number,
     t: number,
   ): void;
@@ -130,19 +131,19 @@ export interface AdaptiveOptions {
 /** Per-node state of the framework. */
 export interface AdaptiveState {
   /** The local model x_i. */
-  x: Float64Array;
+  x: Vector;
   /** First moment m_i. */
-  m: Float64Array;
+  m: Vector;
   /** The rule's accumulator (e.g. v_i). */
-  memory: Float64Array;
+  memory: Vector;
   /** v̂_{t,i}. */
-  vhat: Float64Array;
+  vhat: Vector;
   /** v̂_{t−1,i}. */
-  vhatPrevious: Float64Array;
+  vhatPrevious: Vector;
   /** The tracking variable ũ_i (holds ũ_{t−½} between iterations). */
-  utilde: Float64Array;
+  utilde: Vector;
   /** The adaptive rate u_i = max(ũ_i, ε) last used. */
-  u: Float64Array;
+  u: Vector;
 }
 
 /**
@@ -206,10 +207,12 @@ export function decentralize(
         alpha,
         epsilon,
       );
+      // As the kernel: u's new entry is used as computed (in float32, before its rounding).
       for (let k = from; k < x.length; k++) {
-        u[k] = Math.max(mixedU[k], epsilon);
-        x[k] = mixedX[k] - alpha * m[k] / Math.sqrt(u[k]);
-        utilde[k] = mixedU[k] - vhatPrevious[k] + vhat[k];
+        const mu = mixedU[k], uk = Math.max(mu, epsilon);
+        u[k] = uk;
+        x[k] = mixedX[k] - alpha * m[k] / Math.sqrt(uk);
+        utilde[k] = mu - vhatPrevious[k] + vhat[k];
       }
     },
     params: (state) => state.x,
@@ -217,7 +220,7 @@ export function decentralize(
   };
 }
 
-function initAdaptive(context: NodeContext, x0: Float64Array, epsilon: number): AdaptiveState {
+function initAdaptive(context: NodeContext, x0: Vector, epsilon: number): AdaptiveState {
   return {
     x: stateVector(context, x0),
     m: stateVector(context),

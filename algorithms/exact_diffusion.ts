@@ -20,6 +20,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import { z } from "zod";
 import {
   type DecentralizedAlgorithm,
@@ -38,11 +39,11 @@ export interface ExactDiffusionOptions {
 /** Per-node state of D². */
 export interface ExactDiffusionState {
   /** The model x_t. */
-  x: Float64Array;
+  x: Vector;
   /** x_{t−1} until the local step, which overwrites it with the point h it sends. */
-  other: Float64Array;
+  other: Vector;
   /** The node's latest gradient g (0 before the first). */
-  readonly gprev: Float64Array;
+  readonly gprev: Vector;
   /** The message `{ h }`, whose vector is always {@linkcode ExactDiffusionState.other}. */
   readonly message: Payload;
 }
@@ -64,7 +65,7 @@ export function exactDiffusion(
     name,
     channels: ["h"],
     exchanges: 1,
-    init(context: NodeContext, x0: Float64Array): ExactDiffusionState {
+    init(context: NodeContext, x0: Vector): ExactDiffusionState {
       const other = stateVector(context, x0);
       return {
         x: stateVector(context, x0),

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import { z } from "zod";
 import { type FederatedAlgorithm, stateVector } from "./algorithm.ts";
 import type { AlgorithmDefinition } from "./definition.ts";
@@ -34,17 +35,17 @@ export interface FedBuffOptions extends BufferedAggregation {
 /** A FedBuff client: its local model and the model it downloaded. */
 export interface FedBuffClient {
   /** The local model x_local. */
-  theta: Float64Array;
+  theta: Vector;
   /** A copy of the downloaded model x_downloaded (v₀'s x). */
-  start: Float64Array;
+  start: Vector;
   /** The upload Δ = x_local − x_downloaded. */
-  delta: Float64Array;
+  delta: Vector;
 }
 
 /** FedBuff server state. */
 export interface FedBuffServer {
   /** The global model x. */
-  theta: Float64Array;
+  theta: Vector;
 }
 
 /** A federated algorithm whose server aggregates a buffer of asynchronous uploads. */
@@ -87,7 +88,7 @@ export function fedBuff(
     buffered: { concurrency, buffer, serverStep },
     broadcastChannels: ["theta"],
     uploadChannels: ["delta"],
-    initServer: (_context, x0) => ({ theta: new Float64Array(x0) }),
+    initServer: (context, x0) => ({ theta: stateVector(context, x0) }),
     broadcast: (server) => ({ theta: server.theta }),
     // The download is copied: the client's Δ never depends on the broadcast's buffer living on.
     initClient: (context, global) => ({

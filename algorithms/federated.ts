@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import {
   type FederatedAlgorithm,
   type Payload,
@@ -23,18 +24,18 @@ export interface FedAvgOptions {
 /** FedAvg client state. */
 export interface FedAvgClient {
   /** The local model θ_i. */
-  theta: Float64Array;
+  theta: Vector;
 }
 
 /** FedAvg server state. */
 export interface FedAvgServer {
   /** The global model θ̄. */
-  theta: Float64Array;
+  theta: Vector;
 }
 
 /** Writes Σ_i w_i · uploads[i][name] into `out`. */
 function weightedSum(
-  out: Float64Array,
+  out: Vector,
   uploads: readonly Payload[],
   weights: readonly number[],
   name: string,
@@ -43,7 +44,7 @@ function weightedSum(
 }
 
 /** One local SGD step θ ← θ − α g in place (the kernels' pass where θ lives in their memory). */
-export function sgdStep(theta: Float64Array, g: Float64Array, alpha: number): void {
+export function sgdStep(theta: Vector, g: Vector, alpha: number): void {
   const kernels = kernelsFor(theta, g);
   const from = kernels ? theta.length & ~1 : 0;
   kernels?.subtractScaled(theta.byteOffset, g.byteOffset, from, alpha);
@@ -67,7 +68,7 @@ export function fedAvg(
     name,
     broadcastChannels: ["theta"],
     uploadChannels: ["theta"],
-    initServer: (_context, x0) => ({ theta: new Float64Array(x0) }),
+    initServer: (context, x0) => ({ theta: stateVector(context, x0) }),
     broadcast: (server) => ({ theta: server.theta }),
     initClient: (context, global) => ({ theta: stateVector(context, global.theta) }),
     gradientPoint: (client) => client.theta,
@@ -140,17 +141,17 @@ export interface FedLambOptions extends LocalAmsOptions {
 /** Fed-AMS / FED-LAMB client state. */
 export interface LocalAmsClient {
   /** The local model θ_i. */
-  theta: Float64Array;
+  theta: Vector;
   /** First moment m. */
-  m: Float64Array;
+  m: Vector;
   /** Second-moment EMA v (starts at the global v̂). */
-  v: Float64Array;
+  v: Vector;
   /** The v̂ the client divides by (global v̂, maxed with the local bias-corrected v). */
-  vhat: Float64Array;
+  vhat: Vector;
   /** The round's global v̂_{r−1}, which v started at (`vBiasCorrection: "from-zero"`). */
-  vStart: Float64Array;
+  vStart: Vector;
   /** The round's direction p = m̂ / (√v̂ + ε). */
-  p: Float64Array;
+  p: Vector;
   /** The model's layers (FED-LAMB's trust ratios are per layer). */
   layers: readonly LayerSpec[];
 }
@@ -158,11 +159,11 @@ export interface LocalAmsClient {
 /** Fed-AMS / FED-LAMB server state. */
 export interface LocalAmsServer {
   /** The global model θ̄. */
-  theta: Float64Array;
+  theta: Vector;
   /** The global second moment v̂. */
-  vhat: Float64Array;
+  vhat: Vector;
   /** Scratch for mean_i v_i. */
-  meanV: Float64Array;
+  meanV: Vector;
 }
 
 type ModelUpdate = (client: LocalAmsClient) => void;
@@ -193,11 +194,10 @@ function localAms(
     broadcastChannels: ["theta", "vhat"],
     uploadChannels: ["theta", "v"],
     initServer(context, x0) {
-      const d = context.dim;
       return {
-        theta: new Float64Array(x0),
-        vhat: new Float64Array(d).fill(v0),
-        meanV: new Float64Array(d),
+        theta: stateVector(context, x0),
+        vhat: stateVector(context, v0),
+        meanV: stateVector(context),
       };
     },
     broadcast: (server) => ({ theta: server.theta, vhat: server.vhat }),
@@ -240,17 +240,24 @@ function localAms(
         keepMax ? 1 : 0,
         fused === null ? 0 : 1,
       );
+      // As the kernel: each new entry is used as computed (in float32, before its rounding).
       for (let k = from; k < g.length; k++) {
-        m[k] = beta1 * m[k] + (1 - beta1) * g[k];
-        v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
+        const gk = g[k];
+        const mk = beta1 * m[k] + (1 - beta1) * gk;
+        m[k] = mk;
+        const vk = beta2 * v[k] + (1 - beta2) * gk * gk;
+        v[k] = vk;
         const local = paper
-          ? v[k] * correct2
+          ? vk * correct2
           : none
-          ? v[k]
-          : Math.max(vStart[k], (v[k] - decay2 * vStart[k]) * correct2);
-        if (keepMax && local > vhat[k]) vhat[k] = local;
-        p[k] = m[k] * correct1 / (Math.sqrt(vhat[k]) + epsilon);
-        if (fused !== null) theta[k] -= fused * p[k];
+          ? vk
+          : Math.max(vStart[k], (vk - decay2 * vStart[k]) * correct2);
+        let vh = vhat[k];
+        if (keepMax && local > vh) vh = local;
+        vhat[k] = vh;
+        const pk = mk * correct1 / (Math.sqrt(vh) + epsilon);
+        p[k] = pk;
+        if (fused !== null) theta[k] -= fused * pk;
       }
       if (typeof update === "function") update(client);
     },

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import type { FederatedAlgorithm, Payload } from "./algorithm.ts";
 import { nodeContext } from "./iteration.ts";
 import { VectorMemory } from "./vector_memory.ts";
@@ -48,7 +49,7 @@ export function trainClient<C>(
   global: Payload,
   steps: number,
   rng: Rng,
-  gradient: Float64Array,
+  gradient: Vector,
   memory?: VectorMemory | null,
 ): Payload {
   const context = nodeContext(problem, client);
@@ -75,7 +76,7 @@ export function trainClient<C>(
 export function clientVectorMemory(
   problem: Problem,
   algorithm: FederatedAlgorithm,
-  x0: Float64Array,
+  x0: Vector,
   recycle?: VectorMemory | null,
 ): VectorMemory | null {
   const d = problem.dim;
@@ -83,7 +84,8 @@ export function clientVectorMemory(
   let count = 1;
   const context = { ...nodeContext(problem, 0), vector: () => (count++, new Float64Array(d)) };
   algorithm.initClient(context, global);
-  return recycle?.recycle(count, d) ?? VectorMemory.create(count, d);
+  const precision = problem.precision ?? "float64";
+  return recycle?.recycle(count, d, precision) ?? VectorMemory.create(count, d, precision);
 }
 
 /** How many local steps client `client` takes per round (both engines use this). */
@@ -137,7 +139,7 @@ export function aggregationWeights(
  * @param round the round
  */
 export function checkFederatedFinite(
-  vectors: readonly Float64Array[],
+  vectors: readonly Vector[],
   who: { client: number | null; server: number },
   round: number,
 ): void {

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import { z } from "zod";
 import {
   type DecentralizedAlgorithm,
@@ -38,11 +39,11 @@ export interface GradientTrackingOptions {
 /** Per-node state of gradient tracking. */
 export interface GradientTrackingState {
   /** The model x_i. */
-  readonly x: Float64Array;
+  readonly x: Vector;
   /** The tracker y_i: after a mix Σ_j W_ij y_j, after a local step the tracked gradient. */
-  readonly y: Float64Array;
+  readonly y: Vector;
   /** The node's latest gradient g_i (0 before the first). */
-  readonly gprev: Float64Array;
+  readonly gprev: Vector;
   /** The message `{ x, y }`, built once: its vectors are the state's own. */
   readonly message: Payload;
 }
@@ -64,7 +65,7 @@ export function gradientTracking(
     name,
     channels: ["x", "y"],
     exchanges: 1,
-    init(context: NodeContext, x0: Float64Array): GradientTrackingState {
+    init(context: NodeContext, x0: Vector): GradientTrackingState {
       const x = stateVector(context, x0), y = stateVector(context);
       return { x, y, gprev: stateVector(context), message: { x, y } };
     },

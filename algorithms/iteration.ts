@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { type Precision, type Vector, vectorOf } from "../vector.ts";
 import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
 import { checkPayload, copyPayload, mixPayloads } from "./payload.ts";
 import { checkFinite, NodeFailureError } from "./node_failure.ts";
@@ -35,8 +36,13 @@ export function gradientRng(seed: number, id: number): Rng {
 }
 
 /** A node's context for `Algorithm.init` (the federated server's id is −1). */
-export function nodeContext(problem: Problem, id: number): NodeContext {
-  return { id, nodes: problem.nodes, dim: problem.dim, layers: problem.layers };
+export function nodeContext(
+  problem: Problem,
+  id: number,
+  precision: Precision = problem.precision ?? "float64",
+): NodeContext {
+  const context = { id, nodes: problem.nodes, dim: problem.dim, layers: problem.layers };
+  return precision === "float64" ? context : { ...context, precision };
 }
 
 /**
@@ -54,6 +60,8 @@ export interface NodeScratch {
    * sums are allocated there, where the SIMD kernels run. Absent: plain arrays.
    */
   readonly memory?: VectorMemory | null;
+  /** The run's precision (`vector.ts`) of the state, mix sums and gradient; the problem's. */
+  readonly precision?: Precision;
 }
 
 /**
@@ -66,16 +74,22 @@ export interface NodeScratch {
 export function nodeVectorMemory(
   problem: Problem,
   algorithm: DecentralizedAlgorithm,
-  x0: Float64Array,
+  x0: Vector,
   hosted: number,
-  options: { sharedMix: boolean; extra: number; recycle?: VectorMemory | null },
+  options: {
+    sharedMix: boolean;
+    extra: number;
+    recycle?: VectorMemory | null;
+    precision?: Precision;
+  },
 ): VectorMemory | null {
   let state = 0;
-  const d = problem.dim;
+  const d = problem.dim, precision = options.precision ?? problem.precision ?? "float64";
   algorithm.init({ ...nodeContext(problem, 0), vector: () => (state++, new Float64Array(d)) }, x0);
   const sums = algorithm.exchanges * algorithm.channels.length;
   const count = hosted * state + (options.sharedMix ? 1 : hosted) * sums + options.extra;
-  return options.recycle?.recycle(count, d) ?? VectorMemory.create(count, d);
+  return options.recycle?.recycle(count, d, precision) ??
+    VectorMemory.create(count, d, precision);
 }
 
 /**
@@ -95,11 +109,12 @@ export class DecentralizedNode<S = unknown> {
   readonly #algorithm: DecentralizedAlgorithm<S>;
   readonly #rng: Rng;
   /** The gradient buffer of {@linkcode DecentralizedNode.iterate} (engines use node blocks). */
-  #gradient?: Float64Array;
+  #gradient?: Vector;
   readonly #own: Payload[] = [];
   readonly #wire: Payload[] = [];
   readonly #mixed: Payload[];
   readonly #memory: VectorMemory | null;
+  readonly #precision: Precision;
   /** The realised-mixing probe (`metrics/mixing_probe.ts`): mixed with the model, no gradient. */
   readonly #probe: Float64Array;
 
@@ -118,7 +133,7 @@ export class DecentralizedNode<S = unknown> {
     algorithm: DecentralizedAlgorithm<S>,
     id: number,
     seed: number,
-    x0: Float64Array,
+    x0: Vector,
     scratch: NodeScratch = {},
   ) {
     this.id = id;
@@ -128,7 +143,8 @@ export class DecentralizedNode<S = unknown> {
     this.#mixed = scratch.mixed ?? [];
     this.#probe = initialProbe(seed, id);
     const memory = this.#memory = scratch.memory ?? null;
-    const context = nodeContext(problem, id);
+    const precision = this.#precision = scratch.precision ?? problem.precision ?? "float64";
+    const context = nodeContext(problem, id, precision);
     this.state = algorithm.init(
       memory ? { ...context, vector: () => memory.zeros(problem.dim) } : context,
       x0,
@@ -138,7 +154,7 @@ export class DecentralizedNode<S = unknown> {
   /** The gradient-driven part of iteration `t`: g at the gradient point, then the local step. */
   iterate(t: number): void {
     this.step = t;
-    const gradient = this.#gradient ??= new Float64Array(this.#problem.dim);
+    const gradient = this.#gradient ??= vectorOf(this.#precision, this.#problem.dim);
     this.#problem.gradient(this.id, this.gradientPoint(), gradient, this.#rng);
     this.applyGradient(t, gradient);
   }
@@ -149,19 +165,19 @@ export class DecentralizedNode<S = unknown> {
    * {@linkcode DecentralizedNode.applyGradient}. Together they are exactly
    * {@linkcode DecentralizedNode.iterate}.
    */
-  gradientInput(t: number): { point: Float64Array; rng: Rng } {
+  gradientInput(t: number): { point: Vector; rng: Rng } {
     this.step = t;
     return { point: this.gradientPoint(), rng: this.#rng };
   }
 
   /** The algorithm's local step of iteration `t` with the gradient `gradient` at the point. */
-  applyGradient(t: number, gradient: Float64Array): void {
+  applyGradient(t: number, gradient: Vector): void {
     this.#algorithm.localStep(this.state, gradient, t);
     if (!this.#algorithm.localStepKeepsParams) this.#checkFinite("after its local step");
   }
 
   /** Where the algorithm takes the node's gradient now (usually its x). */
-  gradientPoint(): Float64Array {
+  gradientPoint(): Vector {
     return this.#algorithm.gradientPoint(this.state);
   }
 
@@ -251,8 +267,9 @@ export class DecentralizedNode<S = unknown> {
     const sums: Payload = {};
     for (const name of Object.keys(payload)) {
       const length = payload[name].length;
-      sums[name] = (name !== PROBE_CHANNEL && this.#memory?.zeros(length)) ||
-        new Float64Array(length);
+      sums[name] = name === PROBE_CHANNEL
+        ? new Float64Array(length)
+        : this.#memory?.zeros(length) ?? vectorOf(this.#precision, length);
     }
     return sums;
   }
@@ -275,12 +292,12 @@ export class DecentralizedNode<S = unknown> {
   }
 
   /** The node's current model x_i (the algorithm's own buffer: copy it to keep it). */
-  params(): Float64Array {
+  params(): Vector {
     return this.#algorithm.params(this.state);
   }
 
   /** The node's adaptive rate u_i, for adaptive methods; else null. */
-  rate(): Float64Array | null {
+  rate(): Vector | null {
     return this.#algorithm.adaptiveRate?.(this.state) ?? null;
   }
 
@@ -292,13 +309,17 @@ export class DecentralizedNode<S = unknown> {
   /** Copies of the node's public copy and running sum, for methods with one; else null. */
   memory(): { copy: Float64Array; sum: Float64Array } | null {
     const memory = this.#algorithm.mixedMemory?.(this.state);
-    return memory ? { copy: memory.copy.slice(), sum: memory.sum.slice() } : null;
+    return memory
+      ? { copy: new Float64Array(memory.copy), sum: new Float64Array(memory.sum) }
+      : null;
   }
 
   /** A fresh copy of the node's tracking residual, for tracking methods; else null. */
   tracking(): Float64Array | null {
     const algorithm = this.#algorithm;
     if (!algorithm.trackingResidual) return null;
-    return algorithm.trackingResidual(this.state, new Float64Array(this.#problem.dim));
+    const out = new Float64Array(this.#problem.dim);
+    algorithm.trackingResidual(this.state, out);
+    return out;
   }
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import { kernelsFor } from "./vector_memory.ts";
 
 /** A model holding NaN or ±Infinity, or whose metrics overflow. */
@@ -94,7 +95,7 @@ export const DIVERGED_MAGNITUDE = 1e100;
  * @param vector a model or a payload's vector
  * @param where when it was checked, e.g. "after the local step"
  */
-export function checkFinite(vector: Float64Array, where: string): void {
+export function checkFinite(vector: Vector, where: string): void {
   // The SIMD kernel answers "all finite" for vectors in a vector memory; the loop finds which.
   const kernels = kernelsFor(vector);
   if (kernels?.withinBound(vector.byteOffset, vector.length & ~1, DIVERGED_MAGNITUDE)) {
@@ -118,7 +119,7 @@ export function checkFinite(vector: Float64Array, where: string): void {
  * @param step the step of the evaluation
  */
 export function checkFiniteModels(
-  models: readonly Float64Array[],
+  models: readonly Vector[],
   nodes: readonly number[],
   step: number,
 ): void {
@@ -142,7 +143,7 @@ export function checkFiniteModels(
  */
 export function checkFiniteMetrics(
   metrics: Record<string, number | null>,
-  models: readonly Float64Array[],
+  models: readonly Vector[],
   nodes: readonly number[],
   step: number,
 ): void {

@@ -7,10 +7,10 @@
  */
 import { type Payload, weightedSumInto } from "./algorithm.ts";
 
-/** Copies a payload into fresh buffers. */
+/** Copies a payload into fresh buffers of its vectors' precision. */
 export function copyPayload(payload: Payload): Payload {
   const copy: Payload = {};
-  for (const name of Object.keys(payload)) copy[name] = new Float64Array(payload[name]);
+  for (const name of Object.keys(payload)) copy[name] = payload[name].slice();
   return copy;
 }
 
@@ -64,9 +64,12 @@ export function checkPayload(
   }
   for (const name of channels) {
     const vector = payload[name], length = channelLength?.(name, dim) ?? dim;
-    if (!(vector instanceof Float64Array) || vector.length !== length) {
+    if (
+      !(vector instanceof Float64Array || vector instanceof Float32Array) ||
+      vector.length !== length
+    ) {
       throw new TypeError(
-        `Cannot send from ${what}: ${name} must be a Float64Array of length ${length}, received ${vector?.constructor?.name} of length ${
+        `Cannot send from ${what}: ${name} must be a Float64Array or Float32Array of length ${length}, received ${vector?.constructor?.name} of length ${
           (vector as { length?: number })?.length
         }`,
       );

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import {
   type DecentralizedAlgorithm,
   type NodeContext,
@@ -33,11 +34,11 @@ export interface PushSumOptions {
 /** Per-node state of SGP. */
 export interface PushSumState {
   /** The numerator x_i. */
-  x: Float64Array;
+  x: Vector;
   /** The push-sum weight w_i, as a vector of one entry (it travels as a channel). */
-  w: Float64Array;
+  w: Vector;
   /** The de-biased model z_i = x_i / w_i. */
-  z: Float64Array;
+  z: Vector;
 }
 
 /**
@@ -58,7 +59,7 @@ export function pushSum(
     channels: ["x", "w"],
     exchanges: 1,
     channelLength: (channel, dim) => (channel === "w" ? 1 : dim),
-    init(context: NodeContext, x0: Float64Array): PushSumState {
+    init(context: NodeContext, x0: Vector): PushSumState {
       return { x: stateVector(context, x0), w: Float64Array.of(1), z: stateVector(context, x0) };
     },
     gradientPoint: (state) => state.z,

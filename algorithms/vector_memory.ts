@@ -1,5 +1,5 @@
 /**
- * Vector memory: the float64 vectors of the nodes one engine hosts (their algorithm state, the
+ * Vector memory: the vectors of the nodes one engine hosts (their algorithm state, the
  * gradient and mix buffers; a federated client's state for one round), allocated in one
  * WebAssembly memory where SIMD kernels (`vector_kernels.wat`, two entries per instruction) run
  * the algorithms' hot loops: weighted sums, the finiteness check, AMSGrad's local step, the
@@ -10,12 +10,17 @@
  * never results. A loop whose vectors are not all in one memory (a payload received from
  * another Worker, a custom algorithm's own arrays) or that is short simply runs in JavaScript.
  *
+ * A memory holds one precision's vectors (`vector.ts`): float64, or float32 with the float32
+ * twin of the kernels (the same loops, widened on load and rounded on store: `tools/wat_float32.ts`).
+ *
  * The memory is sized once, from a dry run of the algorithm's `init`, and never grows (growing
  * would detach every view); allocations beyond it are plain `Float64Array`s.
  *
  * @module
  */
 import { VECTOR_KERNELS_WASM } from "./_vector_kernels_wasm.ts";
+import { VECTOR_KERNELS_F32_WASM } from "./_vector_kernels_f32_wasm.ts";
+import { type Precision, type Vector, vectorOf } from "../vector.ts";
 
 /** The kernels' exports; vectors are byte offsets into the memory, n an even entry count. */
 export interface VectorKernels {
@@ -97,16 +102,24 @@ const MIN_LENGTH = 64;
 const MAX_BYTES = 3 * 2 ** 30;
 const PAGE = 65_536;
 
-/** Bytes a vector of `length` entries takes: a multiple of 16, so every vector is aligned. */
-function stride(length: number): number {
-  return Math.ceil(length / 2) * 16;
+/**
+ * Bytes a vector of `length` entries takes: a multiple of 16, so every vector is aligned.
+ */
+function stride(length: number, precision: Precision): number {
+  return precision === "float32" ? Math.ceil(length / 4) * 16 : Math.ceil(length / 2) * 16;
 }
 
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<Precision, WebAssembly.Module>();
 const kernelsByBuffer = new WeakMap<ArrayBufferLike, VectorKernels>();
 
-function kernelModule(): WebAssembly.Module {
-  return compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(VECTOR_KERNELS_WASM));
+function kernelModule(precision: Precision): WebAssembly.Module {
+  let module = compiled.get(precision);
+  if (!module) {
+    const base64 = precision === "float32" ? VECTOR_KERNELS_F32_WASM : VECTOR_KERNELS_WASM;
+    module = new WebAssembly.Module(Uint8Array.fromBase64(base64));
+    compiled.set(precision, module);
+  }
+  return module;
 }
 
 /** One engine's vector memory: hands out zeroed vectors, 16-byte aligned, never freed one by one. */
@@ -114,11 +127,14 @@ export class VectorMemory {
   readonly #buffer: ArrayBufferLike;
   #end: number;
   #next = 0;
+  /** The precision of every vector handed out. */
+  readonly precision: Precision;
 
-  private constructor(memory: WebAssembly.Memory, bytes: number) {
+  private constructor(memory: WebAssembly.Memory, bytes: number, precision: Precision) {
     this.#buffer = memory.buffer;
     this.#end = bytes;
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+    this.precision = precision;
+    const instance = new WebAssembly.Instance(kernelModule(precision), { env: { memory } });
     kernelsByBuffer.set(this.#buffer, instance.exports as unknown as VectorKernels);
   }
 
@@ -127,11 +143,16 @@ export class VectorMemory {
    * worth it, the memory would be too large, or the runtime refuses it (then everything stays
    * in plain arrays, as correct and slower).
    */
-  static create(count: number, length: number): VectorMemory | null {
-    const bytes = count * stride(length);
+  static create(
+    count: number,
+    length: number,
+    precision: Precision = "float64",
+  ): VectorMemory | null {
+    const bytes = count * stride(length, precision);
     if (length < MIN_LENGTH || count <= 0 || bytes > MAX_BYTES) return null;
     try {
-      return new VectorMemory(new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) }), bytes);
+      const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+      return new VectorMemory(memory, bytes, precision);
     } catch {
       return null;
     }
@@ -152,10 +173,13 @@ export class VectorMemory {
    * touch of fresh pages (a Worker's memory for 32 MLP nodes is ~330 MB). Every vector handed
    * out before becomes another's: only an engine that owns all of them may recycle.
    */
-  recycle(count: number, length: number): VectorMemory | null {
-    const bytes = count * stride(length);
-    if (length < MIN_LENGTH || count <= 0 || bytes > this.#buffer.byteLength) {
-      return VectorMemory.create(count, length);
+  recycle(count: number, length: number, precision: Precision = "float64"): VectorMemory | null {
+    const bytes = count * stride(length, precision);
+    if (
+      length < MIN_LENGTH || count <= 0 || bytes > this.#buffer.byteLength ||
+      precision !== this.precision
+    ) {
+      return VectorMemory.create(count, length, precision);
     }
     this.reset();
     this.#end = bytes;
@@ -164,12 +188,14 @@ export class VectorMemory {
 
   /**
    * A zeroed vector of `length` entries: in the memory while the room asked for at creation
-   * lasts, else a plain one.
+   * lasts, else a plain one; in the memory's precision.
    */
-  zeros(length: number): Float64Array {
-    const bytes = stride(length);
-    if (this.#next + bytes > this.#end) return new Float64Array(length);
-    const vector = new Float64Array(this.#buffer, this.#next, length);
+  zeros(length: number): Vector {
+    const bytes = stride(length, this.precision);
+    if (this.#next + bytes > this.#end) return vectorOf(this.precision, length);
+    const vector = this.precision === "float32"
+      ? new Float32Array(this.#buffer, this.#next, length)
+      : new Float64Array(this.#buffer, this.#next, length);
     this.#next += bytes;
     return vector;
   }
@@ -179,7 +205,7 @@ export class VectorMemory {
  * The kernels that can run over `vectors` together: those of their memory when all of them
  * live in the same vector memory and are long enough, else null (run the JavaScript loop).
  */
-export function kernelsFor(...vectors: Float64Array[]): VectorKernels | null {
+export function kernelsFor(...vectors: Vector[]): VectorKernels | null {
   const buffer = vectors[0].buffer;
   if (vectors[0].length < MIN_LENGTH) return null;
   const kernels = kernelsByBuffer.get(buffer);

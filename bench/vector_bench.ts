@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { Vector } from "../mod.ts";
 import {
   type AdaptiveState,
   amsgradRule,
@@ -80,7 +81,7 @@ export function copyBandwidth(bytes: number, repeats = 20): number {
 }
 
 /** The final models of a ring, to check that both placements computed the same bits. */
-export function models(ring: ReturnType<typeof ringState>): Float64Array[] {
+export function models(ring: ReturnType<typeof ringState>): Vector[] {
   return ring.map(({ state }) => (state as AdaptiveState).x);
 }
 

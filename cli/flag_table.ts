@@ -164,6 +164,12 @@ const TABLE: Flag[] = [
     field: "problem.dataDir",
   },
   {
+    name: "precision",
+    value: "P",
+    help: "float64 (default) or float32: the precision of every node's model, messages and sums",
+    field: "problem.precision",
+  },
+  {
     name: "backend",
     value: "B",
     help: "tensor backend: wasm (default), cpu, tensorflow, tensorflow-gpu, webgpu",

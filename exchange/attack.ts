@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import type { Payload } from "../algorithms/algorithm.ts";
 import type { Definition, DefinitionSource } from "../definitions.ts";
 import { PROBE_CHANNEL } from "../metrics/mixing_probe.ts";
@@ -38,9 +39,9 @@ export interface ForgeContext {
 /** The coordinate-wise mean μ and population standard deviation σ of the honest values. */
 export interface HonestMoments {
   /** μ. */
-  readonly mean: Float64Array;
+  readonly mean: Vector;
   /** σ (ddof 0). */
-  readonly std: Float64Array;
+  readonly std: Vector;
 }
 
 /** Forges what a Byzantine sender's message says to one honest receiver. */
@@ -54,8 +55,8 @@ export interface Attack {
    * honestly send, `moments` (computed on first use) the honest values' μ and σ.
    */
   forge(
-    out: Float64Array,
-    sent: Float64Array,
+    out: Vector,
+    sent: Vector,
     moments: () => HonestMoments,
     context: ForgeContext,
   ): void;
@@ -98,7 +99,7 @@ export function byzantineNodes(spec: ByzantineSpec, nodes: number, seed: number)
 }
 
 /** μ and σ (ddof 0) of `vectors` of `d` entries, coordinate-wise (none: both zero). */
-export function honestMoments(vectors: readonly Float64Array[], d: number): HonestMoments {
+export function honestMoments(vectors: readonly Vector[], d: number): HonestMoments {
   const n = vectors.length;
   const mean = new Float64Array(d), std = new Float64Array(d);
   for (const v of vectors) for (let k = 0; k < d; k++) mean[k] += v[k];

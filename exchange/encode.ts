@@ -28,6 +28,8 @@ export interface MessageShape {
   readonly dim: number;
   /** Entries in all (vectors × d, unless a channel is shorter: push-sum's weight is 1). */
   readonly entries: number;
+  /** Bytes of one value at the run's precision: 8 (float64, the default) or 4 (float32). */
+  readonly entryBytes?: number;
 }
 
 /** Turns payloads into what goes on the wire. */
@@ -59,12 +61,12 @@ export interface EncoderDefinition<P = Fields> extends Definition<P> {
   create(fields: P, node: number, seed: number): Encoder;
 }
 
-/** Full precision: every entry as a float64, the values unchanged. */
+/** Full precision: every entry at the run's precision (8 bytes, 4 in float32), unchanged. */
 export function fullPrecision(): Encoder {
   return {
     name: "full",
     identity: true,
-    bytes: ({ entries }) => entries * Float64Array.BYTES_PER_ELEMENT,
+    bytes: ({ entries, entryBytes = 8 }) => entries * entryBytes,
     encode: (payload) => payload,
   };
 }

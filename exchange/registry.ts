@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { entryBytes, type Precision } from "../vector.ts";
 import type { Algorithm } from "../algorithms/algorithm.ts";
 import { type Definition, type DefinitionSource, type Fields, Registry } from "../definitions.ts";
 import {
@@ -43,7 +44,8 @@ import { serverAggregatorOf, serverAggregators } from "./server_registry.ts";
 export const encoders: Registry<EncoderDefinition> = new Registry<EncoderDefinition>("encoder", [
   {
     name: "full",
-    description: "full precision: every entry as a float64 (8 bytes), the values unchanged",
+    description:
+      "full precision: every entry at the run's precision (8 bytes, 4 in float32), unchanged",
     parameters: z.strictObject({}),
     create: fullPrecision,
   },
@@ -246,9 +248,9 @@ export function nodeStages(
 export function messageBytes(
   sources: ExchangeSources,
   algorithm: Algorithm,
-  problem: { readonly nodes: number; readonly dim: number },
+  problem: { readonly nodes: number; readonly dim: number; readonly precision?: Precision },
 ): number[] {
-  const dim = problem.dim;
+  const dim = problem.dim, bytes = entryBytes(problem.precision ?? "float64");
   const length = algorithm.kind === "decentralized" && algorithm.channelLength
     ? (name: string) => algorithm.channelLength!(name, dim)
     : () => dim;
@@ -256,6 +258,7 @@ export function messageBytes(
     vectors: channels.length,
     dim,
     entries: channels.reduce((sum, name) => sum + length(name), 0),
+    entryBytes: bytes,
   });
   return Array.from({ length: problem.nodes + 1 }, (_, i) => {
     const channels = algorithm.kind === "decentralized"

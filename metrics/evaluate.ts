@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import type { Problem } from "../problems/problem.ts";
 
 /** Model-quality metrics at one evaluation point. */
@@ -47,11 +48,11 @@ export interface Measured {
   /** The node ids. */
   readonly ids: number[];
   /** Their models. */
-  readonly models: Float64Array[];
+  readonly models: readonly Vector[];
   /** Their adaptive rates, or null. */
-  readonly rates: Float64Array[] | null;
+  readonly rates: readonly Vector[] | null;
   /** Their tracking residuals, or null. */
-  readonly residuals: Float64Array[] | null;
+  readonly residuals: readonly Vector[] | null;
 }
 
 /**
@@ -61,7 +62,7 @@ export interface Measured {
 export function honestPart(all: Measured, byzantine: ((id: number) => boolean) | null): Measured {
   if (!byzantine) return all;
   const keep = all.ids.flatMap((id, k) => byzantine(id) ? [] : [k]);
-  const pick = <T>(items: T[] | null) => items && keep.map((k) => items[k]);
+  const pick = <T>(items: readonly T[] | null) => items && keep.map((k) => items[k]);
   return {
     ids: pick(all.ids)!,
     models: pick(all.models)!,
@@ -87,7 +88,7 @@ function meanOf(values: readonly number[] | null): number | null {
 }
 
 /** Writes the element-wise mean of `vectors` into a new array. */
-export function meanVector(vectors: readonly Float64Array[]): Float64Array {
+export function meanVector(vectors: readonly Vector[]): Float64Array {
   const mean = new Float64Array(vectors[0].length);
   for (const vector of vectors) for (let k = 0; k < mean.length; k++) mean[k] += vector[k];
   for (let k = 0; k < mean.length; k++) mean[k] /= vectors.length;
@@ -95,7 +96,7 @@ export function meanVector(vectors: readonly Float64Array[]): Float64Array {
 }
 
 /** ‖v‖². */
-function squaredNorm(vector: Float64Array): number {
+function squaredNorm(vector: Vector): number {
   let sum = 0;
   for (let k = 0; k < vector.length; k++) sum += vector[k] * vector[k];
   return sum;
@@ -103,8 +104,8 @@ function squaredNorm(vector: Float64Array): number {
 
 /** (1/N) Σ_i ‖x_i − x̄‖^p for p = 2 (squared distance) or p = 1 (distance). */
 function meanDeviation(
-  vectors: readonly Float64Array[],
-  mean: Float64Array,
+  vectors: readonly Vector[],
+  mean: Vector,
   squared: boolean,
 ): number {
   let total = 0;
@@ -127,9 +128,9 @@ function meanDeviation(
  */
 export function evaluateModels(
   problem: Problem,
-  models: readonly Float64Array[],
-  rates: readonly Float64Array[] | null,
-  residuals: readonly Float64Array[] | null = null,
+  models: readonly Vector[],
+  rates: readonly Vector[] | null,
+  residuals: readonly Vector[] | null = null,
 ): ModelMetrics {
   const mean = meanVector(models);
   const gradient = new Float64Array(problem.dim);

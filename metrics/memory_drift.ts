@@ -7,14 +7,15 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import type { MixingRow } from "../topologies/mixing.ts";
 
 /** A node's public copy x̂_i and its running sum s_i. */
 export interface MixedMemory {
   /** x̂_i. */
-  readonly copy: Float64Array;
+  readonly copy: Vector;
   /** s_i. */
-  readonly sum: Float64Array;
+  readonly sum: Vector;
 }
 
 /**

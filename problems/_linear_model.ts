@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import type { Rng } from "../random.ts";
 import type { LayerSpec, Problem } from "./problem.ts";
 import type { SyntheticData } from "./_synthetic_data.ts";
@@ -40,7 +41,7 @@ export interface LinearModelConfig {
 export function linearScore(
   rows: Float64Array,
   row: number,
-  x: Float64Array,
+  x: Vector,
   shape: { width: number; bias: boolean },
 ): number {
   const { width, bias } = shape;
@@ -55,12 +56,12 @@ interface Terms {
   addRow(
     row: number,
     weight: number,
-    x: Float64Array,
-    out: Float64Array,
+    x: Vector,
+    out: Vector,
     flipped?: boolean,
   ): number;
   /** Adds the ridge term's gradient into `out` and returns its value. */
-  addRidge(x: Float64Array, out: Float64Array): number;
+  addRidge(x: Vector, out: Vector): number;
 }
 
 /** The per-row and ridge terms of the config's model, `dim` parameters. */
@@ -101,7 +102,7 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
   const sampler = batch > 0 ? new MinibatchSampler(m, batch) : undefined;
   const poisoned = config.poisoned ?? new Set<number>();
   const { addRow, addRidge } = termsOf(config, dim);
-  const rowLoss = (row: number, x: Float64Array): number =>
+  const rowLoss = (row: number, x: Vector): number =>
     sampleLoss.value(linearScore(data.features, row, x, shape), data.labels[row]);
 
   return {
@@ -110,7 +111,7 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
     nodes,
     layers: config.layers,
     initialParams: () => new Float64Array(dim),
-    gradient(node: number, x: Float64Array, out: Float64Array, rng: Rng): number {
+    gradient(node: number, x: Vector, out: Vector, rng: Rng): number {
       checkNode(node, nodes);
       data.ensureNode(node);
       out.fill(0, 0, dim);
@@ -126,7 +127,7 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
       }
       return total + addRidge(x, out);
     },
-    loss(x: Float64Array): number {
+    loss(x: Vector): number {
       data.ensureAll();
       let total = 0;
       for (let row = 0; row < nodes * m; row++) total += rowLoss(row, x);
@@ -134,7 +135,7 @@ export function linearModelProblem(config: LinearModelConfig): Problem {
       for (let k = 0; k < dim; k++) squares += x[k] * x[k];
       return total / (nodes * m) + 0.5 * l2 * squares;
     },
-    fullGradient(x: Float64Array, out: Float64Array): void {
+    fullGradient(x: Vector, out: Vector): void {
       data.ensureAll();
       out.fill(0, 0, dim);
       for (let row = 0; row < nodes * m; row++) addRow(row, 1 / (nodes * m), x, out);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../random.ts";
 import type { ImageSet } from "./_mnist_subsets.ts";
@@ -71,7 +72,7 @@ export class Evaluator {
   }
 
   /** The loss Σ_s w_s ℓ_s at `x`; with `out`, its gradient is written there. */
-  loss(x: Float64Array, out?: Float64Array): number {
+  loss(x: Vector, out?: Vector): number {
     const network = this.#network, { images, labels, size } = this.#train;
     network.setWeights(x);
     out?.fill(0);
@@ -98,18 +99,18 @@ export class Evaluator {
   }
 
   /** The fraction of the test images whose label the model at `x` predicts. */
-  accuracy(x: Float64Array): number {
+  accuracy(x: Vector): number {
     return this.accuracyOn(this.#test, x);
   }
 
   /** The same on the evaluation rows of the training set, each weighted as in the loss. */
-  trainAccuracy(x: Float64Array): number {
+  trainAccuracy(x: Vector): number {
     this.#network.setWeights(x);
     return this.#network.accuracy(this.#train, this.#rows, this.#weights, CHUNK);
   }
 
   /** The fraction of every image of `data` whose label the model at `x` predicts. */
-  accuracyOn(data: ImageSet, x: Float64Array): number {
+  accuracyOn(data: ImageSet, x: Vector): number {
     this.#network.setWeights(x);
     const rows = Int32Array.from({ length: data.labels.length }, (_, r) => r);
     return this.#network.accuracy(data, rows, null, CHUNK);

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Rng } from "../random.ts";
@@ -52,8 +53,8 @@ const BLOCK_FLOATS = 2 ** 25;
 /** One node of a call: where its inputs are and where its outputs go. */
 interface Job {
   readonly k: number;
-  readonly point: Float64Array;
-  readonly out: Float64Array;
+  readonly point: Vector;
+  readonly out: Vector;
   readonly rows: Int32Array;
   readonly seeds: number[];
   /** Whether the node is poisoned: its labels y become classes − 1 − y. */
@@ -78,8 +79,8 @@ export class NeuralGradients {
    */
   #jobs(
     nodes: readonly number[],
-    points: readonly Float64Array[],
-    outs: readonly Float64Array[],
+    points: readonly Vector[],
+    outs: readonly Vector[],
     rngs: readonly Rng[],
   ): Job[] {
     const { parts, samplers, dropouts } = this.#data;
@@ -206,8 +207,8 @@ export class NeuralGradients {
    */
   run(
     nodes: readonly number[],
-    points: readonly Float64Array[],
-    outs: readonly Float64Array[],
+    points: readonly Vector[],
+    outs: readonly Vector[],
     rngs: readonly Rng[],
   ): number[] {
     const losses = new Array<number>(nodes.length);
@@ -234,8 +235,8 @@ export class NeuralGradients {
    */
   async runAsync(
     nodes: readonly number[],
-    points: readonly Float64Array[],
-    outs: readonly Float64Array[],
+    points: readonly Vector[],
+    outs: readonly Vector[],
     rngs: readonly Rng[],
   ): Promise<number[]> {
     const blocks = this.#blocks(this.#jobs(nodes, points, outs, rngs));

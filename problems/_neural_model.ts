@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerSpec } from "./problem.ts";
@@ -45,7 +46,7 @@ export class NeuralModel {
   }
 
   /** Copies the flat parameters into the model's variables. */
-  setWeights(x: Float64Array): void {
+  setWeights(x: Vector): void {
     if (x.length !== this.dim) {
       throw new RangeError(
         `Cannot evaluate neural problem: x must have ${this.dim} entries, received ${x.length}`,
@@ -119,7 +120,7 @@ export class NeuralModel {
    */
   lossAndGradient(
     batch: { input: tf.Tensor; labels: tf.Tensor; weights?: tf.Tensor; seeds?: number[] },
-    out: Float64Array,
+    out: Vector,
     accumulate: boolean,
   ): number {
     const { value, grads } = tf.variableGrads(() => this.#loss(batch), this.variables);

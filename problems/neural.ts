@@ -21,6 +21,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import { Rng } from "../random.ts";
 import type { Problem } from "./problem.ts";
 import { loadMnistPixels } from "./idx.ts";
@@ -40,12 +41,12 @@ export type { NeuralOptions, NeuralPartition } from "./_neural_options.ts";
 /** A neural-network {@linkcode Problem} on MNIST. */
 export interface NeuralProblem extends Problem {
   /** The fraction of the test images whose label the model at `x` predicts. */
-  accuracy(x: Float64Array): number;
+  accuracy(x: Vector): number;
   /**
    * The same on the training images `loss()` uses (⌊evalSamples / N⌋ per node), each node
    * weighted 1/N as in the loss.
    */
-  trainAccuracy(x: Float64Array): number;
+  trainAccuracy(x: Vector): number;
   /** Each node's number of training images per class (N rows of 10). */
   readonly classHistogram: readonly (readonly number[])[];
   /** The model's name. */
@@ -55,7 +56,7 @@ export interface NeuralProblem extends Problem {
   /** The tfjs-layers model whose weights the flat parameters are (to save or inspect it). */
   readonly tfModel: LayersModel;
   /** Writes flat parameters into {@linkcode NeuralProblem.tfModel}'s weights (as float32). */
-  setModelWeights(x: Float64Array): void;
+  setModelWeights(x: Vector): void;
   /** Reads {@linkcode NeuralProblem.tfModel}'s weights as flat parameters. */
   getModelWeights(): Float64Array;
   /** Frees the model's tensors; the problem cannot be used afterwards. */
@@ -180,8 +181,7 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     trainAccuracy: (x) => evaluate(() => evaluator.trainAccuracy(x)),
     ...(validationSet
       ? {
-        validationAccuracy: (x: Float64Array) =>
-          evaluate(() => evaluator.accuracyOn(validationSet, x)),
+        validationAccuracy: (x: Vector) => evaluate(() => evaluator.accuracyOn(validationSet, x)),
       }
       : {}),
     dispose: () => network.model.dispose(),

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Precision, Vector } from "../vector.ts";
 import type { Rng } from "../random.ts";
 
 /** One layer (one model variable: a kernel or a bias) as a slice of the flat parameters. */
@@ -33,13 +34,19 @@ export interface Problem {
   readonly nodes: number;
   /** The model's layers as slices of the flat vector (one layer `"x"` for flat problems). */
   readonly layers: readonly LayerSpec[];
+  /**
+   * The precision the engines keep this problem's models in (`vector.ts`): a spec's
+   * `precision` field; absent, float64. Gradients and losses read the model's entries as
+   * numbers and write gradients in the same precision.
+   */
+  readonly precision?: Precision;
   /** The common starting point x_1 of every node. */
   initialParams(): Float64Array;
   /**
    * Writes a (stochastic) gradient of node `node`'s loss at `x` into `out` and returns the
    * loss on the same minibatch. Randomness (minibatches, gradient noise) comes from `rng`.
    */
-  gradient(node: number, x: Float64Array, out: Float64Array, rng: Rng): number;
+  gradient(node: number, x: Vector, out: Vector, rng: Rng): number;
   /**
    * The gradients of several nodes at once: node `nodes[k]`'s stochastic gradient at
    * `points[k]` goes into `outs[k]`, its randomness drawn from `rngs[k]` exactly as
@@ -52,8 +59,8 @@ export interface Problem {
    */
   gradientBatch?(
     nodes: readonly number[],
-    points: readonly Float64Array[],
-    outs: readonly Float64Array[],
+    points: readonly Vector[],
+    outs: readonly Vector[],
     rngs: readonly Rng[],
   ): number[] | Promise<number[]>;
   /**
@@ -62,21 +69,21 @@ export interface Problem {
    */
   readonly asynchronous?: boolean;
   /** The global loss f(x) = (1/N) Σ_i f_i(x) on all training data. */
-  loss(x: Float64Array): number;
+  loss(x: Vector): number;
   /** Writes the exact gradient ∇f(x) into `out`. */
-  fullGradient(x: Float64Array, out: Float64Array): void;
+  fullGradient(x: Vector, out: Vector): void;
   /** Classification accuracy of `x` on held-out data, where the problem has labels. */
-  accuracy?(x: Float64Array): number;
+  accuracy?(x: Vector): number;
   /**
    * Classification accuracy of `x` on training data (the data `loss()` uses), where the problem
    * has labels: with {@linkcode Problem.accuracy}, the generalisation gap.
    */
-  trainAccuracy?(x: Float64Array): number;
+  trainAccuracy?(x: Vector): number;
   /**
    * Classification accuracy of `x` on a validation split held out of the training data (never
    * the test data), for tuning hyper-parameters; absent when the problem has no such split.
    */
-  validationAccuracy?(x: Float64Array): number;
+  validationAccuracy?(x: Vector): number;
   /** Number of training samples held by `node` (FedAvg's sample-count weights). */
   samples(node: number): number;
   /** Minibatch size of `gradient()`; 0 or absent when it uses the node's whole local data. */
@@ -117,8 +124,8 @@ export interface Problem {
 export function gradientsOf(
   problem: Problem,
   nodes: readonly number[],
-  points: readonly Float64Array[],
-  outs: readonly Float64Array[],
+  points: readonly Vector[],
+  outs: readonly Vector[],
   rngs: readonly Rng[],
 ): number[] | Promise<number[]> {
   const count = nodes.length;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import { Rng } from "../random.ts";
 import type { LayerSpec, Problem } from "./problem.ts";
 import {
@@ -131,7 +132,7 @@ interface QuadraticData {
 function buildQuadratic(data: QuadraticData): QuadraticProblem {
   const { nodes, dim, a, b, noise, x0 } = data;
   const layers: readonly LayerSpec[] = Object.freeze([{ name: "x", offset: 0, size: dim }]);
-  const localLoss = (node: number, x: Float64Array): number => {
+  const localLoss = (node: number, x: Vector): number => {
     let total = 0;
     for (let k = 0, at = node * dim; k < dim; k++, at++) {
       const r = x[k] - b[at];

@@ -9,6 +9,7 @@
  */
 import type { SchemaIssue } from "../_describe_issue.ts";
 import type { Problem } from "./problem.ts";
+import { type Precision, PRECISIONS } from "../vector.ts";
 import { type QuadraticProblem, quadraticProblem } from "./quadratic.ts";
 import type { LeastSquaresSpec, LogisticSpec, NeuralSpec, QuadraticSpec } from "./specs.ts";
 import { builtins } from "./builtins.ts";
@@ -24,7 +25,9 @@ export type { ProblemDefinition } from "./definition.ts";
 export type ProblemSpec = QuadraticSpec | LeastSquaresSpec | LogisticSpec;
 
 /** Any problem spec, the neural ones (loaded asynchronously) and registered ones included. */
-export type AnyProblemSpec = ProblemSpec | NeuralSpec | { readonly type: string };
+export type AnyProblemSpec =
+  & (ProblemSpec | NeuralSpec | { readonly type: string })
+  & { readonly precision?: Precision };
 
 /** How a problem was built, so that a Worker can build the same one. */
 export interface ProblemSource {
@@ -122,19 +125,42 @@ function describe(input: unknown, issue: SchemaIssue): string {
 export function resolveProblemSpec(spec: AnyProblemSpec): ProblemSource["spec"] {
   if (resolvedSpecs.has(spec)) return spec as ProblemSource["spec"];
   const definition = getProblem(spec?.type);
-  const { type: _type, ...fields } = spec as Record<string, unknown>;
+  const { type: _type, precision, ...fields } = spec as Record<string, unknown>;
   const parsed = definition.parameters.safeParse(fields);
-  if (!parsed.success) {
-    throw new RangeError(
-      `Cannot build problem "${definition.name}": ${
-        parsed.error.issues.map((issue) => describe(fields, issue)).join("; ")
-      }`,
-    );
+  const issues = parsed.success ? [] : parsed.error.issues.map((issue) => describe(fields, issue));
+  const bad = precisionIssue(precision);
+  if (bad) issues.push(`precision: ${bad}`);
+  if (!parsed.success || issues.length > 0) {
+    throw new RangeError(`Cannot build problem "${definition.name}": ${issues.join("; ")}`);
   }
   return resolvedProblemSpec({
     type: definition.name,
     ...(parsed.data as Record<string, unknown>),
+    ...(precision === undefined ? {} : { precision }),
   });
+}
+
+/**
+ * Sets a built problem's precision (`vector.ts`) when its spec names one: `precision` is a
+ * field of every problem type, kept out of the type's own schema and factory.
+ */
+function withPrecision<P extends Problem>(problem: P, precision: unknown): P {
+  if (precision !== undefined) {
+    Object.defineProperty(problem, "precision", { value: precision, enumerable: true });
+  }
+  return problem;
+}
+
+/**
+ * What is wrong with a spec's `precision` (a field of every problem type: the precision the
+ * engines keep its models in, `vector.ts`), or null when it is absent or valid.
+ *
+ * @param precision the field's value
+ */
+export function precisionIssue(precision: unknown): string | null {
+  if (precision === undefined || PRECISIONS.includes(precision as Precision)) return null;
+  const expected = PRECISIONS.map((p) => `"${p}"`).join(" or ");
+  return `expected ${expected}, received ${JSON.stringify(precision)}`;
 }
 
 /** Specs this process resolved (frozen): {@linkcode resolveProblemSpec} takes them as they are. */
@@ -183,14 +209,14 @@ function sourced<P extends Problem>(problem: P, source: ProblemSource): SourcedP
  */
 export function createProblem(spec: AnyProblemSpec, nodes: number, seed: number): SourcedProblem {
   const resolved = resolveProblemSpec(spec);
-  const { type: _type, ...fields } = resolved;
+  const { type: _type, precision, ...fields } = resolved;
   const problem = getProblem(resolved.type).create(fields, nodes, seed);
   if (problem instanceof Promise) {
     throw new TypeError(
       `Cannot build problem "${resolved.type}" synchronously: its data are loaded, use loadProblem`,
     );
   }
-  return sourced(problem, { spec: resolved, nodes, seed });
+  return withPrecision(sourced(problem, { spec: resolved, nodes, seed }), precision);
 }
 
 /**
@@ -208,9 +234,9 @@ export async function loadProblem(
   seed: number,
 ): Promise<SourcedProblem> {
   const resolved = resolveProblemSpec(spec);
-  const { type: _type, ...fields } = resolved;
+  const { type: _type, precision, ...fields } = resolved;
   const problem = await getProblem(resolved.type).create(fields, nodes, seed);
-  return sourced(problem, { spec: resolved, nodes, seed });
+  return withPrecision(sourced(problem, { spec: resolved, nodes, seed }), precision);
 }
 
 /**

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Vector } from "../vector.ts";
 import type { LayerSpec, Problem } from "./problem.ts";
 import { generateData, type Labeller, type SyntheticData } from "./_synthetic_data.ts";
 import { linearModelProblem, linearScore, type SampleLoss } from "./_linear_model.ts";
@@ -62,7 +63,7 @@ export interface LeastSquaresProblem extends Problem {
 /** A binary classification {@linkcode Problem}: its `accuracy` is always defined. */
 export interface LogisticProblem extends Problem {
   /** The fraction of held-out samples whose label sign(w·a + b) predicts. */
-  accuracy(x: Float64Array): number;
+  accuracy(x: Vector): number;
 }
 
 /** The validated numbers shared by both builders. */
@@ -218,7 +219,7 @@ export function logisticProblem(options: LogisticOptions): LogisticProblem {
 }
 
 /** The fraction of test rows whose label matches the prediction [w·a + b > 0]. */
-function testAccuracy(data: SyntheticData, x: Float64Array, width: number): number {
+function testAccuracy(data: SyntheticData, x: Vector, width: number): number {
   const shape = { width, bias: true };
   const test = data.test();
   let correct = 0;

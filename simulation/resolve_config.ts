@@ -16,6 +16,7 @@ import { bufferedIgnoredFields, bufferedRefusals } from "./buffered_checks.ts";
 import {
   getProblem,
   listProblems,
+  precisionIssue,
   type ProblemSource,
   resolvedProblemSpec,
 } from "../problems/registry.ts";
@@ -49,19 +50,22 @@ function resolveProblem(
     problems.push(`problem.type = ${JSON.stringify(input.type)}: expected one of ${known}`);
     return null;
   }
-  const { type: _type, ...fields } = input;
+  const { type: _type, precision, ...fields } = input;
   if ("backend" in fields) {
     problems.push(`problem.backend: unknown field; set the config's top-level "backend"`);
     return null;
   }
   const parsed = definition.parameters.safeParse(fields);
+  const bad = precisionIssue(precision);
+  if (bad) problems.push(`problem.precision: ${bad}`);
   if (!parsed.success) {
     problems.push(...parsed.error.issues.map((issue) => describeIssue(fields, issue, "problem")));
-    return null;
   }
+  if (!parsed.success || bad) return null;
   return resolvedProblemSpec({
     type: definition.name,
     ...(parsed.data as Record<string, unknown>),
+    ...(precision === undefined ? {} : { precision }),
   });
 }
 

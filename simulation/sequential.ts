@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { type Vector, vectorOf } from "../vector.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
 import { BLOCK_NODES, DecentralizedNode, nodeVectorMemory } from "../algorithms/iteration.ts";
 import type { VectorMemory } from "../algorithms/vector_memory.ts";
@@ -89,6 +90,7 @@ export function* decentralizedSteps(
     sharedMix: false,
     extra: blocks,
     recycle: spareMemory?.deref(),
+    precision: problem.precision,
   });
   spareMemory = undefined;
   try {
@@ -113,11 +115,12 @@ function* lockStep(
   const evalEvery = options.evalEvery ?? 1;
   const n = problem.nodes;
   const route = options.route ?? staticRoute(options.mixing);
-  const zeros = () => memory?.zeros(problem.dim) ?? new Float64Array(problem.dim);
+  const precision = problem.precision ?? "float64";
+  const zeros = () => memory?.zeros(problem.dim) ?? vectorOf(precision, problem.dim);
   const blockGradients = Array.from({ length: blocks }, zeros);
   const nodes = Array.from(
     { length: n },
-    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory }),
+    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory, precision }),
   );
   const exchange = options.exchange ?? DEFAULT_EXCHANGE;
   const byzantine = runByzantine(exchange, n, seed);
@@ -202,7 +205,7 @@ function stepInBlocks(
   problem: Problem,
   nodes: readonly DecentralizedNode[],
   t: number,
-  outs: readonly Float64Array[],
+  outs: readonly Vector[],
 ): void {
   for (let start = 0; start < nodes.length; start += outs.length) {
     const block = nodes.slice(start, start + outs.length);

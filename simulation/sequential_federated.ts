@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { vectorOf } from "../vector.ts";
 import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
 import { gradientRng, nodeContext } from "../algorithms/iteration.ts";
 import {
@@ -76,7 +77,7 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
   const server = algorithm.initServer(nodeContext(problem, -1), x0);
   const rngs = Array.from({ length: problem.nodes }, (_, id) => gradientRng(seed, id));
   const sample = participationSampler(seed, problem.nodes, options.participation);
-  const gradient = new Float64Array(problem.dim);
+  const gradient = vectorOf(problem.precision ?? "float64", problem.dim);
   const memory = clientVectorMemory(problem, algorithm, x0);
   const exchange = options.exchange ?? DEFAULT_EXCHANGE;
   const byzantine = runByzantine(exchange, problem.nodes, seed);

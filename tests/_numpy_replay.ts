@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Vector } from "../mod.ts";
 import type { Problem } from "../problems/problem.ts";
 import { MinibatchSampler } from "../problems/_minibatch.ts";
 import type { ImageSet } from "../problems/_mnist_subsets.ts";
@@ -22,8 +23,8 @@ export const WIDTHS: Record<"softmax" | "mlp", number[]> = {
  */
 export function denseGradient(
   widths: readonly number[],
-  x: Float64Array,
-  out: Float64Array,
+  x: Vector,
+  out: Vector,
   data: ImageSet,
   rows: ArrayLike<number>,
 ): number {
@@ -40,7 +41,7 @@ export function denseGradient(
     const acts = [Float64Array.from(data.images.subarray(row * 784, row * 784 + 784))];
     for (let l = 0; l + 1 < widths.length; l++) {
       const [n, m, o] = [widths[l], widths[l + 1], offsets[l]];
-      const z = x.slice(o + n * m, o + n * m + m);
+      const z = Float64Array.from(x.subarray(o + n * m, o + n * m + m));
       const a = acts[l];
       for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) z[j] += a[i] * x[o + i * m + j];
       if (l + 2 < widths.length) { for (let j = 0; j < m; j++) z[j] = Math.max(z[j], 0); }

@@ -1,3 +1,4 @@
+import type { Vector } from "../mod.ts";
 import assert from "node:assert/strict";
 import { createAlgorithm, resolveHyperparameters } from "../algorithms/registry.ts";
 import type { FederatedAlgorithm } from "../algorithms/algorithm.ts";
@@ -13,7 +14,7 @@ const layers = [
 ];
 const dim = 12;
 
-function norm(x: Float64Array, offset: number, size: number): number {
+function norm(x: Vector, offset: number, size: number): number {
   let total = 0;
   for (let k = offset; k < offset + size; k++) total += x[k] * x[k];
   return Math.sqrt(total);

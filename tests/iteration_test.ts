@@ -1,3 +1,4 @@
+import type { Vector } from "../mod.ts";
 import assert from "node:assert/strict";
 import { DecentralizedNode } from "../algorithms/iteration.ts";
 import type { DecentralizedAlgorithm, Payload } from "../algorithms/algorithm.ts";
@@ -59,7 +60,7 @@ Deno.test("a local step that writes x is checked right after it; one that keeps 
 });
 
 Deno.test("a node's mix buffers are reused from mix to mix and hold this iteration's sums", () => {
-  const seen: Float64Array[] = [];
+  const seen: Vector[] = [];
   const algorithm: DecentralizedAlgorithm<{ x: Float64Array }> = {
     kind: "decentralized",
     name: "test-averaging",

@@ -1,3 +1,4 @@
+import type { Vector } from "../mod.ts";
 import assert from "node:assert/strict";
 import { runSimulation } from "./_fit.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
@@ -45,7 +46,7 @@ Deno.test("FED-LAMB on the MLP: every local step moves each layer by α‖θ^ℓ
       algorithm.broadcast(server),
     );
     const gradient = new Float64Array(problem.dim), rng = new Rng(1, "test");
-    const norm = (x: Float64Array, offset: number, size: number) => {
+    const norm = (x: Vector, offset: number, size: number) => {
       let sum = 0;
       for (let k = offset; k < offset + size; k++) sum += x[k] * x[k];
       return Math.sqrt(sum);

@@ -1,3 +1,4 @@
+import type { Vector } from "../mod.ts";
 import assert from "node:assert/strict";
 import { kernelsFor, VectorMemory } from "../algorithms/vector_memory.ts";
 import { weightedSumInto } from "../algorithms/algorithm.ts";
@@ -34,7 +35,7 @@ function values(rng: Rng, length: number, { infinite = false, positive = false }
 function pair(
   memory: VectorMemory,
   entries: readonly number[][],
-): { wasm: Float64Array[]; plain: Float64Array[] } {
+): { wasm: Vector[]; plain: Vector[] } {
   const wasm = entries.map((entry) => {
     const vector = memory.zeros(entry.length);
     vector.set(entry);
@@ -43,7 +44,7 @@ function pair(
   return { wasm, plain: entries.map((entry) => Float64Array.from(entry)) };
 }
 
-function assertSameBits(actual: Float64Array, expected: Float64Array, what: string): void {
+function assertSameBits(actual: Vector, expected: Vector, what: string): void {
   assert.equal(actual.length, expected.length, what);
   for (let k = 0; k < expected.length; k++) {
     assert.ok(Object.is(actual[k], expected[k]), `${what}[${k}]: ${actual[k]} vs ${expected[k]}`);
@@ -145,7 +146,7 @@ Deno.test("vector kernels: AMSGrad's fused step and the adaptive mix equal the J
 Deno.test("vector memory: a node's whole state and mix sums land in it, sized by a dry run of init", () => {
   const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 3, 5);
   const algorithm = createAlgorithm("decentralized-amsgrad", {}) as DecentralizedAlgorithm<
-    Record<string, Float64Array>
+    Record<string, Vector>
   >;
   const x0 = problem.initialParams();
   const memory = nodeVectorMemory(problem, algorithm, x0, 3, { sharedMix: false, extra: 0 });

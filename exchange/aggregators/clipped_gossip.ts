@@ -13,6 +13,7 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { Aggregator, AggregatorDefinition } from "../aggregate.ts";
 import { channelOf, Scratch, sortPrefix } from "./order.ts";
@@ -27,7 +28,7 @@ export interface ClippedGossipFields {
 }
 
 /** ‖x − y‖₂ over the whole vectors. */
-function distance(x: Float64Array, y: Float64Array): number {
+function distance(x: Vector, y: Vector): number {
   let sum = 0;
   for (let k = 0; k < x.length; k++) {
     const z = x[k] - y[k];
@@ -41,11 +42,11 @@ function distance(x: Float64Array, y: Float64Array): number {
  * of `distances`), 0 when there are no more than b neighbours.
  */
 export function adaptiveTau(
-  distances: Float64Array,
+  distances: Vector,
   n: number,
   self: number,
   b: number,
-  scratch: Float64Array,
+  scratch: Vector,
 ): number {
   const rank = n - 1 - b;
   if (rank < 1) return 0;
@@ -60,11 +61,11 @@ export function adaptiveTau(
  * zero difference), summed in the route's order.
  */
 function clipChannel(
-  out: Float64Array,
-  vectors: readonly Float64Array[],
+  out: Vector,
+  vectors: readonly Vector[],
   weights: ArrayLike<number>,
   self: number,
-  scales: Float64Array,
+  scales: Vector,
 ): void {
   const own = vectors[self], n = vectors.length;
   for (let k = 0; k < out.length; k++) {

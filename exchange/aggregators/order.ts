@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import type { Payload } from "../../algorithms/algorithm.ts";
 
 /** Above this many values a coordinate is sorted by the engine's typed-array sort. */
@@ -20,7 +21,7 @@ function before(a: number, b: number): boolean {
 }
 
 /** Sorts the first `n` entries of `scratch` numerically (−0 before +0, NaN last), in place. */
-export function sortPrefix(scratch: Float64Array, n: number): void {
+export function sortPrefix(scratch: Vector, n: number): void {
   if (n > INSERTION_LIMIT) {
     scratch.subarray(0, n).sort();
     return;
@@ -41,7 +42,7 @@ export class Scratch {
   #buffer = new Float64Array(8);
 
   /** A buffer of at least `n` entries (the same one while `n` fits). */
-  get(n: number): Float64Array {
+  get(n: number): Vector {
     if (this.#buffer.length < n) {
       this.#buffer = new Float64Array(Math.max(n, 2 * this.#buffer.length));
     }
@@ -50,7 +51,7 @@ export class Scratch {
 }
 
 /** The channel's vector of every value, or null when some value lacks the channel. */
-export function channelOf(values: readonly Payload[], name: string): Float64Array[] | null {
+export function channelOf(values: readonly Payload[], name: string): Vector[] | null {
   const vectors = values.map((value) => value[name]);
   return vectors.every((vector) => vector !== undefined) ? vectors : null;
 }
@@ -64,7 +65,7 @@ export function reduceSorted(
   into: Payload,
   values: readonly Payload[],
   scratch: Scratch,
-  reduce: (sorted: Float64Array, n: number) => number,
+  reduce: (sorted: Vector, n: number) => number,
 ): void {
   const n = values.length, buffer = scratch.get(n);
   for (const name of Object.keys(into)) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { Aggregator, AggregatorDefinition } from "../aggregate.ts";
 import { reduceSorted, Scratch } from "./order.ts";
@@ -31,7 +32,7 @@ export function trimmedOf(sorted: ArrayLike<number>, n: number, b: number): numb
  */
 export function trimmedMean(fields: TrimmedMeanFields): Aggregator {
   const { b } = fields, scratch = new Scratch();
-  const reduce = (sorted: Float64Array, n: number) => trimmedOf(sorted, n, b);
+  const reduce = (sorted: Vector, n: number) => trimmedOf(sorted, n, b);
   return {
     name: "trimmed-mean",
     aggregate(into, values, _weights, { self }) {

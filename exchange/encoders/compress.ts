@@ -8,18 +8,19 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import type { Payload } from "../../algorithms/algorithm.ts";
 import { PROBE_CHANNEL } from "../../metrics/mixing_probe.ts";
 import { Rng } from "../../random.ts";
 import type { EncodeContext, Encoder, MessageShape } from "../encode.ts";
 
 /** Compresses one vector in place; `stream` makes its seeded stream when it draws. */
-export type Compress = (vector: Float64Array, stream: () => Rng) => void;
+export type Compress = (vector: Vector, stream: () => Rng) => void;
 
 /** A compressor: its bytes for one vector of d entries, and the compression itself. */
 export interface Compressor {
   /** The bytes on the wire of one compressed vector of `dim` entries. */
-  readonly vectorBytes: (dim: number) => number;
+  readonly vectorBytes: (dim: number, valueBytes: number) => number;
   /** Q, in place. */
   readonly compress: Compress;
 }
@@ -29,10 +30,13 @@ export interface Compressor {
  * entries, at most the vectors) at `vectorBytes(d)` each, and the rest of its entries (the
  * shorter channels) at 8 bytes each.
  */
-export function compressedBytes(shape: MessageShape, vectorBytes: (dim: number) => number) {
-  const { vectors, dim, entries } = shape;
+export function compressedBytes(
+  shape: MessageShape,
+  vectorBytes: (dim: number, valueBytes: number) => number,
+) {
+  const { vectors, dim, entries, entryBytes = 8 } = shape;
   const full = dim > 0 ? Math.min(vectors, Math.floor(entries / dim)) : 0;
-  return full * vectorBytes(dim) + (entries - full * dim) * Float64Array.BYTES_PER_ELEMENT;
+  return full * vectorBytes(dim, entryBytes) + (entries - full * dim) * entryBytes;
 }
 
 /** The seeded stream of node `node`'s channel `channel` at step t, exchange round. */

@@ -6,13 +6,14 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { Rng } from "../../random.ts";
 import type { EncoderDefinition } from "../encode.ts";
 import { compressingEncoder } from "./compress.ts";
 
 /** Quantizes `vector` to `levels` levels in place, rounding stochastically with `rng`. */
-export function qsgd(vector: Float64Array, levels: number, rng: Rng): Float64Array {
+export function qsgd(vector: Vector, levels: number, rng: Rng): Vector {
   const d = vector.length;
   let squares = 0;
   for (let i = 0; i < d; i++) squares += vector[i] * vector[i];
@@ -32,9 +33,12 @@ export function levelBits(levels: number): number {
   return 32 - Math.clz32(levels);
 }
 
-/** The bytes of one qsgd vector of d entries: 8 + ⌈d (1 + ⌈log₂(s + 1)⌉) / 8⌉. */
-export function qsgdBytes(levels: number, dim: number): number {
-  return 8 + Math.ceil(dim * (1 + levelBits(levels)) / 8);
+/**
+ * The bytes of one qsgd vector of d entries: 8 + ⌈d (1 + ⌈log₂(s + 1)⌉) / 8⌉ (the norm at
+ * `valueBytes`, 4 in float32 runs).
+ */
+export function qsgdBytes(levels: number, dim: number, valueBytes = 8): number {
+  return valueBytes + Math.ceil(dim * (1 + levelBits(levels)) / 8);
 }
 
 const fields = z.strictObject({
@@ -50,7 +54,7 @@ export const qsgdEncoder: EncoderDefinition<z.infer<typeof fields>> = {
   parameters: fields,
   create: ({ levels }, _node, seed) =>
     compressingEncoder("qsgd", {
-      vectorBytes: (dim) => qsgdBytes(levels, dim),
+      vectorBytes: (dim, valueBytes) => qsgdBytes(levels, dim, valueBytes),
       compress: (vector, stream) => qsgd(vector, levels, stream()),
     }, seed),
 };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { Rng } from "../../random.ts";
 import type { EncoderDefinition } from "../encode.ts";
@@ -23,16 +24,19 @@ export function randomIndices(d: number, k: number, rng: Rng): Int32Array {
 }
 
 /** Keeps `vector`'s k coordinates drawn from `rng`, zeroing the rest, in place. */
-export function randomK(vector: Float64Array, k: number, rng: Rng): Float64Array {
+export function randomK(vector: Vector, k: number, rng: Rng): Vector {
   const kept = new Uint8Array(vector.length);
   for (const i of randomIndices(vector.length, k, rng)) kept[i] = 1;
   for (let i = 0; i < vector.length; i++) if (!kept[i]) vector[i] = 0;
   return vector;
 }
 
-/** The bytes of one random-k vector of d entries: 8k + 8 (the values and the seed). */
-export function randomKBytes(fraction: number, dim: number): number {
-  return 8 * keptCount(fraction, dim) + 8;
+/**
+ * The bytes of one random-k vector of d entries: 8k + 8 (the values and the seed); 4k + 8 in
+ * float32 runs (`valueBytes` 4).
+ */
+export function randomKBytes(fraction: number, dim: number, valueBytes = 8): number {
+  return valueBytes * keptCount(fraction, dim) + 8;
 }
 
 const fields = z.strictObject({
@@ -47,7 +51,7 @@ export const randomKEncoder: EncoderDefinition<z.infer<typeof fields>> = {
   parameters: fields,
   create: ({ fraction }, _node, seed) =>
     compressingEncoder("random-k", {
-      vectorBytes: (dim) => randomKBytes(fraction, dim),
+      vectorBytes: (dim, valueBytes) => randomKBytes(fraction, dim, valueBytes),
       compress: (vector, stream) => randomK(vector, keptCount(fraction, vector.length), stream()),
     }, seed),
 };

@@ -5,12 +5,13 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { EncoderDefinition } from "../encode.ts";
 import { compressingEncoder } from "./compress.ts";
 
 /** Replaces `vector` by (‖v‖₁ / d) sign(v) in place (sign(0) = +1). */
-export function scaledSign(vector: Float64Array): Float64Array {
+export function scaledSign(vector: Vector): Vector {
   let sum = 0;
   for (let i = 0; i < vector.length; i++) sum += Math.abs(vector[i]);
   const scale = sum / vector.length;
@@ -18,9 +19,9 @@ export function scaledSign(vector: Float64Array): Float64Array {
   return vector;
 }
 
-/** The bytes of one sign vector of d entries: 8 + ⌈d / 8⌉. */
-export function signBytes(dim: number): number {
-  return 8 + Math.ceil(dim / 8);
+/** The bytes of one sign vector of d entries: 8 + ⌈d / 8⌉ (the scale at `valueBytes`). */
+export function signBytes(dim: number, valueBytes = 8): number {
+  return valueBytes + Math.ceil(dim / 8);
 }
 
 /** The `sign` definition (no fields). */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { EncoderDefinition } from "../encode.ts";
 import { compressingEncoder, keptCount } from "./compress.ts";
@@ -13,7 +14,7 @@ import { compressingEncoder, keptCount } from "./compress.ts";
  * Keeps the k entries of `vector` of largest |v| (ties to the lower index), zeroing the rest,
  * in place.
  */
-export function topK(vector: Float64Array, k: number): Float64Array {
+export function topK(vector: Vector, k: number): Vector {
   const d = vector.length;
   if (k >= d) return vector;
   const magnitudes = vector.map(Math.abs).sort();
@@ -29,9 +30,12 @@ export function topK(vector: Float64Array, k: number): Float64Array {
   return vector;
 }
 
-/** The bytes of one top-k vector of d entries: 12k (an 8-byte value and a 4-byte index). */
-export function topKBytes(fraction: number, dim: number): number {
-  return 12 * keptCount(fraction, dim);
+/**
+ * The bytes of one top-k vector of d entries: 12k (an 8-byte value and a 4-byte index); 8k in
+ * float32 runs (`valueBytes` 4).
+ */
+export function topKBytes(fraction: number, dim: number, valueBytes = 8): number {
+  return (valueBytes + 4) * keptCount(fraction, dim);
 }
 
 const fields = z.strictObject({
@@ -47,7 +51,7 @@ export const topKEncoder: EncoderDefinition<z.infer<typeof fields>> = {
   parameters: fields,
   create: ({ fraction }, _node, seed) =>
     compressingEncoder("top-k", {
-      vectorBytes: (dim) => topKBytes(fraction, dim),
+      vectorBytes: (dim, valueBytes) => topKBytes(fraction, dim, valueBytes),
       compress: (vector) => topK(vector, keptCount(fraction, vector.length)),
     }, seed),
 };

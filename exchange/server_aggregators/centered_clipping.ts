@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { Payload } from "../../algorithms/algorithm.ts";
 import type { ServerAggregator, ServerAggregatorDefinition } from "../server_aggregate.ts";
@@ -28,10 +29,10 @@ export interface CenteredClippingFields {
  * s_i = min(1, τ / ‖u_i − v‖) (1 for u_i = v).
  */
 export function clipStep(
-  v: Float64Array,
-  vectors: readonly Float64Array[],
+  v: Vector,
+  vectors: readonly Vector[],
   tau: number,
-  scales: Float64Array,
+  scales: Vector,
 ): void {
   const n = vectors.length;
   for (let i = 0; i < n; i++) {

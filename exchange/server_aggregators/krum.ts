@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Vector } from "../../vector.ts";
 import { z } from "zod";
 import type { Payload } from "../../algorithms/algorithm.ts";
 import type { ServerAggregator, ServerAggregatorDefinition } from "../server_aggregate.ts";
@@ -48,7 +49,7 @@ export function krumScores(
   uploads: readonly Payload[],
   f: number,
   scratch: KrumScratch,
-): Float64Array {
+): Vector {
   const n = uploads.length, nearest = n - f - 2;
   const distances = scratch.distances.get(n * n), row = scratch.row.get(n);
   const scores = scratch.scores.get(n).subarray(0, n);
@@ -69,7 +70,7 @@ export function krumScores(
 }
 
 /** The upload indices by ascending score, ties to the lower index. */
-export function byScore(scores: Float64Array): number[] {
+export function byScore(scores: Vector): number[] {
   const order = Array.from(scores, (_, i) => i);
   return order.sort((a, b) => scores[a] < scores[b] ? -1 : scores[a] > scores[b] ? 1 : a - b);
 }

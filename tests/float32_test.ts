@@ -1,0 +1,306 @@
+import assert from "node:assert/strict";
+import { kernelsFor, VectorMemory } from "../algorithms/vector_memory.ts";
+import { type DecentralizedAlgorithm, type FederatedAlgorithm, weightedSumInto } from "../mod.ts";
+import { checkFinite, DivergenceError } from "../algorithms/node_failure.ts";
+import { amsgradRule, decentralize } from "../algorithms/decentralized_adaptive.ts";
+import { sgdStep } from "../algorithms/federated.ts";
+import { DecentralizedNode, nodeContext, nodeVectorMemory } from "../algorithms/iteration.ts";
+import { createAlgorithm } from "../algorithms/registry.ts";
+import { createProblem } from "../problems/registry.ts";
+import { resolveConfig } from "../simulation/resolve_config.ts";
+import { type MetricsRow, runSimulation } from "../mod.ts";
+import { Rng } from "../random.ts";
+import { PROBE_CHANNEL } from "../metrics/mixing_probe.ts";
+import type { Vector } from "../vector.ts";
+
+// float32 runs: the float32 kernels against the JavaScript loops over Float32Arrays, and whole
+// runs (state in Float32Arrays, engines bit-identical, Worker counts identical, close to float64).
+
+const LENGTH = 257; // odd: the kernels take 256 entries, JavaScript the last one
+
+/** Random entries with awkward values mixed in (±0, subnormal in float32, huge, ±∞ on request). */
+function values(rng: Rng, length: number, { infinite = false, positive = false } = {}): number[] {
+  const special = [0, -0, 1e-40, 1e-45, 3e38, -3e38, 1, 0.1];
+  if (infinite) special.push(Infinity, -Infinity, NaN);
+  return Array.from({ length }, () => {
+    const value = rng.next() < 0.1
+      ? special[Math.floor(rng.next() * special.length)]
+      : (rng.next() - 0.5) * 10 ** Math.floor(rng.next() * 6 - 3);
+    return positive ? Math.abs(value) : value;
+  });
+}
+
+/** The same float32 vectors twice: in a float32 vector memory (kernels) and as plain arrays. */
+function pair(memory: VectorMemory, entries: readonly number[][]) {
+  const wasm = entries.map((entry) => {
+    const vector = memory.zeros(entry.length);
+    vector.set(entry);
+    return vector;
+  });
+  return { wasm, plain: entries.map((entry) => Float32Array.from(entry)) };
+}
+
+function assertSameBits(actual: Vector, expected: Vector, what: string): void {
+  assert.ok(actual instanceof Float32Array && expected instanceof Float32Array, what);
+  assert.equal(actual.length, expected.length, what);
+  for (let k = 0; k < expected.length; k++) {
+    assert.ok(Object.is(actual[k], expected[k]), `${what}[${k}]: ${actual[k]} vs ${expected[k]}`);
+  }
+}
+
+Deno.test("float32 vector memory: Float32Array views, 16-byte aligned, a kernel set of its own", () => {
+  const memory = VectorMemory.create(3, LENGTH, "float32")!;
+  assert.equal(memory.precision, "float32");
+  const [a, b] = [memory.zeros(LENGTH), memory.zeros(LENGTH)];
+  assert.ok(a instanceof Float32Array && a.byteOffset % 16 === 0 && b.byteOffset % 16 === 0);
+  assert.equal(b.byteOffset - a.byteOffset, Math.ceil(LENGTH / 4) * 16);
+  assert.ok(kernelsFor(a, b));
+  assert.equal(kernelsFor(a, VectorMemory.create(1, LENGTH)!.zeros(LENGTH)), null);
+  // A float64 memory is not recycled into a float32 one (nor the other way).
+  const f64 = VectorMemory.create(4, LENGTH)!;
+  assert.notEqual(f64.recycle(2, LENGTH, "float32"), f64);
+  assert.equal(f64.recycle(2, LENGTH, "float64"), f64);
+});
+
+Deno.test("float32 kernels: weighted sums, SGD steps and the finiteness check equal the JavaScript loops bit for bit", () => {
+  const rng = new Rng(11, "f32 sums");
+  for (let count = 1; count <= 5; count++) {
+    const memory = VectorMemory.create(count + 1, LENGTH, "float32")!;
+    const { wasm, plain } = pair(
+      memory,
+      Array.from({ length: count }, () => values(rng, LENGTH, { infinite: true })),
+    );
+    const weights = values(rng, count);
+    const out = memory.zeros(LENGTH);
+    assert.ok(kernelsFor(out, ...wasm), "the kernels run");
+    assertSameBits(
+      weightedSumInto(out, wasm, weights),
+      weightedSumInto(new Float32Array(LENGTH), plain, weights),
+      `${count} vectors`,
+    );
+  }
+  const memory = VectorMemory.create(2, LENGTH, "float32")!;
+  const { wasm, plain } = pair(memory, [values(rng, LENGTH), values(rng, LENGTH)]);
+  sgdStep(wasm[0], wasm[1], 0.37);
+  sgdStep(plain[0], plain[1], 0.37);
+  assertSameBits(wasm[0], plain[0], "θ − α g");
+  const x = memory.zeros(LENGTH);
+  x.fill(1);
+  x[5] = -3e38;
+  checkFinite(x, "here");
+  for (const [at, bad] of [[0, NaN], [101, Infinity], [256, NaN]] as const) {
+    x[at] = bad;
+    assert.throws(
+      () => checkFinite(x, "here"),
+      (error) => error instanceof DivergenceError && error.message.includes(`parameter ${at} is`),
+    );
+    x[at] = 1;
+  }
+});
+
+Deno.test("float32 kernels: AMSGrad's fused step, the adaptive mix and the local-AMSGrad client steps equal the JavaScript loops bit for bit", () => {
+  const rng = new Rng(12, "f32 adaptive");
+  const rule = amsgradRule(0.99);
+  const memory = VectorMemory.create(10, LENGTH, "float32")!;
+  const moments = pair(memory, [
+    values(rng, LENGTH, { infinite: true }),
+    values(rng, LENGTH, { positive: true }),
+    values(rng, LENGTH, { positive: true }),
+    values(rng, LENGTH),
+    values(rng, LENGTH, { infinite: true }),
+  ]);
+  const states = (["wasm", "plain"] as const).map((kind) => {
+    const [m, memoryV, vhat, vhatPrevious, g] = moments[kind];
+    rule.fusedStep!({ m, memory: memoryV, vhat, vhatPrevious }, g, 0.9, 1);
+    return { m, memory: memoryV, vhat, vhatPrevious };
+  });
+  for (const key of ["m", "memory", "vhat", "vhatPrevious"] as const) {
+    assertSameBits(states[0][key], states[1][key], key);
+  }
+  const algorithm = decentralize("test-amsgrad", rule, { alpha: 0.01, beta1: 0.9, epsilon: 1e-6 });
+  const rest = pair(memory, [
+    values(rng, LENGTH),
+    values(rng, LENGTH),
+    values(rng, LENGTH),
+    values(rng, LENGTH, { infinite: true }),
+    values(rng, LENGTH),
+  ]);
+  const mixed = (["wasm", "plain"] as const).map((kind, k) => {
+    const [x, u, utilde, mixedX, mixedU] = rest[kind];
+    const state = { ...states[k], x, u, utilde };
+    if (kind === "wasm") assert.ok(kernelsFor(x, u, utilde, mixedX, mixedU, state.m));
+    algorithm.mix(state, 0, { x: mixedX, u: mixedU });
+    return state;
+  });
+  for (const key of ["x", "u", "utilde"] as const) {
+    assertSameBits(mixed[0][key], mixed[1][key], key);
+  }
+
+  const d = 130;
+  const context = {
+    ...nodeContext(createProblem({ type: "quadratic", dim: d }, 1, 0), 0, "float32"),
+  };
+  const variants = ["fed-ams", "fed-lamb"].map((name) =>
+    createAlgorithm(name, {}) as FederatedAlgorithm
+  );
+  for (const federated of variants) {
+    const global = Object.fromEntries(
+      federated.broadcastChannels.map((name) => [
+        name,
+        Float32Array.from(values(rng, d, { positive: name !== "theta" })),
+      ]),
+    );
+    const gradients = [0, 1, 2].map(() => Float32Array.from(values(rng, d, { infinite: true })));
+    const clientMemory = VectorMemory.create(10, d, "float32")!;
+    const inMemory = { ...context, vector: () => clientMemory.zeros(d) };
+    const clients = [inMemory, context].map((c) => federated.initClient(c, global));
+    gradients.forEach((plain, t) => {
+      const g = clientMemory.zeros(d);
+      g.set(plain);
+      federated.localStep(clients[0], g, t + 1);
+      federated.localStep(clients[1], plain, t + 1);
+    });
+    const [wasm, js] = clients.map((client) => federated.upload(client));
+    assert.ok(kernelsFor(...Object.values(wasm)), `${federated.name}: the kernels ran`);
+    for (const name of Object.keys(js)) {
+      assertSameBits(wasm[name], js[name], `${federated.name} ${name}`);
+    }
+  }
+});
+
+Deno.test("float32 nodes: every state vector and mix sum a Float32Array, in the float32 memory", () => {
+  const problem = createProblem({ type: "logistic", dim: 128, precision: "float32" }, 3, 5);
+  assert.equal(problem.precision, "float32");
+  const algorithm = createAlgorithm("decentralized-amsgrad", {}) as DecentralizedAlgorithm<
+    Record<string, Vector>
+  >;
+  const x0 = problem.initialParams();
+  const memory = nodeVectorMemory(problem, algorithm, x0, 3, {
+    sharedMix: false,
+    extra: 0,
+    precision: "float32",
+  });
+  const nodes = [0, 1, 2].map((id) =>
+    new DecentralizedNode(problem, algorithm, id, 5, x0, { memory, precision: "float32" })
+  );
+  const vectors = nodes.flatMap((node) => Object.values(node.state));
+  assert.ok(vectors.every((v) => v instanceof Float32Array));
+  assert.ok(kernelsFor(...vectors));
+  // Without a memory (d < 64), plain Float32Arrays all the same.
+  const small = createProblem({ type: "logistic", dim: 8, precision: "float32" }, 2, 5);
+  const node = new DecentralizedNode(small, algorithm, 0, 5, small.initialParams(), {
+    precision: "float32",
+  });
+  assert.ok(Object.values(node.state).every((v) => v instanceof Float32Array));
+  node.iterate(1);
+  const { [PROBE_CHANNEL]: probe, ...sums } = node.sums(0, node.outgoing(0));
+  assert.ok(Object.values(sums).every((v) => v instanceof Float32Array));
+  assert.ok(probe instanceof Float64Array, "the realised-mixing probe stays float64");
+});
+
+/** A run's rows, without the wall-clock fields. */
+async function rows(config: Record<string, unknown>): Promise<MetricsRow[][]> {
+  const result = await runSimulation(config as never);
+  return result.runs.map((run) => run.rows);
+}
+
+const ALGORITHMS = [
+  "decentralized-amsgrad",
+  "dadam",
+  "dgd",
+  "cdmsgd",
+  "gradient-tracking",
+  "d2",
+  "sgp",
+  "choco-sgd",
+  "fedavg",
+  "fed-ams",
+];
+
+const base = {
+  nodes: 6,
+  topology: { type: "ring" },
+  mixing: { lazy: true },
+  problem: { type: "logistic", dim: 100, heterogeneity: 1, batchSize: 5, precision: "float32" },
+  algorithms: ALGORITHMS,
+  steps: 24,
+  evalEvery: 8,
+  seed: 3,
+};
+
+Deno.test("float32 runs: both engines bit for bit for every method, 4 bytes an entry, close to float64", async () => {
+  const sequential = await rows({ ...base, engine: "sequential" });
+  const actors = await rows({ ...base, engine: "actors" });
+  const float64 = await rows({
+    ...base,
+    engine: "sequential",
+    problem: { ...base.problem, precision: "float64" },
+  });
+  const fields = ["step", "loss", "gradNormSq", "consensusDistance", "accuracy", "bytes"] as const;
+  ALGORITHMS.forEach((name, i) => {
+    for (const [k, row] of sequential[i].entries()) {
+      for (const field of fields) {
+        assert.equal(actors[i][k][field], row[field], `${name} step ${row.step} ${field}`);
+      }
+      const reference = float64[i][k];
+      assert.notEqual(row.loss, reference.loss, `${name}: float32 is not float64`);
+      const relative = Math.abs(row.loss! - reference.loss!) / reference.loss!;
+      assert.ok(relative < 1e-4, `${name} step ${row.step}: ${row.loss} vs ${reference.loss}`);
+      // Full-precision messages of float32 values: 4 bytes an entry, half of float64's.
+      assert.equal(row.bytes * 2, reference.bytes, `${name} bytes`);
+    }
+  });
+});
+
+Deno.test("float32 async runs with drops: the same rows on 1, 2 and 5 Workers", async () => {
+  const config = {
+    ...base,
+    algorithms: ["decentralized-amsgrad", "gradient-tracking", "choco-sgd"],
+    engine: "actors",
+    mode: "async",
+    network: { dropProbability: 0.2 },
+    exchange: { encoder: { name: "qsgd", params: { levels: 15 } } },
+  };
+  const one = await rows({ ...config, workers: 1 });
+  const two = await rows({ ...config, workers: 2 });
+  const five = await rows({ ...config, workers: 5 });
+  assert.deepEqual(two, one);
+  assert.deepEqual(five, one);
+});
+
+Deno.test("float32 neural runs: MNIST softmax on both engines bit for bit", async () => {
+  const neural = {
+    nodes: 4,
+    topology: { type: "ring" },
+    problem: {
+      type: "neural",
+      model: "softmax",
+      batchSize: 8,
+      trainSamples: 400,
+      testSamples: 100,
+      evalSamples: 100,
+      precision: "float32",
+    },
+    algorithms: ["decentralized-amsgrad"],
+    steps: 10,
+    evalEvery: 5,
+    seed: 1,
+  };
+  const [sequential] = await rows({ ...neural, engine: "sequential" });
+  const [actors] = await rows({ ...neural, engine: "actors" });
+  sequential.forEach((row, k) => {
+    assert.equal(actors[k].loss, row.loss);
+    assert.equal(actors[k].accuracy, row.accuracy);
+  });
+});
+
+Deno.test("a bad precision is refused before the run, naming the field and the choices", () => {
+  assert.throws(
+    () => resolveConfig({ problem: { type: "logistic", precision: "float16" } }),
+    /problem\.precision: expected "float64" or "float32", received "float16"/,
+  );
+  assert.throws(
+    () => createProblem({ type: "quadratic", precision: 32 } as never, 2, 0),
+    /Cannot build problem "quadratic": precision: expected "float64" or "float32", received 32/,
+  );
+});

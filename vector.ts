@@ -1,0 +1,40 @@
+/**
+ * The engine's vector type. A run keeps its nodes' model-sized vectors (state, gradients, mix
+ * sums) in one precision: `float64` (the default, and every exactness test's) or `float32`
+ * (half the memory and memory traffic; what neural models compute in anyway). Algorithm code is
+ * written once over {@linkcode Vector}: reading an entry widens it to a JavaScript number
+ * (float64), arithmetic is float64, and writing rounds to the vector's precision. The SIMD
+ * kernels do exactly the same, so results depend on the precision, never on where a vector
+ * lives.
+ *
+ * @module
+ */
+
+/** A vector of a node: float64 or float32 entries, by the run's precision. */
+export type Vector = Float64Array | Float32Array;
+
+/** The precisions a run may keep its vectors in. */
+export const PRECISIONS = ["float64", "float32"] as const;
+
+/** A run's precision. */
+export type Precision = (typeof PRECISIONS)[number];
+
+/**
+ * A zeroed vector of `length` entries in `precision`.
+ *
+ * @param precision the run's precision
+ * @param length the entries
+ */
+export function vectorOf(precision: Precision, length: number): Vector {
+  return precision === "float32" ? new Float32Array(length) : new Float64Array(length);
+}
+
+/** The precision of a vector. */
+export function precisionOf(vector: Vector): Precision {
+  return vector instanceof Float32Array ? "float32" : "float64";
+}
+
+/** Bytes of one entry in `precision`: 8 or 4. */
+export function entryBytes(precision: Precision): number {
+  return precision === "float32" ? 4 : 8;
+}
