@@ -80,7 +80,7 @@ export class NatsHosts implements TransportChoice {
   #gen = 0;
   #seen = new Map<string, number>();
   #listeners = new Set<(name: string | null, detail: string) => void>();
-  #lost: { name: string | null; detail: string } | null = null;
+  #losses: { name: string | null; detail: string }[] = [];
   #timers: ReturnType<typeof setInterval>[] = [];
   #closed = false;
 
@@ -129,25 +129,21 @@ export class NatsHosts implements TransportChoice {
   }
 
   /**
-   * Calls `listener` when a host fails (name) or the server is lost (null), once at most; at
-   * once when that happened already.
+   * Calls `listener` when a host fails (its name) or the server is lost (null), and at once
+   * for each loss before (a host no transport uses may fail first).
    *
    * @returns a function that stops listening
    */
   onLoss(listener: (name: string | null, detail: string) => void): () => void {
-    if (this.#lost) {
-      listener(this.#lost.name, this.#lost.detail);
-      return () => {};
-    }
+    for (const { name, detail } of this.#losses) listener(name, detail);
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   #fail(name: string | null, detail: string): void {
-    if (this.#lost || this.#closed) return;
-    this.#lost = { name, detail };
+    if (this.#closed || this.#losses.some((loss) => loss.name === name)) return;
+    this.#losses.push({ name, detail });
     for (const listener of this.#listeners) listener(name, detail);
-    this.#listeners.clear();
   }
 
   #watch(timeoutMs: number): void {
