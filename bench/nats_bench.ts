@@ -1,16 +1,17 @@
 /**
  * The NATS transport's cost: wall time per node-step of one actor run whose Workers live in
- * two host processes joined over a nats-server on loopback, against the same run with as many
+ * H host processes (default two) joined over a nats-server on loopback, against the same run with as many
  * Workers in one process, and against the scheduler alone (no hosts: `_null_transport.ts`);
  * plus the bus's messages and bytes per step (the server's /varz). Each run is timed after a
  * one-step warm-up on the same Workers (started, problem loaded).
  *
  *     deno run --no-prompt --allow-read --allow-write --allow-net=127.0.0.1 --allow-run \
  *       --allow-env --unstable-worker-options bench/nats_bench.ts \
- *       '{"nodes":64,"steps":200,"problem":{"type":"quadratic","dim":10}}' [K]
+ *       '{"nodes":64,"steps":200,"problem":{"type":"quadratic","dim":10}}' [K] [H]
  *
  * The argument is a config (engine actors, algorithm dgd, sync mode by default); K is the
- * Workers per host (default 1: two Workers in all, as in one process with --workers 2).
+ * Workers per host (default 1) and H the hosts (default 2): H·K Workers in all, as in the
+ * in-process run it is compared with.
  *
  * @module
  */
@@ -25,10 +26,12 @@ import { startBus, startHost } from "../tests/_nats.ts";
 import { nullHosts } from "./_null_transport.ts";
 
 const perHost = Number(Deno.args[1] ?? 1);
+const hostCount = Number(Deno.args[2] ?? 2);
+const total = perHost * hostCount;
 const config = resolveConfig({
   engine: "actors",
   algorithms: ["dgd"],
-  workers: 2 * perHost,
+  workers: total,
   evalEvery: 1_000_000,
   ...JSON.parse(Deno.args[0] ?? "{}"),
 });
@@ -82,22 +85,22 @@ interface Varz {
   in_bytes: number;
 }
 
-await timed("scheduler alone (no hosts)", nullHosts(2 * perHost, setup.problem.dim));
-await timed(`in-process (${2 * perHost} Workers)`);
+await timed("scheduler alone (no hosts)", nullHosts(total, setup.problem.dim));
+await timed(`in-process (${total} Workers)`);
 const bus = await startBus({ monitor: true });
-const hosts = [startHost(bus, "a", perHost), startHost(bus, "b", perHost)];
+const hosts = Array.from({ length: hostCount }, (_, h) => startHost(bus, `h${h}`, perHost));
 try {
   await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
   const joined = await NatsHosts.join({
     url: bus.url,
     token: (await Deno.readTextFile(bus.tokenFile)).trim(),
-    hosts: 2,
+    hosts: hostCount,
     version: VERSION,
     config: "bench",
   });
   const varz = () => fetch(`${bus.monitor}/varz`).then((r) => r.json() as Promise<Varz>);
   try {
-    await timed(`NATS (2 hosts × ${perHost} Workers, loopback)`, joined, varz);
+    await timed(`NATS (${hostCount} hosts × ${perHost} Workers, loopback)`, joined, varz);
   } finally {
     await joined.close();
   }
