@@ -1,15 +1,16 @@
 /**
  * The NATS transport's wire: control messages (setups, command batches, replies with
  * snapshots, failures) as one binary message each — a JSON header whose `Float64Array`s and
- * `Float32Array`s travel after it as raw bytes, never as text — and the framing that splits a message
- * larger than the server's `max_payload` into chunks and joins them again (NATS keeps one
- * publisher's messages on one subject in order, so a chunk's successor is the next message).
+ * `Float32Array`s travel after it as raw bytes, never as text — and the framing that splits
+ * a message larger than the server's `max_payload` into chunks and joins them again (NATS
+ * keeps one publisher's messages on one subject in order, so a chunk's successor is the next
+ * message).
  *
  * Control message layout: `u32 n` (little-endian), `n` bytes of JSON, zero padding to a
  * multiple of 8, then the arrays' area (each array padded to 8 bytes); an array in the JSON
  * is `{"$array": ["f64" | "f32", byteOffset, length]}` into that area, a number JSON cannot
- * hold (NaN, ±Infinity, −0) is `{"$num": "NaN"}`. Frame layout: one byte (1: more chunks follow, 0: last), seven
- * bytes of padding, then the chunk.
+ * hold (NaN, ±Infinity, −0) is `{"$num": "NaN"}`. Frame layout: one byte (1: more chunks
+ * follow, 0: last), seven bytes of padding, then the chunk.
  *
  * @module
  */

@@ -1,8 +1,8 @@
 /**
  * The NATS transport's cost: wall time per node-step of one actor run whose Workers live in
  * H host processes (default two) joined over a nats-server on loopback, against the same run
- * with as many Workers in one process, and against the scheduler alone (no hosts: `_null_transport.ts`);
- * plus the bus's messages and bytes per step (the server's /varz). Each run is timed after a
+ * with as many Workers in one process, and against the scheduler alone (no hosts:
+ * `_null_transport.ts`); plus the bus's messages and bytes per step (the server's /varz). Each run is timed after a
  * one-step warm-up on the same Workers (started, problem loaded).
  *
  *     deno run --no-prompt --allow-read --allow-write --allow-net=127.0.0.1 --allow-run \

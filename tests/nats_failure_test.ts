@@ -1,7 +1,8 @@
 // The NATS transport's failures: a host killed or hung mid-run, or the server stopped, ends the
 // run within the bound with an error naming the host and its nodes (or the server), exit 1,
-// the rows already written kept and the rerun command printed; a wrong token is refused (host and sim); a host refuses a run of another
-// gossim version or of a config other than the one it is pinned to.
+// the rows already written kept and the rerun command printed; a node's failure on a host
+// arrives as data; a wrong token or nkey seed is refused (host and sim), a right seed serves;
+// a host refuses a run of another gossim version or of a config other than its pinned one.
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
 import { startBus, startHost } from "./_nats.ts";
