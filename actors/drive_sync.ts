@@ -11,6 +11,7 @@ import { emitMix } from "./emit_mix.ts";
 import { EventQueue } from "./event_queue.ts";
 import type { Arrival, RunState } from "./run_state.ts";
 import type { MissingPolicy } from "./scenario.ts";
+import type { UnstampedEvent } from "../metrics/events.ts";
 
 /** What the sync driver needs besides the run state. */
 export interface SyncPlan {
@@ -60,22 +61,24 @@ export async function driveSync(run: RunState, plan: SyncPlan): Promise<void> {
       let closed = open;
       // A Worker mixes the nodes whose neighbours it hosts first: their payloads are local, and
       // the other Workers' payloads are in transfer meanwhile. Mixes are independent, so their
-      // order changes no value (the event log lists them in this order).
+      // order changes no value; the event log lists them in node order, whatever the placement.
       const crosses = active.map((j) => hearsAcross(j, t));
       const interiorFirst = [
         ...active.filter((_, k) => !crosses[k]),
         ...active.filter((_, k) => crosses[k]),
       ];
+      const logged: UnstampedEvent[][] = [];
       for (const j of interiorFirst) {
         const expected = run.route.inbound(j, t).indices.length - 1;
         const last = inbound[j].length === expected
           ? Math.max(...inbound[j].map((a) => a.time), -Infinity)
           : Infinity;
         const mixTime = Math.max(ready[j], Math.min(deadline, last));
-        mixSync(run, plan, j, round, t, inbound[j], mixTime, late);
+        logged[j] = run.hold(() => mixSync(run, plan, j, round, t, inbound[j], mixTime, late));
         free[j] = mixTime;
         closed = Math.max(closed, Math.min(deadline, mixTime));
       }
+      for (const j of active) for (const event of logged[j]) run.emit(event);
       open = active.length ? closed : deadline;
       run.now = Math.max(run.now, open);
     }

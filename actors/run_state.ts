@@ -151,8 +151,32 @@ export class RunState {
     return this.#options.onEvent !== undefined;
   }
 
+  /**
+   * Runs `work`, holding back the events it emits (stamped only when {@linkcode RunState.emit}
+   * is called with them later): a driver that runs independent work in an order of its own
+   * choosing (which may depend on placement) logs it in an order that does not.
+   *
+   * @returns the events `work` emitted, in order (none when nobody listens)
+   */
+  hold(work: () => void): UnstampedEvent[] {
+    const outer = this.#heldEvents, held: UnstampedEvent[] = [];
+    this.#heldEvents = this.listening ? held : null;
+    try {
+      work();
+    } finally {
+      this.#heldEvents = outer;
+    }
+    return held;
+  }
+
+  #heldEvents: UnstampedEvent[] | null = null;
+
   /** Stamps an event with the next sequence number and hands it to the run's listener. */
   emit(event: UnstampedEvent): void {
+    if (this.#heldEvents) {
+      this.#heldEvents.push(event);
+      return;
+    }
     const listener = this.#options.onEvent;
     const seq = this.#seq++;
     if (listener) listener({ seq, ...event } as SimEvent);
