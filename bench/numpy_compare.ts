@@ -119,7 +119,7 @@ export async function compareWithNumpy(
           const numpy = await numpyRun(model, nodes, steps, round, numpyThreads);
           row.numpy.push(numpy.node_steps_per_s);
           const { name, core, threads } = numpy.blas;
-          row.blas = `${name}, kernel ${core ?? "?"}, ${threads ?? "?"} threads`;
+          row.blas = `${name}, kernel ${core ?? "?"}, threads: ${threads ?? "?"}`;
           const gossim = await measureModel(model, nodes, "wasm", steps, pool);
           row.sequential.push(gossim.sequential!);
           row.actors.push(gossim.actors);

@@ -16,7 +16,7 @@ import { loadMnistPixels } from "../problems/idx.ts";
 import { subset } from "../problems/_mnist_subsets.ts";
 import { neuralProblem } from "../problems/neural.ts";
 import { Rng } from "../random.ts";
-import { numpyMissing } from "../bench/numpy_compare.ts";
+import { compareWithNumpy, formatComparison, numpyMissing } from "../bench/numpy_compare.ts";
 import { recordingProblem, WIDTHS, writeReplay } from "./_numpy_replay.ts";
 
 const SCRIPT = fileURLToPath(new URL("../bench/numpy_baseline.py", import.meta.url));
@@ -132,3 +132,16 @@ for (const model of ["softmax", "mlp"] as const) {
     },
   });
 }
+
+Deno.test({
+  name: "the NumPy comparison bench runs with tiny sizes (so it cannot rot)",
+  ignore: skip !== null,
+  async fn() {
+    const rows = await compareWithNumpy(["softmax"], [3], () => 2, 1);
+    const { numpy, sequential, actors } = rows[0];
+    for (const rate of [...numpy, ...sequential, ...actors]) {
+      assert.ok(rate > 0 && Number.isFinite(rate), `rate ${rate}`);
+    }
+    assert.match(formatComparison(rows), /softmax\s+3\s+2/);
+  },
+});
