@@ -10,6 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import type { Precision } from "../vector.ts";
 import { resolveConfig } from "../simulation/resolve_config.ts";
 import { actorRunOptions, buildSetup } from "../simulation/mod.ts";
 import { createAlgorithm } from "../algorithms/registry.ts";
@@ -32,7 +33,13 @@ export interface ModelRate {
   actors: number;
 }
 
-function scenario(model: string, nodes: number, backend: string, steps: number) {
+function scenario(
+  model: string,
+  nodes: number,
+  backend: string,
+  steps: number,
+  precision: Precision,
+) {
   return {
     nodes,
     topology: { type: "ring" },
@@ -44,6 +51,7 @@ function scenario(model: string, nodes: number, backend: string, steps: number) 
       trainSamples: Math.max(nodes, 10_000),
       testSamples: 100,
       evalSamples: 100,
+      precision,
     },
     algorithms: ["decentralized-amsgrad"],
     steps,
@@ -60,8 +68,9 @@ export async function measureModel(
   backend: string,
   steps: number,
   pool: ActorPool,
+  precision: Precision = "float64",
 ): Promise<ModelRate> {
-  const config = resolveConfig(scenario(model, nodes, backend, steps));
+  const config = resolveConfig(scenario(model, nodes, backend, steps, precision));
   const setup = await buildSetup(config);
   const { name, params } = config.algorithms[0];
   let sequential: number | null = null;

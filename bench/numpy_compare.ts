@@ -13,6 +13,7 @@
  *   deno run --allow-read --allow-run=python3 --unstable-worker-options bench/numpy_compare.ts \
  *     [--rounds 3] [--steps 200] [--mlp-steps 40] [--models softmax,mlp] [--nodes 16,64] \
  *     [--numpy-threads T]   (OpenBLAS threads; default OpenBLAS's own: every core)
+ *     [--precision float64,float32]   (gossim's precisions, each run every round)
  *
  * @module
  */
@@ -21,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { ActorPool } from "../actors/supervisor.ts";
 import { mnistDataDir } from "../problems/idx.ts";
 import { measureModel } from "./models_bench.ts";
+import type { Precision } from "../vector.ts";
 
 const SCRIPT = fileURLToPath(new URL("./numpy_baseline.py", import.meta.url));
 
@@ -40,6 +42,8 @@ export interface NumpyComparison {
   actors: number[];
   /** The BLAS NumPy ran on (name, kernel, threads), as the script reports it. */
   blas: string;
+  /** gossim's precision per run (each round runs every precision): sequential and actors. */
+  byPrecision: Partial<Record<Precision, { sequential: number[]; actors: number[] }>>;
 }
 
 /**
@@ -99,6 +103,7 @@ export async function compareWithNumpy(
   stepsFor: (model: string) => number,
   rounds: number,
   numpyThreads = 0,
+  precisions: readonly Precision[] = ["float64"],
 ): Promise<NumpyComparison[]> {
   const pool = new ActorPool();
   const rows: NumpyComparison[] = [];
@@ -114,15 +119,23 @@ export async function compareWithNumpy(
           sequential: [],
           actors: [],
           blas: "",
+          byPrecision: {},
         };
         for (let round = 0; round < rounds; round++) {
           const numpy = await numpyRun(model, nodes, steps, round, numpyThreads);
           row.numpy.push(numpy.node_steps_per_s);
           const { name, core, threads } = numpy.blas;
           row.blas = `${name}, kernel ${core ?? "?"}, threads: ${threads ?? "?"}`;
-          const gossim = await measureModel(model, nodes, "wasm", steps, pool);
-          row.sequential.push(gossim.sequential!);
-          row.actors.push(gossim.actors);
+          for (const precision of precisions) {
+            const gossim = await measureModel(model, nodes, "wasm", steps, pool, precision);
+            const runs = row.byPrecision[precision] ??= { sequential: [], actors: [] };
+            runs.sequential.push(gossim.sequential!);
+            runs.actors.push(gossim.actors);
+            if (precision === precisions[0]) {
+              row.sequential.push(gossim.sequential!);
+              row.actors.push(gossim.actors);
+            }
+          }
         }
         rows.push(row);
       }
@@ -144,15 +157,23 @@ export function median(values: readonly number[]): number {
 export function formatComparison(rows: readonly NumpyComparison[]): string {
   const n = (v: number) => v.toFixed(0).padStart(8);
   const lines = [
-    "model     N  steps     NumPy  sequential    actors  seq/NumPy  actors/NumPy",
+    "model     N  steps  gossim      NumPy  sequential    actors  seq/NumPy  actors/NumPy",
   ];
   for (const r of rows) {
-    const [a, b, c] = [median(r.numpy), median(r.sequential), median(r.actors)];
-    lines.push(
-      `${r.model.padEnd(8)}${String(r.nodes).padStart(3)}${String(r.steps).padStart(7)}  ${
-        n(a)
-      }    ${n(b)}  ${n(c)}  ${(b / a).toFixed(2).padStart(9)}  ${(c / a).toFixed(2).padStart(12)}`,
-    );
+    const a = median(r.numpy);
+    const runs = Object.entries(r.byPrecision).length
+      ? Object.entries(r.byPrecision)
+      : [["float64", { sequential: r.sequential, actors: r.actors }] as const];
+    for (const [precision, run] of runs) {
+      const [b, c] = [median(run!.sequential), median(run!.actors)];
+      lines.push(
+        `${r.model.padEnd(8)}${String(r.nodes).padStart(3)}${String(r.steps).padStart(7)}  ${
+          precision.padEnd(8)
+        }  ${n(a)}    ${n(b)}  ${n(c)}  ${(b / a).toFixed(2).padStart(9)}  ${
+          (c / a).toFixed(2).padStart(12)
+        }`,
+      );
+    }
   }
   lines.push("", "every round (NumPy / sequential / actors):");
   for (const r of rows) {
@@ -175,6 +196,7 @@ if (import.meta.main) {
       models: { type: "string", default: "softmax,mlp" },
       nodes: { type: "string", default: "16,64" },
       "numpy-threads": { type: "string", default: "0" },
+      precision: { type: "string", default: "float64,float32" },
     },
   }).values;
   const missing = await numpyMissing();
@@ -189,6 +211,7 @@ if (import.meta.main) {
     steps,
     Number(flags.rounds),
     Number(flags["numpy-threads"]),
+    flags.precision.split(",") as Precision[],
   );
   console.log(
     "decentralized AMSGrad, ring W = 1/3, batch 32, MNIST; node-steps/s, median over rounds",
