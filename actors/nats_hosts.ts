@@ -28,7 +28,7 @@ import {
   publishJson,
   runSubjects,
 } from "./nats_bus.ts";
-import { natsTransport } from "./nats_transport.ts";
+import { type HostMember, type JoinedHosts, natsTransport } from "./nats_transport.ts";
 import {
   type HostHello,
   hostHelloSchema,
@@ -57,18 +57,8 @@ export interface NatsHostsOptions {
   log?: (line: string) => void;
 }
 
-/** A host of the run: its name, its Worker count, and the index of its first Worker. */
-export interface HostMember {
-  /** The host's name. */
-  readonly name: string;
-  /** Its Workers. */
-  readonly workers: number;
-  /** The run-wide index of its first Worker. */
-  readonly base: number;
-}
-
 /** Node hosts joined into one run over NATS: the transport factory of `runSimulation`. */
-export class NatsHosts implements TransportChoice {
+export class NatsHosts implements TransportChoice, JoinedHosts {
   /** The connection to the server. */
   readonly bus: NatsConnection;
   /** The run's id (random): its subjects are `gossim.run.RUN.…`. */

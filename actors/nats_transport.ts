@@ -10,9 +10,40 @@
 import type { Snapshot, WorkerSetup } from "./protocol.ts";
 import type { HostFailure, HostReply, Transport } from "./transport.ts";
 import { decodeMessage, encodeMessage, FrameJoiner } from "./nats_codec.ts";
-import { jsonOf, publishFramed, publishJson, runSubjects } from "./nats_bus.ts";
+import {
+  jsonOf,
+  type NatsConnection,
+  publishFramed,
+  publishJson,
+  runSubjects,
+} from "./nats_bus.ts";
 import type { Control, Start } from "./nats_join.ts";
-import type { HostMember, NatsHosts } from "./nats_hosts.ts";
+
+/** A host of the run: its name, its Worker count, and the index of its first Worker. */
+export interface HostMember {
+  /** The host's name. */
+  readonly name: string;
+  /** Its Workers. */
+  readonly workers: number;
+  /** The run-wide index of its first Worker. */
+  readonly base: number;
+}
+
+/** What the transport needs of the hosts joined into a run (`NatsHosts` in nats_hosts.ts). */
+export interface JoinedHosts {
+  /** The connection to the bus. */
+  readonly bus: NatsConnection;
+  /** The run's id (its subjects' prefix). */
+  readonly run: string;
+  /** The hosts, in Worker order. */
+  readonly members: readonly HostMember[];
+  /** Their Workers in all. */
+  readonly workers: number;
+  /** A fresh generation (one set of started Workers). */
+  nextGen(): number;
+  /** Calls `listener` when a host (or, `null`, the server) is lost; returns the unsubscriber. */
+  onLoss(listener: (name: string | null, detail: string) => void): () => void;
+}
 
 /**
  * The transport of `count` Workers on the joined hosts (Workers 0 … count−1 in the hosts'
@@ -24,7 +55,7 @@ import type { HostMember, NatsHosts } from "./nats_hosts.ts";
  * @returns the transport
  */
 export function natsTransport(
-  hosts: NatsHosts,
+  hosts: JoinedHosts,
   count: number,
   readable: readonly string[],
 ): Transport {
