@@ -4,6 +4,7 @@
 // the same numbers as a plain-text table.
 import { type CompressionResult, reached } from "./compression_grids.ts";
 import { renderVegaLite } from "../mod.ts";
+import { textTable } from "./_text_table.ts";
 
 /** The ticks m · 10^k (m from `mantissas`) that span the positive values, one decade past. */
 export function logTicks(values: readonly number[], mantissas: readonly number[]): number[] {
@@ -111,14 +112,6 @@ export async function renderFigure(
   return await renderVegaLite(figureSpec(results, threshold, subtitle));
 }
 
-/** Rows of cells as a table: every column padded to its widest cell. */
-function table(rows: readonly string[][]): string[] {
-  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => [...row[k]].length)));
-  return rows.map((row) =>
-    row.map((cell, k) => cell + " ".repeat(widths[k] - [...cell].length)).join("  ").trimEnd()
-  );
-}
-
 /** Bytes in decimal units (B, kB, MB, GB), three significant digits. */
 export function formatBytes(bytes: number): string {
   const units = ["B", "kB", "MB", "GB", "TB"];
@@ -167,5 +160,5 @@ export function formatTable(
     }
     return cells;
   });
-  return table([header, ...rows]).join("\n");
+  return textTable([header, ...rows]).join("\n");
 }

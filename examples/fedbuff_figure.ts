@@ -3,6 +3,7 @@
 // rendered headless through metrics/plot.ts's renderVegaLite; and the same numbers as a table.
 import type { FedBuffRun } from "./fedbuff_grids.ts";
 import { renderVegaLite } from "../mod.ts";
+import { textTable } from "./_text_table.ts";
 
 /** One method's accuracy on the time grid over the seeds: mean, least and largest. */
 export interface GridSummary {
@@ -161,14 +162,6 @@ export async function renderFigure(
   return await renderVegaLite(figureSpec(runs, grid, buffered, subtitle));
 }
 
-/** Rows of cells as a table: every column padded to its widest cell. */
-function table(rows: readonly string[][]): string[] {
-  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => [...row[k]].length)));
-  return rows.map((row) =>
-    row.map((cell, k) => cell + " ".repeat(widths[k] - [...cell].length)).join("  ").trimEnd()
-  );
-}
-
 /**
  * The mean test accuracy of each method at `times` (seconds on the grid), and the rounds or
  * versions its runs reached by the horizon (mean over seeds).
@@ -191,7 +184,7 @@ export function formatTable(
     const steps = mine.map((run) => run.rows.at(-1)?.step ?? 0);
     return (steps.reduce((a, b) => a + b, 0) / mine.length).toFixed(0);
   };
-  return table([
+  return textTable([
     ["method", ...times.map((t) => `${t} s`), "updates"],
     ...summaries.map((s) => [s.method, ...index.map((k) => cell(s.mean[k])), reached(s.method)]),
   ]).join("\n");

@@ -5,6 +5,7 @@
 // and the same numbers as plain-text tables.
 import type { AccuracyResult, RateResult } from "./realised_mixing_grids.ts";
 import { renderVegaLite } from "../mod.ts";
+import { textTable } from "./_text_table.ts";
 
 /** ρ̂ ticks: the axis is log(1 − ρ̂), reversed so that slower mixing is higher. */
 const GAP_TICKS = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001];
@@ -182,14 +183,6 @@ export async function renderFigure(
   return await renderVegaLite(figureSpec(rates, runs, subtitle));
 }
 
-/** Rows of cells as a table: every column padded to its widest cell. */
-function table(rows: readonly string[][]): string[] {
-  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => [...row[k]].length)));
-  return rows.map((row) =>
-    row.map((cell, k) => cell + " ".repeat(widths[k] - [...cell].length)).join("  ").trimEnd()
-  );
-}
-
 const rateCell = (rate: number, windows: number) => (windows === 0 ? "0 (exact)" : rate.toFixed(5));
 
 /**
@@ -204,7 +197,7 @@ export function formatTables(
   rates: readonly RateResult[],
   runs: readonly AccuracyResult[],
 ): string {
-  const mixing = table([
+  const mixing = textTable([
     ["graph", "missing", "drop", "ρ̂", "nominal", "windows"],
     ...rates.map((r) => [
       r.graph,
@@ -215,7 +208,7 @@ export function formatTables(
       String(r.windows),
     ]),
   ]);
-  const methods = table([
+  const methods = textTable([
     ["method", "missing", "drop", "accuracy", "loss", "step", "probe ρ̂", "dropped", "late"],
     ...runs.map((r) => [
       r.method,
