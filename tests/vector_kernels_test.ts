@@ -1,4 +1,4 @@
-import type { Vector } from "../mod.ts";
+import { PRECISIONS, type Vector, vectorOf } from "../mod.ts";
 import assert from "node:assert/strict";
 import { kernelsFor, VectorMemory } from "../algorithms/vector_memory.ts";
 import { weightedSumInto } from "../algorithms/algorithm.ts";
@@ -21,7 +21,7 @@ const LENGTH = 257; // odd: the kernels take 256 entries, JavaScript the last on
 
 /** Random entries with the awkward values mixed in: ±0, tiny, huge, ±Infinity on request. */
 function values(rng: Rng, length: number, { infinite = false, positive = false } = {}): number[] {
-  const special = [0, -0, 1e-310, 5e-324, 1e300, -1e300, 1, 0.1];
+  const special = [0, -0, 1e-310, 5e-324, 1e300, -1e300, 1e-40, 3e38, 1, 0.1];
   if (infinite) special.push(Infinity, -Infinity, NaN);
   return Array.from({ length }, () => {
     const value = rng.next() < 0.1
@@ -31,7 +31,10 @@ function values(rng: Rng, length: number, { infinite = false, positive = false }
   });
 }
 
-/** The same vectors twice: in a vector memory (kernels) and as plain arrays (JavaScript). */
+/**
+ * The same vectors twice: in a vector memory (kernels) and as plain arrays of the memory's
+ * precision (JavaScript).
+ */
 function pair(
   memory: VectorMemory,
   entries: readonly number[][],
@@ -41,10 +44,13 @@ function pair(
     vector.set(entry);
     return vector;
   });
-  return { wasm, plain: entries.map((entry) => Float64Array.from(entry)) };
+  const plain = entries.map((entry) => vectorOf(memory.precision, entry.length));
+  plain.forEach((vector, k) => vector.set(entries[k]));
+  return { wasm, plain };
 }
 
 function assertSameBits(actual: Vector, expected: Vector, what: string): void {
+  assert.equal(actual.constructor, expected.constructor, what);
   assert.equal(actual.length, expected.length, what);
   for (let k = 0; k < expected.length; k++) {
     assert.ok(Object.is(actual[k], expected[k]), `${what}[${k}]: ${actual[k]} vs ${expected[k]}`);
@@ -67,22 +73,24 @@ Deno.test("vector memory: 16-byte aligned zeros, kernels only for vectors sharin
   assert.equal(VectorMemory.create(2 ** 20, 2 ** 12), null, "32 GiB is refused, not attempted");
 });
 
-Deno.test("vector kernels: weighted sums of 1–5 vectors equal the JavaScript loop bit for bit", () => {
-  const rng = new Rng(1, "sums");
-  for (let count = 1; count <= 5; count++) {
-    const memory = VectorMemory.create(count + 1, LENGTH)!;
-    const entries = Array.from({ length: count }, () => values(rng, LENGTH, { infinite: true }));
-    const { wasm, plain } = pair(memory, entries);
-    const weights = values(rng, count);
-    const out = memory.zeros(LENGTH);
-    assert.ok(kernelsFor(out, ...wasm), "the kernels run");
-    assertSameBits(
-      weightedSumInto(out, wasm, weights),
-      weightedSumInto(new Float64Array(LENGTH), plain, weights),
-      `${count} vectors`,
-    );
-  }
-});
+for (const precision of PRECISIONS) {
+  Deno.test(`vector kernels (${precision}): weighted sums of 1–5 vectors equal the JavaScript loop bit for bit`, () => {
+    const rng = new Rng(1, `sums ${precision}`);
+    for (let count = 1; count <= 5; count++) {
+      const memory = VectorMemory.create(count + 1, LENGTH, precision)!;
+      const entries = Array.from({ length: count }, () => values(rng, LENGTH, { infinite: true }));
+      const { wasm, plain } = pair(memory, entries);
+      const weights = values(rng, count);
+      const out = memory.zeros(LENGTH);
+      assert.ok(kernelsFor(out, ...wasm), "the kernels run");
+      assertSameBits(
+        weightedSumInto(out, wasm, weights),
+        weightedSumInto(vectorOf(precision, LENGTH), plain, weights),
+        `${count} vectors`,
+      );
+    }
+  });
+}
 
 Deno.test("vector kernels: the finiteness check passes and fails where the loop does", () => {
   const rng = new Rng(2, "finite");
@@ -103,45 +111,51 @@ Deno.test("vector kernels: the finiteness check passes and fails where the loop 
   checkFinite(x, "here");
 });
 
-Deno.test("vector kernels: AMSGrad's fused step and the adaptive mix equal the JavaScript loops bit for bit", () => {
-  const rng = new Rng(3, "adaptive");
-  const rule = amsgradRule(0.99);
-  const memory = VectorMemory.create(13, LENGTH)!;
-  const moments = pair(memory, [
-    values(rng, LENGTH, { infinite: true }), // m
-    values(rng, LENGTH, { positive: true }), // v
-    values(rng, LENGTH, { positive: true }), // v̂
-    values(rng, LENGTH), // v̂ previous (overwritten)
-    values(rng, LENGTH, { infinite: true }), // g
-  ]);
-  const states = (["wasm", "plain"] as const).map((kind) => {
-    const [m, memoryV, vhat, vhatPrevious, g] = moments[kind];
-    rule.fusedStep!({ m, memory: memoryV, vhat, vhatPrevious }, g, 0.9, 1);
-    return { m, memory: memoryV, vhat, vhatPrevious };
+for (const precision of PRECISIONS) {
+  Deno.test(`vector kernels (${precision}): AMSGrad's fused step and the adaptive mix equal the JavaScript loops bit for bit`, () => {
+    const rng = new Rng(3, `adaptive ${precision}`);
+    const rule = amsgradRule(0.99);
+    const memory = VectorMemory.create(13, LENGTH, precision)!;
+    const moments = pair(memory, [
+      values(rng, LENGTH, { infinite: true }), // m
+      values(rng, LENGTH, { positive: true }), // v
+      values(rng, LENGTH, { positive: true }), // v̂
+      values(rng, LENGTH), // v̂ previous (overwritten)
+      values(rng, LENGTH, { infinite: true }), // g
+    ]);
+    const states = (["wasm", "plain"] as const).map((kind) => {
+      const [m, memoryV, vhat, vhatPrevious, g] = moments[kind];
+      rule.fusedStep!({ m, memory: memoryV, vhat, vhatPrevious }, g, 0.9, 1);
+      return { m, memory: memoryV, vhat, vhatPrevious };
+    });
+    for (const key of ["m", "memory", "vhat", "vhatPrevious"] as const) {
+      assertSameBits(states[0][key], states[1][key], key);
+    }
+    // The mix: u ← max(ũ_mixed, ε), x ← x_mixed − α m/√u, ũ ← ũ_mixed − v̂_prev + v̂.
+    const algorithm = decentralize("test-amsgrad", rule, {
+      alpha: 0.01,
+      beta1: 0.9,
+      epsilon: 1e-6,
+    });
+    const mixedEntries = [values(rng, LENGTH, { infinite: true }), values(rng, LENGTH)];
+    const rest = pair(memory, [
+      values(rng, LENGTH), // x
+      values(rng, LENGTH), // u
+      values(rng, LENGTH), // ũ
+      ...mixedEntries,
+    ]);
+    const mixed = (["wasm", "plain"] as const).map((kind, k) => {
+      const [x, u, utilde, mixedX, mixedU] = rest[kind];
+      const state = { ...states[k], x, u, utilde };
+      if (kind === "wasm") assert.ok(kernelsFor(x, u, utilde, mixedX, mixedU, state.m));
+      algorithm.mix(state, 0, { x: mixedX, u: mixedU });
+      return state;
+    });
+    for (const key of ["x", "u", "utilde"] as const) {
+      assertSameBits(mixed[0][key], mixed[1][key], key);
+    }
   });
-  for (const key of ["m", "memory", "vhat", "vhatPrevious"] as const) {
-    assertSameBits(states[0][key], states[1][key], key);
-  }
-  // The mix: u ← max(ũ_mixed, ε), x ← x_mixed − α m/√u, ũ ← ũ_mixed − v̂_prev + v̂.
-  const algorithm = decentralize("test-amsgrad", rule, { alpha: 0.01, beta1: 0.9, epsilon: 1e-6 });
-  const mixedEntries = [values(rng, LENGTH, { infinite: true }), values(rng, LENGTH)];
-  const rest = pair(memory, [
-    values(rng, LENGTH), // x
-    values(rng, LENGTH), // u
-    values(rng, LENGTH), // ũ
-    ...mixedEntries,
-  ]);
-  const mixed = (["wasm", "plain"] as const).map((kind, k) => {
-    const [x, u, utilde, mixedX, mixedU] = rest[kind];
-    const state = { ...states[k], x, u, utilde };
-    if (kind === "wasm") assert.ok(kernelsFor(x, u, utilde, mixedX, mixedU, state.m));
-    algorithm.mix(state, 0, { x: mixedX, u: mixedU });
-    return state;
-  });
-  for (const key of ["x", "u", "utilde"] as const) {
-    assertSameBits(mixed[0][key], mixed[1][key], key);
-  }
-});
+}
 
 Deno.test("vector memory: a node's whole state and mix sums land in it, sized by a dry run of init", () => {
   const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 3, 5);
@@ -212,54 +226,66 @@ Deno.test("vector memory: recycled when large enough (emptied and zeroed), repla
   assert.equal(memory.recycle(4, 10), null, "short vectors: no memory at all");
 });
 
-Deno.test("vector kernels: FedAvg's and every local-AMSGrad variant's client steps equal the JavaScript loops bit for bit", () => {
-  const rng = new Rng(4, "clients");
-  const d = LENGTH;
-  const context = { id: 0, nodes: 1, dim: d, layers: [{ name: "w", offset: 0, size: d }] };
-  const variants = [
-    createAlgorithm("fedavg", { alpha: 0.1 }),
-    ...(["paper", "none", "from-zero"] as const).flatMap((vBiasCorrection) =>
-      (["max", "frozen"] as const).flatMap((localVhat) => {
-        const options = {
-          alpha: 0.01,
-          beta1: 0.9,
-          beta2: 0.99,
-          epsilon: 1e-8,
-          v0: 1e-6,
-          localVhat,
-          vBiasCorrection,
-        };
-        return [
-          fedAms("test-fed-ams", options),
-          fedLamb("test-fed-lamb", { ...options, lambda: 0.01, phiMin: 0, phiMax: null }),
-        ];
-      })
-    ),
-  ] as FederatedAlgorithm[];
-  for (const algorithm of variants) {
-    const global = Object.fromEntries(
-      algorithm.broadcastChannels.map((name) => [
-        name,
-        Float64Array.from(values(rng, d, { positive: name !== "theta" })),
-      ]),
-    );
-    const gradients = [0, 1, 2].map(() => Float64Array.from(values(rng, d, { infinite: true })));
-    const memory = VectorMemory.create(10, d)!;
-    const inMemory = { ...context, vector: () => memory.zeros(d) };
-    const clients = [inMemory, context].map((c) => algorithm.initClient(c, global));
-    gradients.forEach((plain, t) => {
-      const g = memory.zeros(d);
-      g.set(plain);
-      algorithm.localStep(clients[0], g, t + 1);
-      algorithm.localStep(clients[1], plain, t + 1);
-    });
-    const [wasm, js] = clients.map((client) => algorithm.upload(client));
-    assert.ok(kernelsFor(...Object.values(wasm)), `${algorithm.name}: the kernels ran`);
-    for (const name of Object.keys(js)) {
-      assertSameBits(wasm[name], js[name], `${algorithm.name} ${name}`);
+for (const precision of PRECISIONS) {
+  Deno.test(`vector kernels (${precision}): FedAvg's and every local-AMSGrad variant's client steps equal the JavaScript loops bit for bit`, () => {
+    const rng = new Rng(4, `clients ${precision}`);
+    const d = LENGTH;
+    const context = {
+      id: 0,
+      nodes: 1,
+      dim: d,
+      layers: [{ name: "w", offset: 0, size: d }],
+      precision,
+    };
+    const variants = [
+      createAlgorithm("fedavg", { alpha: 0.1 }),
+      ...(["paper", "none", "from-zero"] as const).flatMap((vBiasCorrection) =>
+        (["max", "frozen"] as const).flatMap((localVhat) => {
+          const options = {
+            alpha: 0.01,
+            beta1: 0.9,
+            beta2: 0.99,
+            epsilon: 1e-8,
+            v0: 1e-6,
+            localVhat,
+            vBiasCorrection,
+          };
+          return [
+            fedAms("test-fed-ams", options),
+            fedLamb("test-fed-lamb", { ...options, lambda: 0.01, phiMin: 0, phiMax: null }),
+          ];
+        })
+      ),
+    ] as FederatedAlgorithm[];
+    for (const algorithm of variants) {
+      const global = Object.fromEntries(
+        algorithm.broadcastChannels.map((name) => [
+          name,
+          Float64Array.from(values(rng, d, { positive: name !== "theta" })),
+        ]),
+      );
+      const gradients = [0, 1, 2].map(() => {
+        const g = vectorOf(precision, d);
+        g.set(values(rng, d, { infinite: true }));
+        return g;
+      });
+      const memory = VectorMemory.create(10, d, precision)!;
+      const inMemory = { ...context, vector: () => memory.zeros(d) };
+      const clients = [inMemory, context].map((c) => algorithm.initClient(c, global));
+      gradients.forEach((plain, t) => {
+        const g = memory.zeros(d);
+        g.set(plain);
+        algorithm.localStep(clients[0], g, t + 1);
+        algorithm.localStep(clients[1], plain, t + 1);
+      });
+      const [wasm, js] = clients.map((client) => algorithm.upload(client));
+      assert.ok(kernelsFor(...Object.values(wasm)), `${algorithm.name}: the kernels ran`);
+      for (const name of Object.keys(js)) {
+        assertSameBits(wasm[name], js[name], `${algorithm.name} ${name}`);
+      }
     }
-  }
-});
+  });
+}
 
 Deno.test("trainClient: rounds in the client memory (emptied each round) give the uploads of plain arrays", () => {
   const problem = createProblem({ type: "logistic", dim: 128, heterogeneity: 1 }, 3, 6);
