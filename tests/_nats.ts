@@ -2,6 +2,7 @@
 // token (in a config file, not on its command line), node hosts as `deno run` subprocesses of
 // cli/host.ts with the host task's permissions, and everything stopped afterwards.
 import { nkeys } from "@nats-io/transport-node";
+import type { CliRun } from "./_cli.ts";
 
 /** A nats-server started for one test, and its token file. */
 export interface TestBus {
@@ -187,4 +188,30 @@ export function startHost(
       return status;
     },
   };
+}
+
+/**
+ * Runs `deno task sim`'s entry in a process of its own, as a user does (it exits when `main`
+ * returns): a run that loses its hosts or its server leaves sockets that the NATS client tears
+ * down after the run has ended, which must not land in the test process.
+ */
+export async function runSim(...args: string[]): Promise<CliRun> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-env=DENO_NO_PROMPT,GOSSIM_NATS_TOKEN",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net=127.0.0.1",
+      "--unstable-worker-options",
+      new URL("cli.ts", ROOT).pathname,
+      ...args,
+    ],
+    cwd: new URL(".", ROOT).pathname,
+    env: { DENO_NO_PROMPT: "1" },
+    stdin: "null",
+  }).output();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trimEnd();
+  return { code, out: text(stdout), err: text(stderr) };
 }

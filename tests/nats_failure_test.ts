@@ -1,14 +1,13 @@
 // The NATS transport's failures: a host killed or hung mid-run, or the server stopped, ends the
 // run within the bound with an error naming the host and its nodes (or the server), exit 1,
-// the rows already written kept and the rerun command printed; a node's failure on a host
+// the rows already written kept and the rerun command printed (the sim in a process of its own); a node's failure on a host
 // arrives as data; a wrong token or nkey seed is refused (host and sim), a right seed serves;
 // a host refuses a run of another gossim version or of a config other than its pinned one.
 import assert from "node:assert/strict";
-import { runCli } from "./_cli.ts";
-import { startBus, startHost } from "./_nats.ts";
+
+import { runSim, startBus, startHost } from "./_nats.ts";
 import { NatsHosts } from "../actors/nats_hosts.ts";
 import { VERSION } from "../simulation/version.ts";
-import "./fixtures/throwing_algorithm.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
@@ -30,7 +29,7 @@ for (const { what, message } of LOSSES) {
       const dir = await Deno.makeTempDir({ prefix: "gossim-nats-loss-" });
       try {
         await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
-        const running = runCli(
+        const running = runSim(
           ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"],
           ...["--algorithm", "dgd", "--steps", "1000000", "--eval-every", "5"],
           ...["--out", `${dir}/out`, "--transport", bus.url, "--hosts", "2"],
@@ -69,13 +68,22 @@ Deno.test({
     const hosts = [startHost(bus, "a", 1), startHost(bus, "b", 1)];
     try {
       await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
-      const run = await runCli(
-        ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"],
-        ...["--algorithm", "throwing-dgd", "--steps", "20", "--transport", bus.url],
-        ...["--hosts", "2", "--nats-token-file", bus.tokenFile],
+      // A model that diverges on one node: the failure names the node and step, as in one
+      // process (where the same run is compared).
+      const args = ["--engine", "actors", "--quiet", "--problem", "quadratic", "--nodes", "6"];
+      args.push("--algorithm", "dgd", "--param", "alpha=50", "--steps", "200");
+      const alone = await runSim(...args);
+      const run = await runSim(
+        ...args,
+        ...["--transport", bus.url, "--hosts", "2", "--nats-token-file", bus.tokenFile],
       );
+      // Which of two nodes diverging at the same step is named depends on which Worker answers
+      // first, in one process too: the step and the kind of failure are compared.
+      const failure = (err: string) => /node [0-5] failed at (step \d+): .*diverged/.exec(err)?.[1];
       assert.equal(run.code, 1, run.err);
-      assert.match(run.err, /node 3 failed at step 7: .*deliberate failure/);
+      assert.equal(alone.code, 1, alone.err);
+      assert.ok(failure(run.err), run.err);
+      assert.equal(failure(run.err), failure(alone.err), `${run.err}\n---\n${alone.err}`);
       await Promise.all(hosts.map((host) => host.waitFor("ended", 10_000)));
     } finally {
       for (const host of hosts) await host.kill("SIGKILL");
@@ -95,7 +103,7 @@ Deno.test({
       const status = await wrong.exited();
       assert.equal(status.code, 1);
       assert.match(wrong.log(), /refused the credential/);
-      const sim = await runCli(
+      const sim = await runSim(
         ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--steps", "2"],
         ...["--transport", bus.url, "--nats-token-file", bus.wrongTokenFile],
       );
@@ -134,7 +142,7 @@ Deno.test({
       assert.equal((await wrong.exited()).code, 1);
       assert.match(wrong.log(), /refused the credential/);
       await host.waitFor("waiting for runs");
-      const run = await runCli(
+      const run = await runSim(
         ...["--engine", "actors", "--quiet", "--problem", "quadratic", "--steps", "2"],
         ...["--transport", bus.url, "--nats-token-file", bus.tokenFile],
       );
