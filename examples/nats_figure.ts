@@ -16,10 +16,10 @@ export interface HostsPoint {
   busKBPerStep?: number;
 }
 
-/** The bench's config: DGD on a d = 10 quadratic, 1,000 nodes on a ring, 50 steps. */
+/** The bench's config: DGD on a d = 10 quadratic, 1,000 nodes on a ring, 200 steps. */
 export const NATS_FIGURE_CONFIG = {
   nodes: 1000,
-  steps: 50,
+  steps: 200,
   problem: { type: "quadratic", dim: 10 },
 };
 
@@ -53,7 +53,12 @@ export function hostsSpec(points: readonly HostsPoint[], subtitle: string): obje
     data: { values: points },
     mark: { type: "line", point: true },
     encoding: {
-      x: { field: "hosts", type: "ordinal", title: "host processes (in-process: Workers)" },
+      x: {
+        field: "hosts",
+        type: "ordinal",
+        title: "host processes (in-process: Workers)",
+        axis: { labelAngle: 0 },
+      },
       y: { field: "nodeStepsPerSecond", type: "quantitative", title: "node-steps per second" },
       color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
     },
