@@ -119,11 +119,10 @@ class NodeActor {
       sharedMix: true,
       extra: blocks,
       recycle: this.#memory,
-      precision,
     });
     const zeros = () => memory?.zeros(d) ?? vectorOf(precision, d);
     this.#blockGradients = Array.from({ length: blocks }, zeros);
-    const scratch = { mixed: [] as Payload[], memory, precision };
+    const scratch = { mixed: [] as Payload[], memory };
     for (const id of setup.nodes) {
       this.#nodes.set(id, new DecentralizedNode(problem, algorithm, id, setup.seed, x0, scratch));
     }

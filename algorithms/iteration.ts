@@ -36,13 +36,9 @@ export function gradientRng(seed: number, id: number): Rng {
 }
 
 /** A node's context for `Algorithm.init` (the federated server's id is −1). */
-export function nodeContext(
-  problem: Problem,
-  id: number,
-  precision: Precision = problem.precision ?? "float64",
-): NodeContext {
+export function nodeContext(problem: Problem, id: number): NodeContext {
   const context = { id, nodes: problem.nodes, dim: problem.dim, layers: problem.layers };
-  return precision === "float64" ? context : { ...context, precision };
+  return problem.precision ? { ...context, precision: problem.precision } : context;
 }
 
 /**
@@ -60,8 +56,6 @@ export interface NodeScratch {
    * sums are allocated there, where the SIMD kernels run. Absent: plain arrays.
    */
   readonly memory?: VectorMemory | null;
-  /** The run's precision (`vector.ts`) of the state, mix sums and gradient; the problem's. */
-  readonly precision?: Precision;
 }
 
 /**
@@ -76,15 +70,10 @@ export function nodeVectorMemory(
   algorithm: DecentralizedAlgorithm,
   x0: Vector,
   hosted: number,
-  options: {
-    sharedMix: boolean;
-    extra: number;
-    recycle?: VectorMemory | null;
-    precision?: Precision;
-  },
+  options: { sharedMix: boolean; extra: number; recycle?: VectorMemory | null },
 ): VectorMemory | null {
   let state = 0;
-  const d = problem.dim, precision = options.precision ?? problem.precision ?? "float64";
+  const d = problem.dim, precision = problem.precision ?? "float64";
   algorithm.init({ ...nodeContext(problem, 0), vector: () => (state++, new Float64Array(d)) }, x0);
   const sums = algorithm.exchanges * algorithm.channels.length;
   const count = hosted * state + (options.sharedMix ? 1 : hosted) * sums + options.extra;
@@ -143,8 +132,8 @@ export class DecentralizedNode<S = unknown> {
     this.#mixed = scratch.mixed ?? [];
     this.#probe = initialProbe(seed, id);
     const memory = this.#memory = scratch.memory ?? null;
-    const precision = this.#precision = scratch.precision ?? problem.precision ?? "float64";
-    const context = nodeContext(problem, id, precision);
+    this.#precision = problem.precision ?? "float64";
+    const context = nodeContext(problem, id);
     this.state = algorithm.init(
       memory ? { ...context, vector: () => memory.zeros(problem.dim) } : context,
       x0,

@@ -90,7 +90,6 @@ export function* decentralizedSteps(
     sharedMix: false,
     extra: blocks,
     recycle: spareMemory?.deref(),
-    precision: problem.precision,
   });
   spareMemory = undefined;
   try {
@@ -120,7 +119,7 @@ function* lockStep(
   const blockGradients = Array.from({ length: blocks }, zeros);
   const nodes = Array.from(
     { length: n },
-    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory, precision }),
+    (_, id) => new DecentralizedNode(problem, algorithm, id, seed, x0, { memory }),
   );
   const exchange = options.exchange ?? DEFAULT_EXCHANGE;
   const byzantine = runByzantine(exchange, n, seed);

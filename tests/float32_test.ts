@@ -53,22 +53,17 @@ Deno.test("float32 nodes: every state vector and mix sum a Float32Array, in the 
     Record<string, Vector>
   >;
   const x0 = problem.initialParams();
-  const memory = nodeVectorMemory(problem, algorithm, x0, 3, {
-    sharedMix: false,
-    extra: 0,
-    precision: "float32",
-  });
+  const memory = nodeVectorMemory(problem, algorithm, x0, 3, { sharedMix: false, extra: 0 });
+  assert.equal(memory?.precision, "float32");
   const nodes = [0, 1, 2].map((id) =>
-    new DecentralizedNode(problem, algorithm, id, 5, x0, { memory, precision: "float32" })
+    new DecentralizedNode(problem, algorithm, id, 5, x0, { memory })
   );
   const vectors = nodes.flatMap((node) => Object.values(node.state));
   assert.ok(vectors.every((v) => v instanceof Float32Array));
   assert.ok(kernelsFor(...vectors));
   // Without a memory (d < 64), plain Float32Arrays all the same.
   const small = createProblem({ type: "logistic", dim: 8, precision: "float32" }, 2, 5);
-  const node = new DecentralizedNode(small, algorithm, 0, 5, small.initialParams(), {
-    precision: "float32",
-  });
+  const node = new DecentralizedNode(small, algorithm, 0, 5, small.initialParams());
   assert.ok(Object.values(node.state).every((v) => v instanceof Float32Array));
   node.iterate(1);
   const { [PROBE_CHANNEL]: probe, ...sums } = node.sums(0, node.outgoing(0));
