@@ -26,7 +26,7 @@ import type { ActorMetricsRow, RunHooks } from "../metrics/rows.ts";
 import { getProblem, type SourcedProblem } from "../problems/registry.ts";
 import type { MixingMatrix } from "../topologies/mixing.ts";
 import { type Route, staticRoute } from "../exchange/route.ts";
-import { DEFAULT_EXCHANGE, type ExchangeSources } from "../exchange/registry.ts";
+import { DEFAULT_EXCHANGE, type ExchangeSources, stageSources } from "../exchange/registry.ts";
 import type { LinkTraffic, NetworkCounters } from "./network.ts";
 import { RunState } from "./run_state.ts";
 import type { ExecutionMode, MissingPolicy, Scenario } from "./scenario.ts";
@@ -145,11 +145,6 @@ function resolveAlgorithm(entry: ActorRunOptions["algorithm"]) {
   return { source, instance: definition.create(resolved) as Algorithm };
 }
 
-/** A user module, when it is a local file, and the files beside it are readable by Workers. */
-function moduleFile(module: string | undefined): string[] {
-  return moduleFolder(module);
-}
-
 /**
  * Runs an algorithm on the actor engine.
  *
@@ -183,9 +178,7 @@ export async function runActors(options: ActorRunOptions): Promise<ActorRunResul
     server: federated ? { node: n, worker: 0 } : null,
     readable: [
       ...nodeReadPaths(source.spec),
-      ...[algorithm.source, exchange.encoder, exchange.aggregator].flatMap((from) =>
-        moduleFile(from.module)
-      ),
+      ...[algorithm.source, ...stageSources(exchange)].flatMap((from) => moduleFolder(from.module)),
     ],
     setup: {
       algorithm: algorithm.source,

@@ -172,11 +172,20 @@ export function resolveExchange(options: ExchangeOptions = {}): ExchangeSources 
   };
 }
 
+/**
+ * Every stage of a run that a user's module may register: the encoder, the aggregator, the
+ * attack of its Byzantine nodes and the federated server's aggregator, where the run has them.
+ */
+export function stageSources(sources: ExchangeSources): DefinitionSource[] {
+  const attack = sources.byzantine?.attack, server = sources.server;
+  return [sources.encoder, sources.aggregator, ...(attack ? [attack] : [])].concat(
+    server ? [server] : [],
+  );
+}
+
 /** Imports the modules that register a user's stages (a Worker does, before building them). */
 export async function importExchangeModules(sources: ExchangeSources): Promise<void> {
-  const attack = sources.byzantine?.attack, server = sources.server;
-  const stages = [sources.encoder, sources.aggregator, ...(attack ? [attack] : [])];
-  for (const source of [...stages, ...(server ? [server] : [])]) {
+  for (const source of stageSources(sources)) {
     if (source.module) await import(source.module);
   }
 }
