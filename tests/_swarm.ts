@@ -145,6 +145,10 @@ export function swarmScenario(seed: number): Scenario {
     schedule(rng, scenario, algorithm.requires ?? {}, nodes);
     exchange(rng, scenario);
   }
+  // One scenario in three keeps its models in float32 (drawn last, so the draws above stay).
+  if (rng.next() < 1 / 3) {
+    scenario.problem = { ...(scenario.problem as object), precision: "float32" };
+  }
   return scenario;
 }
 
