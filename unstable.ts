@@ -49,3 +49,4 @@ export type {
   TransportFactory,
 } from "./actors/transport.ts";
 export { type NodeActorApi, workerTransport } from "./actors/worker_transport.ts";
+export { joinNats, type NatsHostsOptions, type NatsRun } from "./actors/nats_hosts.ts";

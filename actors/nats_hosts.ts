@@ -37,7 +37,7 @@ import {
   inviteReplySchema,
 } from "./nats_join.ts";
 
-/** Options of {@linkcode NatsHosts.join}. */
+/** Options of {@linkcode joinNats}. */
 export interface NatsHostsOptions {
   /** The server, `nats://HOST:PORT`. */
   url: string;
@@ -55,6 +55,25 @@ export interface NatsHostsOptions {
   hostTimeoutMs?: number;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
+}
+
+/** Node hosts joined into one run over NATS, as a library caller holds them. */
+export interface NatsRun extends TransportChoice {
+  /** Ends the run on the hosts (they wait for the next) and closes the connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Joins `options.hosts` node hosts (`deno task host`) over a NATS server into one run: the
+ * `transport` of `runSimulation`'s options, for as many runs as the caller makes, until
+ * {@linkcode NatsRun.close}.
+ *
+ * @param options the server, credential, host count, version and config hash
+ * @returns the joined hosts
+ * @throws {Error} when the server refuses the credential or too few hosts join in time
+ */
+export function joinNats(options: NatsHostsOptions): Promise<NatsRun> {
+  return NatsHosts.join(options);
 }
 
 /** Node hosts joined into one run over NATS: the transport factory of `runSimulation`. */

@@ -5,6 +5,9 @@
 // latency and a straggler, and federated with partial participation and drops.
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
+import { joinNats } from "../unstable.ts";
+import { runSimulation } from "../mod.ts";
+import { VERSION } from "../simulation/version.ts";
 import { startBus, startHost, type TestBus, type TestHost } from "./_nats.ts";
 
 const COMMON = [
@@ -99,6 +102,47 @@ Deno.test({
         });
       }
     } finally {
+      await bus.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "NATS transport from the library: joinNats hands runSimulation its transport, float32 too",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const bus = await startBus();
+    const hosts = [startHost(bus, "a", 1), startHost(bus, "b", 1)];
+    try {
+      await Promise.all(hosts.map((host) => host.waitFor("waiting for runs")));
+      const joined = await joinNats({
+        url: bus.url,
+        token: (await Deno.readTextFile(bus.tokenFile)).trim(),
+        hosts: 2,
+        version: VERSION,
+        config: "library",
+      });
+      const config = {
+        nodes: 6,
+        steps: 12,
+        evalEvery: 4,
+        engine: "actors",
+        workers: joined.workers,
+        algorithms: ["decentralized-amsgrad"],
+        problem: { type: "logistic", dim: 80, precision: "float32" },
+        network: { dropProbability: 0.1 },
+      };
+      try {
+        const remote = await runSimulation(config, { transport: joined });
+        const local = await runSimulation(config);
+        assert.equal(joined.workers, 2);
+        assert.deepEqual(remote.runs[0].rows, local.runs[0].rows);
+      } finally {
+        await joined.close();
+      }
+    } finally {
+      for (const host of hosts) await host.kill("SIGKILL");
       await bus.stop();
     }
   },
