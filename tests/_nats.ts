@@ -48,9 +48,31 @@ function randomToken(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16)).join("");
 }
 
+const SERVER_DIRS = ["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"];
+
+/**
+ * Why the tests that start a nats-server cannot run here, or null when they can: a missing
+ * server is a reason to skip on a developer's machine (said once), and an error under CI (`CI`
+ * set), where `.ci/run` installs it.
+ */
+export function natsSkipReason(): string | null {
+  const found = SERVER_DIRS.some((dir) => {
+    try {
+      return Deno.statSync(`${dir}/nats-server`).isFile;
+    } catch {
+      return false;
+    }
+  });
+  if (found) return null;
+  const missing = "nats-server is not installed (apt-get install -y nats-server)";
+  if (Deno.env.get("CI")) throw new Error(`NATS tests cannot run under CI: ${missing}`);
+  console.log(`%cNATS tests skipped: ${missing}`, "color: yellow");
+  return missing;
+}
+
 /** Whether nats-server is installed; if not, the tests fail with the fix. */
 export async function natsServerPath(): Promise<string> {
-  for (const dir of ["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"]) {
+  for (const dir of SERVER_DIRS) {
     const path = `${dir}/nats-server`;
     if (await Deno.stat(path).then(() => true, () => false)) return path;
   }

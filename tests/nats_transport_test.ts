@@ -8,7 +8,9 @@ import { runCli } from "./_cli.ts";
 import { joinNats } from "../unstable.ts";
 import { runSimulation } from "../mod.ts";
 import { VERSION } from "../simulation/version.ts";
-import { startBus, startHost, type TestBus, type TestHost } from "./_nats.ts";
+import { natsSkipReason, startBus, startHost, type TestBus, type TestHost } from "./_nats.ts";
+
+const ignore = natsSkipReason() !== null;
 
 const COMMON = [
   "--engine",
@@ -68,6 +70,7 @@ async function withHosts(
 
 Deno.test({
   name: "NATS transport: 1, 2 and 3 hosts give the bytes of one process (sync, async, fed)",
+  ignore,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
@@ -109,6 +112,7 @@ Deno.test({
 
 Deno.test({
   name: "NATS transport from the library: joinNats hands runSimulation its transport, float32 too",
+  ignore,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
