@@ -22,19 +22,14 @@ export type Precision = (typeof PRECISIONS)[number];
 /**
  * A zeroed vector of `length` entries in `precision`.
  *
- * @param precision the run's precision
+ * @param precision the run's precision; absent, float64 (every run's default)
  * @param length the entries
  */
-export function vectorOf(precision: Precision, length: number): Vector {
+export function vectorOf(precision: Precision | undefined, length: number): Vector {
   return precision === "float32" ? new Float32Array(length) : new Float64Array(length);
 }
 
-/** The precision of a vector. */
-export function precisionOf(vector: Vector): Precision {
-  return vector instanceof Float32Array ? "float32" : "float64";
-}
-
-/** Bytes of one entry in `precision`: 8 or 4. */
-export function entryBytes(precision: Precision): number {
+/** Bytes of one entry in `precision` (absent: float64): 8 or 4. */
+export function entryBytes(precision: Precision | undefined): number {
   return precision === "float32" ? 4 : 8;
 }

@@ -73,7 +73,7 @@ export class FederatedHosts {
     this.memory = options.clients.length
       ? clientVectorMemory(problem, algorithm, x0, options.recycle)
       : options.recycle;
-    this.#gradient = vectorOf(problem.precision ?? "float64", problem.dim);
+    this.#gradient = vectorOf(problem.precision, problem.dim);
     for (const id of options.clients) {
       this.#hosts.set(id, { server: null, rng: gradientRng(seed, id), step: 0 });
     }

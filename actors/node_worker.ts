@@ -114,13 +114,12 @@ class NodeActor {
   #startNodes(algorithm: DecentralizedAlgorithm, x0: Float64Array): void {
     const setup = this.#setup, problem = this.#problem, d = problem.dim;
     const blocks = Math.min(setup.nodes.length, BLOCK_NODES);
-    const precision = problem.precision ?? "float64";
     const memory = this.#memory = nodeVectorMemory(problem, algorithm, x0, setup.nodes.length, {
       sharedMix: true,
       extra: blocks,
       recycle: this.#memory,
     });
-    const zeros = () => memory?.zeros(d) ?? vectorOf(precision, d);
+    const zeros = () => memory?.zeros(d) ?? vectorOf(problem.precision, d);
     this.#blockGradients = Array.from({ length: blocks }, zeros);
     const scratch = { mixed: [] as Payload[], memory };
     for (const id of setup.nodes) {

@@ -42,7 +42,7 @@ export interface NodeContext {
  * @param from a number for every entry, or a vector to copy (length d); default zeros
  */
 export function stateVector(context: NodeContext, from?: number | Vector): Vector {
-  const vector = context.vector?.() ?? vectorOf(context.precision ?? "float64", context.dim);
+  const vector = context.vector?.() ?? vectorOf(context.precision, context.dim);
   if (typeof from === "number") {
     if (from !== 0) vector.fill(from);
   } else if (from) vector.set(from);

@@ -84,7 +84,7 @@ export function clientVectorMemory(
   let count = 1;
   const context = { ...nodeContext(problem, 0), vector: () => (count++, new Float64Array(d)) };
   algorithm.initClient(context, global);
-  const precision = problem.precision ?? "float64";
+  const { precision } = problem;
   return recycle?.recycle(count, d, precision) ?? VectorMemory.create(count, d, precision);
 }
 

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { type Precision, type Vector, vectorOf } from "../vector.ts";
+import { type Vector, vectorOf } from "../vector.ts";
 import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
 import { checkPayload, copyPayload, mixPayloads } from "./payload.ts";
 import { checkFinite, NodeFailureError } from "./node_failure.ts";
@@ -73,7 +73,7 @@ export function nodeVectorMemory(
   options: { sharedMix: boolean; extra: number; recycle?: VectorMemory | null },
 ): VectorMemory | null {
   let state = 0;
-  const d = problem.dim, precision = problem.precision ?? "float64";
+  const d = problem.dim, precision = problem.precision;
   algorithm.init({ ...nodeContext(problem, 0), vector: () => (state++, new Float64Array(d)) }, x0);
   const sums = algorithm.exchanges * algorithm.channels.length;
   const count = hosted * state + (options.sharedMix ? 1 : hosted) * sums + options.extra;
@@ -103,7 +103,6 @@ export class DecentralizedNode<S = unknown> {
   readonly #wire: Payload[] = [];
   readonly #mixed: Payload[];
   readonly #memory: VectorMemory | null;
-  readonly #precision: Precision;
   /** The realised-mixing probe (`metrics/mixing_probe.ts`): mixed with the model, no gradient. */
   readonly #probe: Float64Array;
 
@@ -132,7 +131,6 @@ export class DecentralizedNode<S = unknown> {
     this.#mixed = scratch.mixed ?? [];
     this.#probe = initialProbe(seed, id);
     const memory = this.#memory = scratch.memory ?? null;
-    this.#precision = problem.precision ?? "float64";
     const context = nodeContext(problem, id);
     this.state = algorithm.init(
       memory ? { ...context, vector: () => memory.zeros(problem.dim) } : context,
@@ -143,7 +141,7 @@ export class DecentralizedNode<S = unknown> {
   /** The gradient-driven part of iteration `t`: g at the gradient point, then the local step. */
   iterate(t: number): void {
     this.step = t;
-    const gradient = this.#gradient ??= vectorOf(this.#precision, this.#problem.dim);
+    const gradient = this.#gradient ??= vectorOf(this.#problem.precision, this.#problem.dim);
     this.#problem.gradient(this.id, this.gradientPoint(), gradient, this.#rng);
     this.applyGradient(t, gradient);
   }
@@ -258,7 +256,7 @@ export class DecentralizedNode<S = unknown> {
       const length = payload[name].length;
       sums[name] = name === PROBE_CHANNEL
         ? new Float64Array(length)
-        : this.#memory?.zeros(length) ?? vectorOf(this.#precision, length);
+        : this.#memory?.zeros(length) ?? vectorOf(this.#problem.precision, length);
     }
     return sums;
   }

@@ -259,7 +259,7 @@ export function messageBytes(
   algorithm: Algorithm,
   problem: { readonly nodes: number; readonly dim: number; readonly precision?: Precision },
 ): number[] {
-  const dim = problem.dim, bytes = entryBytes(problem.precision ?? "float64");
+  const dim = problem.dim, bytes = entryBytes(problem.precision);
   const length = algorithm.kind === "decentralized" && algorithm.channelLength
     ? (name: string) => algorithm.channelLength!(name, dim)
     : () => dim;

@@ -114,8 +114,7 @@ function* lockStep(
   const evalEvery = options.evalEvery ?? 1;
   const n = problem.nodes;
   const route = options.route ?? staticRoute(options.mixing);
-  const precision = problem.precision ?? "float64";
-  const zeros = () => memory?.zeros(problem.dim) ?? vectorOf(precision, problem.dim);
+  const zeros = () => memory?.zeros(problem.dim) ?? vectorOf(problem.precision, problem.dim);
   const blockGradients = Array.from({ length: blocks }, zeros);
   const nodes = Array.from(
     { length: n },

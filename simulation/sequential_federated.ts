@@ -77,7 +77,7 @@ export function* federatedSteps(options: FederatedRunOptions): Generator<void, R
   const server = algorithm.initServer(nodeContext(problem, -1), x0);
   const rngs = Array.from({ length: problem.nodes }, (_, id) => gradientRng(seed, id));
   const sample = participationSampler(seed, problem.nodes, options.participation);
-  const gradient = vectorOf(problem.precision ?? "float64", problem.dim);
+  const gradient = vectorOf(problem.precision, problem.dim);
   const memory = clientVectorMemory(problem, algorithm, x0);
   const exchange = options.exchange ?? DEFAULT_EXCHANGE;
   const byzantine = runByzantine(exchange, problem.nodes, seed);
