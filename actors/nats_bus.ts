@@ -27,6 +27,43 @@ export type { Msg, NatsConnection };
 /** How often hosts and the scheduler send heartbeats (ms). */
 export const HEARTBEAT_MS = 500;
 
+/**
+ * Who was heard from lately, on the heartbeat: the scheduler watches its hosts, a host its
+ * scheduler. {@linkcode Liveness.silent}, called every {@linkcode HEARTBEAT_MS}, names the
+ * peers silent for longer than the bound; a call that comes late (this thread's event loop was
+ * blocked, so it read no heartbeat) first counts every peer as just heard, since the silence
+ * was this thread's, not theirs.
+ */
+export class Liveness {
+  readonly #seen = new Map<string, number>();
+  readonly #timeoutMs: number;
+  #tick = performance.now();
+
+  /**
+   * @param peers the names watched, all heard from now
+   * @param timeoutMs how long a peer may be silent
+   */
+  constructor(peers: Iterable<string>, timeoutMs: number) {
+    for (const peer of peers) this.#seen.set(peer, this.#tick);
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** `peer` gave a sign of life (ignored for a name not watched). */
+  heard(peer: string): void {
+    if (this.#seen.has(peer)) this.#seen.set(peer, performance.now());
+  }
+
+  /** The peers silent for longer than the bound, now. */
+  silent(): string[] {
+    const at = performance.now();
+    if (at - this.#tick > 2 * HEARTBEAT_MS) {
+      for (const peer of this.#seen.keys()) this.#seen.set(peer, at);
+    }
+    this.#tick = at;
+    return [...this.#seen].filter(([, seen]) => at - seen > this.#timeoutMs).map(([peer]) => peer);
+  }
+}
+
 /** A host's name: what NATS subjects allow in one token, and short. */
 export const HOST_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 

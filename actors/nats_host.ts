@@ -18,6 +18,7 @@ import { batchBytes, bytesBatch, decodeMessage, encodeMessage, FrameJoiner } fro
 import {
   HEARTBEAT_MS,
   jsonOf,
+  Liveness,
   type NatsConnection,
   publishFramed,
   publishJson,
@@ -64,7 +65,7 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
   const subjects = runSubjects(options.run);
   const subscriptions: Subscription[] = [];
   let gen = 0, hosted = new Map<number, Hosted>(), genSubscriptions: Subscription[] = [];
-  let heard = performance.now(), tick = heard;
+  const liveness = new Liveness(["sim"], options.timeoutMs);
 
   const stopWorkers = () => {
     for (const subscription of genSubscriptions) subscription.unsubscribe();
@@ -91,7 +92,7 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
     for (const [index, entry] of hosted) {
       genSubscriptions.push(bus.subscribe(subjects.ctl(gen, index), {
         callback: (_error, message) => {
-          heard = performance.now(); // the scheduler's orders are signs of life too
+          liveness.heard("sim"); // the scheduler's orders are signs of life too
           try {
             const body = joiner.add(message.subject, message.data);
             if (body) control(index, entry, decodeMessage(body) as Control);
@@ -147,18 +148,13 @@ export function serveRun(options: ServeRunOptions): Promise<void> {
     const timer = setInterval(() => {
       if (bus.isClosed()) return;
       publishJson(bus, subjects.alive(name));
-      const now = performance.now();
-      if (now - tick > 2 * HEARTBEAT_MS) heard = now; // this thread was blocked, not the sim
-      tick = now;
-      if (now - heard > options.timeoutMs) {
+      if (liveness.silent().length > 0) {
         finish(new Error(`the scheduler of run ${options.run} was not heard from`));
       }
     }, HEARTBEAT_MS);
     subscriptions.push(
       bus.subscribe(subjects.alive("sim"), {
-        callback: () => {
-          heard = performance.now();
-        },
+        callback: () => liveness.heard("sim"),
       }),
       bus.subscribe(subjects.end, { callback: () => finish(null) }),
       bus.subscribe(subjects.start("*", name), {

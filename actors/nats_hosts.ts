@@ -23,6 +23,7 @@ import {
   HELLO_SUBJECT,
   inviteSubject,
   jsonOf,
+  Liveness,
   type NatsConnection,
   openBus,
   publishJson,
@@ -87,7 +88,6 @@ export class NatsHosts implements TransportChoice, JoinedHosts {
   /** The server's address. */
   readonly url: string;
   #gen = 0;
-  #seen = new Map<string, number>();
   #listeners = new Set<(name: string | null, detail: string) => void>();
   #losses: { name: string | null; detail: string }[] = [];
   #timers: ReturnType<typeof setInterval>[] = [];
@@ -157,27 +157,15 @@ export class NatsHosts implements TransportChoice, JoinedHosts {
 
   #watch(timeoutMs: number): void {
     const subjects = runSubjects(this.run);
-    const now = performance.now();
-    for (const member of this.members) this.#seen.set(member.name, now);
+    const liveness = new Liveness(this.members.map((member) => member.name), timeoutMs);
     this.bus.subscribe(subjects.alive("*"), {
-      callback: (_error, message) => {
-        const name = message.subject.slice(message.subject.lastIndexOf(".") + 1);
-        if (this.#seen.has(name)) this.#seen.set(name, performance.now());
-      },
+      callback: (_error, message) =>
+        liveness.heard(message.subject.slice(message.subject.lastIndexOf(".") + 1)),
     });
-    let tick = performance.now();
     this.#timers.push(setInterval(() => {
       publishJson(this.bus, subjects.alive("sim"));
-      const at = performance.now();
-      // A blocked event loop (a long scheduler step) read no heartbeat: it is not the hosts'.
-      if (at - tick > 2 * HEARTBEAT_MS) {
-        for (const name of this.#seen.keys()) this.#seen.set(name, at);
-      }
-      tick = at;
-      for (const [name, seen] of this.#seen) {
-        if (at - seen > timeoutMs) {
-          this.#fail(name, `was not heard from for ${(timeoutMs / 1000).toFixed(1)} s`);
-        }
+      for (const name of liveness.silent()) {
+        this.#fail(name, `was not heard from for ${(timeoutMs / 1000).toFixed(1)} s`);
       }
     }, HEARTBEAT_MS));
     this.bus.closed().then((error) => {
