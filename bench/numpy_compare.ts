@@ -26,7 +26,17 @@ import type { Precision } from "../vector.ts";
 
 const SCRIPT = fileURLToPath(new URL("./numpy_baseline.py", import.meta.url));
 
-/** One model and N, every round's node-steps per second of the three runs. */
+/** gossim's runs in one precision: node-steps per second, one per round. */
+export interface GossimRuns {
+  /** The precision of the runs' state. */
+  precision: Precision;
+  /** gossim's sequential engine. */
+  sequential: number[];
+  /** gossim's actor engine (sync, no faults). */
+  actors: number[];
+}
+
+/** One model and N, every round's node-steps per second of NumPy and of gossim. */
 export interface NumpyComparison {
   /** softmax or mlp. */
   model: string;
@@ -36,14 +46,10 @@ export interface NumpyComparison {
   steps: number;
   /** NumPy's node-steps/s, one per round. */
   numpy: number[];
-  /** gossim's sequential engine, one per round. */
-  sequential: number[];
-  /** gossim's actor engine (sync, no faults), one per round. */
-  actors: number[];
+  /** gossim's runs, one entry per precision (each round runs every precision). */
+  gossim: GossimRuns[];
   /** The BLAS NumPy ran on (name, kernel, threads), as the script reports it. */
   blas: string;
-  /** gossim's precision per run (each round runs every precision): sequential and actors. */
-  byPrecision: Partial<Record<Precision, { sequential: number[]; actors: number[] }>>;
 }
 
 /**
@@ -116,25 +122,18 @@ export async function compareWithNumpy(
           nodes,
           steps,
           numpy: [],
-          sequential: [],
-          actors: [],
+          gossim: precisions.map((precision) => ({ precision, sequential: [], actors: [] })),
           blas: "",
-          byPrecision: {},
         };
         for (let round = 0; round < rounds; round++) {
           const numpy = await numpyRun(model, nodes, steps, round, numpyThreads);
           row.numpy.push(numpy.node_steps_per_s);
           const { name, core, threads } = numpy.blas;
           row.blas = `${name}, kernel ${core ?? "?"}, threads: ${threads ?? "?"}`;
-          for (const precision of precisions) {
-            const gossim = await measureModel(model, nodes, "wasm", steps, pool, precision);
-            const runs = row.byPrecision[precision] ??= { sequential: [], actors: [] };
-            runs.sequential.push(gossim.sequential!);
-            runs.actors.push(gossim.actors);
-            if (precision === precisions[0]) {
-              row.sequential.push(gossim.sequential!);
-              row.actors.push(gossim.actors);
-            }
+          for (const runs of row.gossim) {
+            const rate = await measureModel(model, nodes, "wasm", steps, pool, runs.precision);
+            runs.sequential.push(rate.sequential!);
+            runs.actors.push(rate.actors);
           }
         }
         rows.push(row);
@@ -161,11 +160,8 @@ export function formatComparison(rows: readonly NumpyComparison[]): string {
   ];
   for (const r of rows) {
     const a = median(r.numpy);
-    const runs = Object.entries(r.byPrecision).length
-      ? Object.entries(r.byPrecision)
-      : [["float64", { sequential: r.sequential, actors: r.actors }] as const];
-    for (const [precision, run] of runs) {
-      const [b, c] = [median(run!.sequential), median(run!.actors)];
+    for (const { precision, sequential, actors } of r.gossim) {
+      const [b, c] = [median(sequential), median(actors)];
       lines.push(
         `${r.model.padEnd(8)}${String(r.nodes).padStart(3)}${String(r.steps).padStart(7)}  ${
           precision.padEnd(8)
@@ -177,10 +173,12 @@ export function formatComparison(rows: readonly NumpyComparison[]): string {
   }
   lines.push("", "every round (NumPy / sequential / actors):");
   for (const r of rows) {
-    const rounds = r.numpy.map((v, k) =>
-      `${v.toFixed(0)}/${r.sequential[k].toFixed(0)}/${r.actors[k].toFixed(0)}`
-    );
-    lines.push(`  ${r.model} N=${r.nodes}: ${rounds.join("  ")}`);
+    for (const { precision, sequential, actors } of r.gossim) {
+      const rounds = r.numpy.map((v, k) =>
+        `${v.toFixed(0)}/${sequential[k].toFixed(0)}/${actors[k].toFixed(0)}`
+      );
+      lines.push(`  ${r.model} N=${r.nodes} ${precision}: ${rounds.join("  ")}`);
+    }
   }
   if (rows[0]) lines.push(`NumPy's BLAS: ${rows[0].blas}`);
   return lines.join("\n");
