@@ -137,6 +137,11 @@ export class Charts {
     return this.#view ? this.#view.data("rows").length : 0;
   }
 
+  /** Rows received so far, drawn or still queued. */
+  received() {
+    return this.#rows.length;
+  }
+
   /** Adds rows; the charts show them once the queue reaches them. */
   add(rows) {
     this.#rows.push(...rows);
@@ -159,25 +164,30 @@ export class Charts {
     return this.#queue;
   }
 
+  /**
+   * Queues a redraw up to the rows held now: each update draws what had arrived when it was
+   * queued, so a page that lags behind the run still grows in the steps the run sent.
+   */
   #sync(rebuild) {
+    const upto = this.#rows.length;
     this.#queue = this.#queue.then(async () => {
-      const metrics = presentMetrics(this.#rows, this.#x);
+      const held = this.#rows.slice(0, upto);
+      const metrics = presentMetrics(held, this.#x);
       const key = metrics.map((m) => m.field).join();
       if (!metrics.length) return;
       if (rebuild || !this.#view || key !== this.#metrics) {
         this.#view?.finalize();
-        const rows = this.#rows.slice();
-        const spec = chartSpec(metrics, this.#x, rows);
+        const spec = chartSpec(metrics, this.#x, held);
         const result = await globalThis.vegaEmbed(this.#element, spec, {
           renderer: "svg",
           actions: false,
         });
         this.#view = result.view;
         this.#metrics = key;
-        this.#shown = rows.length;
+        this.#shown = held.length;
         this.history.push(this.points());
       }
-      const fresh = this.#rows.slice(this.#shown);
+      const fresh = held.slice(this.#shown);
       if (!fresh.length) return;
       await this.#view.insert("rows", fresh).runAsync();
       this.#shown += fresh.length;

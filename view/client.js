@@ -16,6 +16,8 @@ globalThis.gossim = {
   state,
   /** Points the charts hold now. */
   points: () => charts.points(),
+  /** Rows received from the run so far, drawn or not yet. */
+  received: () => charts.received(),
   /** The points after each insertion: growing while a run goes on. */
   history: charts.history,
   /** Resolves when the charts have drawn every row received. */
