@@ -18,6 +18,7 @@ import type { Rng } from "../random.ts";
 import type { LayerSpec } from "./problem.ts";
 import type { MinibatchSampler } from "./_minibatch.ts";
 import { blockGradients, type Stage } from "./_neural_program.ts";
+import { DenseGradients } from "./_dense_gradients.ts";
 
 /** The training data and the model's layout that the gradients need. */
 export interface GradientData {
@@ -45,6 +46,11 @@ export interface GradientData {
   readonly activations: number;
   /** Nodes whose minibatches train on flipped labels y → classes − 1 − y (none by default). */
   readonly poisoned?: ReadonlySet<number>;
+  /**
+   * Whether float32 points of a dense network take gossim's own kernels (`_dense_gradients.ts`)
+   * rather than the tfjs program (the wasm backend's choice; float64 points never do).
+   */
+  readonly direct?: boolean;
 }
 
 /** Floats one block may hold (weights, gradients, activations): 2²⁵, 128 MiB. */
@@ -66,11 +72,13 @@ export class NeuralGradients {
   readonly #data: GradientData;
   readonly #dim: number;
   #buffer: Float32Array = new Float32Array(0);
+  readonly #dense: DenseGradients | null;
 
   /** @param data the model's layout and the training data */
   constructor(data: GradientData) {
     this.#data = data;
     this.#dim = data.layers.reduce((sum, layer) => sum + layer.size, 0);
+    this.#dense = data.direct ? DenseGradients.of(data) : null;
   }
 
   /**
@@ -212,7 +220,19 @@ export class NeuralGradients {
     rngs: readonly Rng[],
   ): number[] {
     const losses = new Array<number>(nodes.length);
-    for (const block of this.#blocks(this.#jobs(nodes, points, outs, rngs))) {
+    const jobs = this.#jobs(nodes, points, outs, rngs);
+    const dense = this.#dense;
+    if (
+      dense && jobs.every((j) => j.point instanceof Float32Array && j.out instanceof Float32Array)
+    ) {
+      for (const job of jobs) {
+        losses[job.k] = dense.gradient(
+          job as typeof job & { point: Float32Array; out: Float32Array },
+        );
+      }
+      return losses;
+    }
+    for (const block of this.#blocks(jobs)) {
       tf.tidy(() => {
         const result = blockGradients(this.#data.stages, this.#stage(block, false));
         const values = floats(result.losses);

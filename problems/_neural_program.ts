@@ -183,7 +183,7 @@ function convolve(
  * tf.dropout's multiplier ⌊u + keep⌋ / keep for every node, u drawn by tfjs's seeded uniform
  * generator from the node's seed: the mask `tf.dropout(h, rate, undefined, seed)` would draw.
  */
-function dropoutMultiplier(
+export function dropoutMultiplier(
   stage: Stage & { kind: "dropout" },
   seeds: readonly (readonly number[])[],
   index: number,

@@ -136,6 +136,7 @@ export async function neuralProblem(options: NeuralOptions): Promise<NeuralProbl
     samplers,
     activations: network.activations,
     poisoned: o.poisoned,
+    direct: o.backend === "wasm",
   });
   const asynchronous = o.backend === "webgpu";
   // A problem computes on its own backend whatever another problem switched tfjs to since; on

@@ -1,6 +1,7 @@
 /**
  * Compiles gossim's WebAssembly text (`algorithms/vector_kernels.wat`, its float32 twin made by
- * `wat_float32.ts`, `problems/heap_kernels.wat`) into TypeScript files holding the modules' bytes
+ * `wat_float32.ts`, `problems/heap_kernels.wat`,
+ * `problems/dense_kernels.wat`) into TypeScript files holding the modules' bytes
  * in base64 (`_vector_kernels_wasm.ts`, `_vector_kernels_f32_wasm.ts`, `_heap_kernels_wasm.ts`
  * beside them), so the library needs no
  * wasm toolchain at run time. `deno task wasm`; a test checks that the committed files are this
@@ -32,6 +33,13 @@ export const KERNELS = [
     ts: "problems/_heap_kernels_wasm.ts",
     name: "HEAP_KERNELS_WASM",
     what: "tfjs heap kernels",
+    transform: undefined,
+  },
+  {
+    wat: "problems/dense_kernels.wat",
+    ts: "problems/_dense_kernels_wasm.ts",
+    name: "DENSE_KERNELS_WASM",
+    what: "dense network kernels",
     transform: undefined,
   },
 ] as const;

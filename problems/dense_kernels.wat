@@ -1,0 +1,173 @@
+;; A dense network's minibatch gradient in float32, on inputs kept sparse (compressed rows:
+;; row starts, column indices, values; zeros skipped). MNIST's pixels are ~80% zeros and a ReLU
+;; layer's outputs about half, so a product over the nonzeros does a fraction of a dense
+;; product's work, and the nonzeros of every layer's input are what its weight gradient needs.
+;; Addresses are byte offsets into the module's own memory; counts are entries.
+;; - spmm: out[r, :] += a · b[k, :] over the nonzeros a = A[r, k] (transpose 0: a layer's
+;;   forward product), or out[k, :] += a · b[r, :] (transpose 1: a weight gradient Aᵀ·G).
+;;   Rows of `units` entries, four at a time, the rest one by one; every entry of out gets its
+;;   terms in the order of A's rows, then columns.
+;; - compress: the compressed rows of a dense [rows, cols] matrix (its nonzeros, in order).
+;; - fillRows, sumRows, transpose, relu, scale, backMask: the layers' element-wise parts.
+;; Build: `deno task wasm` writes problems/_dense_kernels_wasm.ts from this file.
+(module
+  (memory (export "memory") 1)
+
+  (func (export "spmm") (param $starts i32) (param $index i32) (param $value i32)
+    (param $rows i32) (param $b i32) (param $units i32) (param $out i32) (param $transpose i32)
+    (local $r i32) (local $j i32) (local $end i32) (local $k i32) (local $a f32) (local $A v128)
+    (local $dst i32) (local $src i32) (local $c i32) (local $vec i32) (local $stride i32)
+    (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
+    ;; $vec: the bytes done four entries at a time
+    (local.set $vec (i32.shl (i32.and (local.get $units) (i32.const -4)) (i32.const 2)))
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $j (i32.load (i32.add (local.get $starts) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $end
+        (i32.load (i32.add (local.get $starts) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
+      (block $doneJ (loop $nextJ
+        (br_if $doneJ (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $k (i32.load (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $a (f32.load (i32.add (local.get $value) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $A (f32x4.splat (local.get $a)))
+        (if (local.get $transpose)
+          (then
+            (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $k) (local.get $stride))))
+            (local.set $src (i32.add (local.get $b) (i32.mul (local.get $r) (local.get $stride)))))
+          (else
+            (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $stride))))
+            (local.set $src (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $stride))))))
+        (local.set $c (i32.const 0))
+        (block $doneV (loop $nextV
+          (br_if $doneV (i32.ge_u (local.get $c) (local.get $vec)))
+          (v128.store (i32.add (local.get $dst) (local.get $c))
+            (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $c)))
+              (f32x4.mul (local.get $A) (v128.load (i32.add (local.get $src) (local.get $c))))))
+          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (br $nextV)))
+        (block $doneS (loop $nextS
+          (br_if $doneS (i32.ge_u (local.get $c) (local.get $stride)))
+          (f32.store (i32.add (local.get $dst) (local.get $c))
+            (f32.add (f32.load (i32.add (local.get $dst) (local.get $c)))
+              (f32.mul (local.get $a) (f32.load (i32.add (local.get $src) (local.get $c))))))
+          (local.set $c (i32.add (local.get $c) (i32.const 4)))
+          (br $nextS)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $nextJ)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
+
+  ;; The compressed rows of x [rows, cols]; returns the number of nonzeros.
+  (func (export "compress") (param $x i32) (param $rows i32) (param $cols i32)
+    (param $starts i32) (param $index i32) (param $value i32) (result i32)
+    (local $r i32) (local $k i32) (local $n i32) (local $v f32)
+    (block $doneR (loop $nextR
+      (i32.store (i32.add (local.get $starts) (i32.shl (local.get $r) (i32.const 2))) (local.get $n))
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $k (i32.const 0))
+      (block $doneK (loop $nextK
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $cols)))
+        (local.set $v (f32.load (local.get $x)))
+        (if (f32.ne (local.get $v) (f32.const 0))
+          (then
+            (i32.store (i32.add (local.get $index) (i32.shl (local.get $n) (i32.const 2)))
+              (local.get $k))
+            (f32.store (i32.add (local.get $value) (i32.shl (local.get $n) (i32.const 2)))
+              (local.get $v))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $nextK)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR)))
+    (local.get $n))
+
+  ;; out[r, :] = row, for every r < rows
+  (func (export "fillRows") (param $out i32) (param $row i32) (param $rows i32) (param $units i32)
+    (local $r i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $units) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (memory.copy (local.get $out) (local.get $row) (local.get $bytes))
+      (local.set $out (i32.add (local.get $out) (local.get $bytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next))))
+
+  ;; out[c] = Σ_r x[r, c], summed from +0 in row order
+  (func (export "sumRows") (param $x i32) (param $rows i32) (param $units i32) (param $out i32)
+    (local $r i32) (local $c i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $units) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $bytes))
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $doneC (loop $nextC
+        (br_if $doneC (i32.ge_u (local.get $c) (local.get $bytes)))
+        (f32.store (i32.add (local.get $out) (local.get $c))
+          (f32.add (f32.load (i32.add (local.get $out) (local.get $c)))
+            (f32.load (i32.add (local.get $x) (local.get $c)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $nextC)))
+      (local.set $x (i32.add (local.get $x) (local.get $bytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
+
+  ;; out[c, r] = x[r, c] for x [rows, cols]
+  (func (export "transpose") (param $x i32) (param $rows i32) (param $cols i32) (param $out i32)
+    (local $r i32) (local $c i32)
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (block $doneC (loop $nextC
+        (br_if $doneC (i32.ge_u (local.get $c) (local.get $cols)))
+        (f32.store
+          (i32.add (local.get $out)
+            (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+          (f32.load (local.get $x)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $nextC)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
+
+  ;; x ← max(x, 0) (NaN stays NaN)
+  (func (export "relu") (param $x i32) (param $n i32)
+    (local $end i32) (local $v f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $v (f32.load (local.get $x)))
+      (if (f32.lt (local.get $v) (f32.const 0)) (then (f32.store (local.get $x) (f32.const 0))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $next))))
+
+  ;; x ← x · m, entry by entry (a dropout's multiplier)
+  (func (export "scale") (param $x i32) (param $m i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (f32.store (local.get $x) (f32.mul (f32.load (local.get $x)) (f32.load (local.get $m))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $next))))
+
+  ;; The gradient through ReLU (relu 1) and a dropout multiplier m (hasMask 1), given the
+  ;; layer's output h (after both): dh ← 0 where relu and h ≤ 0, else dh · m.
+  (func (export "backMask") (param $dh i32) (param $h i32) (param $m i32) (param $n i32)
+    (param $relu i32) (param $hasMask i32)
+    (local $end i32) (local $v f32)
+    (local.set $end (i32.add (local.get $dh) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $dh) (local.get $end)))
+      (local.set $v (f32.load (local.get $dh)))
+      (if (local.get $hasMask)
+        (then (local.set $v (f32.mul (local.get $v) (f32.load (local.get $m))))))
+      (if (i32.and (local.get $relu) (i32.eqz (f32.gt (f32.load (local.get $h)) (f32.const 0))))
+        (then (local.set $v (f32.const 0))))
+      (f32.store (local.get $dh) (local.get $v))
+      (local.set $dh (i32.add (local.get $dh) (i32.const 4)))
+      (local.set $h (i32.add (local.get $h) (i32.const 4)))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $next))))
+)
