@@ -25,7 +25,8 @@ import type { LayerSpec } from "./problem.ts";
 interface DenseKernels {
   readonly memory: WebAssembly.Memory;
   spmm(
-    starts: number,
+    begins: number,
+    ends: number,
     index: number,
     value: number,
     rows: number,
@@ -67,8 +68,12 @@ interface Plan {
   readonly batch: number;
   readonly params: number;
   readonly grad: number;
-  /** Per layer: its input's compressed rows, its output, its dropout multiplier. */
-  readonly starts: number[];
+  /**
+   * Per layer: its input's compressed rows (row r at entries [begins[r], ends[r]); layer 0's
+   * point into the training images' nonzeros), its output, its dropout multiplier.
+   */
+  readonly begins: number[];
+  readonly ends: number[];
   readonly index: number[];
   readonly value: number[];
   readonly output: number[];
@@ -147,13 +152,16 @@ export class DenseGradients {
   readonly #dim: number;
   readonly #kernels: DenseKernels;
   #plan: Plan | null = null;
+  /** One row of the softmax's exponentials. */
+  readonly #exps: Float64Array;
   /** The training images' compressed rows (built on first use). */
-  #images: { starts: Int32Array; index: Int32Array; value: Float32Array } | null = null;
+  #images: { starts: Int32Array; index: number; value: number; end: number } | null = null;
 
   private constructor(data: DenseData, layers: Layer[]) {
     this.#data = data;
     this.#layers = layers;
     this.#dim = data.layers.reduce((sum, layer) => sum + layer.size, 0);
+    this.#exps = new Float64Array(data.classes);
     compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(DENSE_KERNELS_WASM));
     this.#kernels = new WebAssembly.Instance(compiled).exports as unknown as DenseKernels;
   }
@@ -167,7 +175,7 @@ export class DenseGradients {
   /** The buffers for minibatches of `batch`, the memory grown to hold them. */
   #planFor(batch: number): Plan {
     if (this.#plan?.batch === batch) return this.#plan;
-    let end = 0;
+    let end = this.#imageRows().end;
     const take = (entries: number) => {
       const at = end;
       end += Math.ceil(entries / 4) * 16; // 16-byte aligned
@@ -178,9 +186,10 @@ export class DenseGradients {
       batch,
       params: take(this.#dim),
       grad: take(this.#dim),
-      starts: this.#layers.map(() => take(batch + 1)),
-      index: this.#layers.map((l) => take(batch * l.inputs)),
-      value: this.#layers.map((l) => take(batch * l.inputs)),
+      begins: this.#layers.map(() => take(batch + 1)),
+      ends: this.#layers.map((_, l) => l === 0 ? take(batch) : 0),
+      index: this.#layers.map((l, i) => i === 0 ? 0 : take(batch * l.inputs)),
+      value: this.#layers.map((l, i) => i === 0 ? 0 : take(batch * l.inputs)),
       output: this.#layers.map((l) => take(batch * l.units)),
       mask: this.#layers.map((l) => l.dropout ? take(batch * l.units) : 0),
       back: [take(batch * widest), take(batch * widest)],
@@ -191,21 +200,32 @@ export class DenseGradients {
       },
       transposed: take(Math.max(...this.#layers.map((l) => l.inputs * l.units))),
     };
+    plan.ends.forEach((_, l) => {
+      if (l > 0) plan.ends[l] = plan.begins[l] + 4;
+    });
     const memory = this.#kernels.memory;
     const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
     if (pages > 0) memory.grow(pages);
     return this.#plan = plan;
   }
 
-  /** The training images' nonzeros, per image. */
+  /**
+   * The training images' nonzeros, per image, written once at the start of the kernels'
+   * memory: their entries (index, value) there, each image's first entry in `starts`.
+   */
   #imageRows() {
     if (this.#images) return this.#images;
     const { images } = this.#data;
     const size = this.#layers[0].inputs, count = images.length / size;
     let nonzeros = 0;
     for (let i = 0; i < images.length; i++) if (images[i] !== 0) nonzeros++;
+    const bytes = Math.ceil(nonzeros / 4) * 16;
+    const memory = this.#kernels.memory;
+    const pages = Math.ceil((2 * bytes) / 65536) - memory.buffer.byteLength / 65536;
+    if (pages > 0) memory.grow(pages);
+    const index = new Int32Array(memory.buffer, 0, nonzeros);
+    const value = new Float32Array(memory.buffer, bytes, nonzeros);
     const starts = new Int32Array(count + 1);
-    const index = new Int32Array(nonzeros), value = new Float32Array(nonzeros);
     let n = 0;
     for (let r = 0; r < count; r++) {
       starts[r] = n;
@@ -217,7 +237,7 @@ export class DenseGradients {
       }
     }
     starts[count] = n;
-    return this.#images = { starts, index, value };
+    return this.#images = { starts, index: 0, value: bytes, end: 2 * bytes };
   }
 
   /**
@@ -232,16 +252,11 @@ export class DenseGradients {
     f32.set(job.point, plan.params >> 2);
     // Layer 0's input: the minibatch's images, compressed.
     const images = this.#imageRows();
-    const starts = plan.starts[0] >> 2, index = plan.index[0] >> 2, value = plan.value[0] >> 2;
-    let n = 0;
+    const begins = plan.begins[0] >> 2, ends = plan.ends[0] >> 2;
     for (let r = 0; r < batch; r++) {
-      i32[starts + r] = n;
-      const from = images.starts[job.rows[r]], to = images.starts[job.rows[r] + 1];
-      i32.set(images.index.subarray(from, to), index + n);
-      f32.set(images.value.subarray(from, to), value + n);
-      n += to - from;
+      i32[begins + r] = images.starts[job.rows[r]];
+      i32[ends + r] = images.starts[job.rows[r] + 1];
     }
-    i32[starts + batch] = n;
     // Forward.
     let dropouts = 0;
     layers.forEach((layer, l) => {
@@ -251,7 +266,7 @@ export class DenseGradients {
           plan.output[l - 1],
           batch,
           previous.units,
-          plan.starts[l],
+          plan.begins[l],
           plan.index[l],
           plan.value[l],
         );
@@ -259,9 +274,10 @@ export class DenseGradients {
       const out = plan.output[l];
       k.fillRows(out, plan.params + 4 * layer.bias, batch, layer.units);
       k.spmm(
-        plan.starts[l],
-        plan.index[l],
-        plan.value[l],
+        plan.begins[l],
+        plan.ends[l],
+        l === 0 ? images.index : plan.index[l],
+        l === 0 ? images.value : plan.value[l],
         batch,
         plan.params + 4 * layer.kernel,
         layer.units,
@@ -284,25 +300,34 @@ export class DenseGradients {
     const logits = plan.output[layers.length - 1] >> 2;
     let g = plan.back[0], spare = plan.back[1];
     let loss = 0;
+    const exps = this.#exps;
     for (let r = 0; r < batch; r++) {
       const row = logits + r * classes, label = labels[job.rows[r]];
       const y = job.flipped ? classes - 1 - label : label;
       let max = -Infinity;
       for (let c = 0; c < classes; c++) max = Math.max(max, f32[row + c]);
       let sum = 0;
-      for (let c = 0; c < classes; c++) sum += Math.exp(f32[row + c] - max);
+      for (let c = 0; c < classes; c++) sum += exps[c] = Math.exp(f32[row + c] - max);
       loss += max + Math.log(sum) - f32[row + y];
       const at = (g >> 2) + r * classes;
-      for (let c = 0; c < classes; c++) {
-        f32[at + c] = (Math.exp(f32[row + c] - max) / sum - (c === y ? 1 : 0)) / batch;
-      }
+      for (let c = 0; c < classes; c++) f32[at + c] = (exps[c] / sum - (c === y ? 1 : 0)) / batch;
     }
     // Backward.
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       const kernel = plan.grad + 4 * layer.kernel;
       f32.fill(0, kernel >> 2, (kernel >> 2) + layer.inputs * layer.units);
-      k.spmm(plan.starts[l], plan.index[l], plan.value[l], batch, g, layer.units, kernel, 1);
+      k.spmm(
+        plan.begins[l],
+        plan.ends[l],
+        l === 0 ? images.index : plan.index[l],
+        l === 0 ? images.value : plan.value[l],
+        batch,
+        g,
+        layer.units,
+        kernel,
+        1,
+      );
       k.sumRows(g, batch, layer.units, plan.grad + 4 * layer.bias);
       if (l === 0) break;
       // The gradient at layer l's input: g · kernelᵀ, through the previous layer's mask.
@@ -310,7 +335,17 @@ export class DenseGradients {
       const rows = plan.backRows;
       k.compress(g, batch, layer.units, rows.starts, rows.index, rows.value);
       f32.fill(0, spare >> 2, (spare >> 2) + batch * layer.inputs);
-      k.spmm(rows.starts, rows.index, rows.value, batch, plan.transposed, layer.inputs, spare, 0);
+      k.spmm(
+        rows.starts,
+        rows.starts + 4,
+        rows.index,
+        rows.value,
+        batch,
+        plan.transposed,
+        layer.inputs,
+        spare,
+        0,
+      );
       const previous = layers[l - 1];
       k.backMask(
         spare,

@@ -3,17 +3,19 @@
 ;; layer's outputs about half, so a product over the nonzeros does a fraction of a dense
 ;; product's work, and the nonzeros of every layer's input are what its weight gradient needs.
 ;; Addresses are byte offsets into the module's own memory; counts are entries.
-;; - spmm: out[r, :] += a · b[k, :] over the nonzeros a = A[r, k] (transpose 0: a layer's
+;; - spmm: out[r, :] += a · b[k, :] over the nonzeros a = A[r, k], row r's at entries
+;;   [begins[r], ends[r]) of index and value (transpose 0: a layer's
 ;;   forward product), or out[k, :] += a · b[r, :] (transpose 1: a weight gradient Aᵀ·G).
 ;;   Rows of `units` entries, four at a time, the rest one by one; every entry of out gets its
 ;;   terms in the order of A's rows, then columns.
-;; - compress: the compressed rows of a dense [rows, cols] matrix (its nonzeros, in order).
+;; - compress: the compressed rows of a dense [rows, cols] matrix (its nonzeros, in order; row r
+;;   at [starts[r], starts[r + 1])).
 ;; - fillRows, sumRows, transpose, relu, scale, backMask: the layers' element-wise parts.
 ;; Build: `deno task wasm` writes problems/_dense_kernels_wasm.ts from this file.
 (module
   (memory (export "memory") 1)
 
-  (func (export "spmm") (param $starts i32) (param $index i32) (param $value i32)
+  (func (export "spmm") (param $begins i32) (param $ends i32) (param $index i32) (param $value i32)
     (param $rows i32) (param $b i32) (param $units i32) (param $out i32) (param $transpose i32)
     (local $r i32) (local $j i32) (local $end i32) (local $k i32) (local $a f32) (local $A v128)
     (local $dst i32) (local $src i32) (local $c i32) (local $vec i32) (local $stride i32)
@@ -22,9 +24,8 @@
     (local.set $vec (i32.shl (i32.and (local.get $units) (i32.const -4)) (i32.const 2)))
     (block $doneR (loop $nextR
       (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $j (i32.load (i32.add (local.get $starts) (i32.shl (local.get $r) (i32.const 2)))))
-      (local.set $end
-        (i32.load (i32.add (local.get $starts) (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)))))
+      (local.set $j (i32.load (i32.add (local.get $begins) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $end (i32.load (i32.add (local.get $ends) (i32.shl (local.get $r) (i32.const 2)))))
       (block $doneJ (loop $nextJ
         (br_if $doneJ (i32.ge_u (local.get $j) (local.get $end)))
         (local.set $k (i32.load (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 2)))))
