@@ -35,6 +35,17 @@ interface DenseKernels {
     out: number,
     transpose: number,
   ): void;
+  spmmNarrow(
+    begins: number,
+    ends: number,
+    index: number,
+    value: number,
+    rows: number,
+    b: number,
+    units: number,
+    out: number,
+    transpose: number,
+  ): void;
   compress(
     x: number,
     rows: number,
@@ -166,6 +177,12 @@ export class DenseGradients {
     this.#kernels = new WebAssembly.Instance(compiled).exports as unknown as DenseKernels;
   }
 
+  /** spmm, or spmmNarrow for rows of at most 12 entries (`units`, the 7th argument). */
+  #spmm(...args: Parameters<DenseKernels["spmm"]>): void {
+    if (args[6] <= 12) this.#kernels.spmmNarrow(...args);
+    else this.#kernels.spmm(...args);
+  }
+
   /** The kernels for `data`'s model, or null when it is not a chain of dense layers. */
   static of(data: DenseData): DenseGradients | null {
     const layers = denseChain(data);
@@ -273,7 +290,7 @@ export class DenseGradients {
       }
       const out = plan.output[l];
       k.fillRows(out, plan.params + 4 * layer.bias, batch, layer.units);
-      k.spmm(
+      this.#spmm(
         plan.begins[l],
         plan.ends[l],
         l === 0 ? images.index : plan.index[l],
@@ -317,7 +334,7 @@ export class DenseGradients {
       const layer = layers[l];
       const kernel = plan.grad + 4 * layer.kernel;
       f32.fill(0, kernel >> 2, (kernel >> 2) + layer.inputs * layer.units);
-      k.spmm(
+      this.#spmm(
         plan.begins[l],
         plan.ends[l],
         l === 0 ? images.index : plan.index[l],
@@ -335,7 +352,7 @@ export class DenseGradients {
       const rows = plan.backRows;
       k.compress(g, batch, layer.units, rows.starts, rows.index, rows.value);
       f32.fill(0, spare >> 2, (spare >> 2) + batch * layer.inputs);
-      k.spmm(
+      this.#spmm(
         rows.starts,
         rows.starts + 4,
         rows.index,

@@ -58,6 +58,91 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $nextR))))
 
+  ;; spmm for rows of at most 12 entries, the row in three registers. transpose 0 sums a row's
+  ;; terms in registers, then adds them to out's row (out[r, c] + (Σ terms)); transpose 1 adds
+  ;; each term to out's row in memory. Loads read whole vectors (past a row's end: the lanes
+  ;; beyond `units` are never stored); stores write `units` entries exactly.
+  (func (export "spmmNarrow") (param $begins i32) (param $ends i32) (param $index i32)
+    (param $value i32) (param $rows i32) (param $b i32) (param $units i32) (param $out i32)
+    (param $transpose i32)
+    (local $r i32) (local $j i32) (local $end i32) (local $A v128) (local $stride i32)
+    (local $src i32) (local $dst i32) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128)
+    (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
+    (block $doneR (loop $nextR
+      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $j (i32.load (i32.add (local.get $begins) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $end (i32.load (i32.add (local.get $ends) (i32.shl (local.get $r) (i32.const 2)))))
+      (if (local.get $transpose)
+        (then
+          ;; the gradient's row r, in registers
+          (local.set $src (i32.add (local.get $b) (i32.mul (local.get $r) (local.get $stride))))
+          (local.set $acc0 (v128.load (local.get $src)))
+          (local.set $acc1 (v128.load offset=16 (local.get $src)))
+          (local.set $acc2 (v128.load offset=32 (local.get $src)))
+          (block $doneJ (loop $nextJ
+            (br_if $doneJ (i32.ge_u (local.get $j) (local.get $end)))
+            (local.set $A (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $dst (i32.add (local.get $out)
+              (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 2))))
+                (local.get $stride))))
+            (call $addInto (local.get $dst) (f32x4.mul (local.get $A) (local.get $acc0))
+              (f32x4.mul (local.get $A) (local.get $acc1)) (f32x4.mul (local.get $A) (local.get $acc2))
+              (local.get $units))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $nextJ))))
+        (else
+          (local.set $acc0 (v128.const i32x4 0 0 0 0))
+          (local.set $acc1 (v128.const i32x4 0 0 0 0))
+          (local.set $acc2 (v128.const i32x4 0 0 0 0))
+          (block $doneJ (loop $nextJ
+            (br_if $doneJ (i32.ge_u (local.get $j) (local.get $end)))
+            (local.set $A (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $src (i32.add (local.get $b)
+              (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 2))))
+                (local.get $stride))))
+            (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $A) (v128.load (local.get $src)))))
+            (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $A) (v128.load offset=16 (local.get $src)))))
+            (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $A) (v128.load offset=32 (local.get $src)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $nextJ)))
+          (call $addInto (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $stride)))
+            (local.get $acc0) (local.get $acc1) (local.get $acc2) (local.get $units))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $nextR))))
+
+  ;; dst[c] += (x0 ‖ x1 ‖ x2)[c] for c < units (at most 12), whole vectors where they fit
+  (func $addInto (param $dst i32) (param $x0 v128) (param $x1 v128) (param $x2 v128)
+    (param $n i32)
+    (local $x v128)
+    (local.set $x (local.get $x0))
+    (if (i32.ge_u (local.get $n) (i32.const 4))
+      (then
+        (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $x0)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (local.set $x (local.get $x1))
+        (if (i32.ge_u (local.get $n) (i32.const 4))
+          (then
+            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $x1)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+            (local.set $x (local.get $x2))
+            (if (i32.ge_u (local.get $n) (i32.const 4))
+              (then
+                (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $x2)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 4)))))))))
+    (if (i32.and (local.get $n) (i32.const 2))
+      (then
+        (v128.store64_lane 0 (local.get $dst)
+          (f32x4.add (v128.load64_zero (local.get $dst)) (local.get $x)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (local.set $x
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (v128.store32_lane 0 (local.get $dst)
+          (f32x4.add (v128.load32_zero (local.get $dst)) (local.get $x))))))
+
   ;; The compressed rows of x [rows, cols]; returns the number of nonzeros.
   (func (export "compress") (param $x i32) (param $rows i32) (param $cols i32)
     (param $starts i32) (param $index i32) (param $value i32) (result i32)
