@@ -3,9 +3,10 @@
  * in a single transferred `Float64Array`, each payload written once per receiving Worker
  * (whatever the number of its receivers there) and read back as views, never copied again.
  *
- * Layout: `epoch count` then per payload `k id×k kind d data`, where `kind` picks the channel
- * list both sides know (see {@linkcode ChannelKind}) and `data` is its vectors of length `d`,
- * in that list's order.
+ * Layout: `epoch count` then per payload `k id×k kind` and its vectors in the order of the
+ * channel list `kind` picks (both sides know it, see {@linkcode ChannelKind}), each as
+ * `d bits data`: `d` entries of `bits` 64 (one slot each) or 32 (float32, two to a slot, read
+ * back as a `Float32Array` view), so a float32 run's payloads travel and arrive in float32.
  *
  * @module
  */
@@ -19,6 +20,11 @@ export const enum ChannelKind {
   Broadcast = 1,
   /** A federated client's upload (`uploadChannels`). */
   Upload = 2,
+}
+
+/** The 8-byte slots a vector takes in a batch: float32 entries two to a slot. */
+function slots(vector: ArrayLike<number>): number {
+  return vector instanceof Float32Array ? Math.ceil(vector.length / 2) : vector.length;
 }
 
 /** Collects the payloads for one receiving Worker until the batch is flushed. */
@@ -35,7 +41,7 @@ export class PayloadBatchWriter {
   add(ids: number[], kind: ChannelKind, payload: Payload, names: readonly string[]): void {
     this.#parts.push({ ids, kind, payload, names });
     this.#size += 2 + ids.length;
-    for (const name of names) this.#size += 1 + payload[name].length;
+    for (const name of names) this.#size += 2 + slots(payload[name]);
   }
 
   /** The batch as one buffer (to transfer); the writer starts empty. */
@@ -51,8 +57,14 @@ export class PayloadBatchWriter {
       for (const name of names) {
         const vector = payload[name];
         data[at++] = vector.length;
-        data.set(vector, at);
-        at += vector.length;
+        if (vector instanceof Float32Array) {
+          data[at++] = 32;
+          new Float32Array(data.buffer, at * 8, vector.length).set(vector);
+        } else {
+          data[at++] = 64;
+          data.set(vector, at);
+        }
+        at += slots(vector);
       }
     }
     this.#parts = [];
@@ -82,8 +94,13 @@ export function readPayloadBatch(
     const payload: Payload = {};
     for (const name of list) {
       const length = data[at++];
-      payload[name] = data.subarray(at, at + length);
-      at += length;
+      if (data[at++] === 32) {
+        payload[name] = new Float32Array(data.buffer, data.byteOffset + at * 8, length);
+        at += Math.ceil(length / 2);
+      } else {
+        payload[name] = data.subarray(at, at + length);
+        at += length;
+      }
     }
     for (const id of ids) deliver(id, payload);
   }

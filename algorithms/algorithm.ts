@@ -7,7 +7,7 @@
  * @module
  */
 import { type Precision, type Vector, vectorOf } from "../vector.ts";
-import { kernelsFor } from "./vector_memory.ts";
+import { kernelsFor, staged } from "./vector_memory.ts";
 import type { LayerSpec } from "../problems/problem.ts";
 
 /** A named set of vectors: what a node sends on one exchange (its typed channel's message). */
@@ -181,8 +181,16 @@ export function weightedSumInto(
 ): Vector {
   const count = vectors.length, length = out.length;
   if (count === 0) return out.fill(0);
-  // In one vector memory, the SIMD kernels take the even part (same operations, same order).
-  const kernels = kernelsFor(out, ...vectors);
+  // In one vector memory, the SIMD kernels take the even part (same operations, same order);
+  // vectors from elsewhere are copied into the memory first when they can be (same values).
+  let kernels = kernelsFor(out, ...vectors);
+  if (!kernels) {
+    const copies = staged(out, vectors);
+    if (copies) {
+      vectors = copies;
+      kernels = kernelsFor(out, ...copies);
+    }
+  }
   const from = kernels ? length & ~1 : 0;
   const a = vectors[0], wa = weights[0];
   if (count === 1) {

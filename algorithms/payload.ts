@@ -14,6 +14,44 @@ export function copyPayload(payload: Payload): Payload {
   return copy;
 }
 
+/** Bytes of one slab of {@linkcode PayloadSlabs}; longer vectors get buffers of their own. */
+const SLAB_BYTES = 2 ** 20;
+
+/**
+ * Copies of payloads carved one after another out of shared 1 MiB slabs: a copy costs its
+ * bytes, not an allocation (a fresh 31 KB typed array costs several times its copy). Every copy
+ * has bytes of its own that nothing else writes; a slab is freed by the garbage collector once
+ * none of its copies is referenced. The copies' buffers are the slabs: never transfer them.
+ */
+export class PayloadSlabs {
+  #buffer: ArrayBuffer | null = null;
+  #next = 0;
+
+  /** A copy of `payload`, each vector in the same precision. */
+  copy(payload: Payload): Payload {
+    const copy: Payload = {};
+    for (const name of Object.keys(payload)) {
+      const vector = payload[name];
+      const bytes = Math.ceil(vector.byteLength / 16) * 16;
+      if (bytes > SLAB_BYTES / 4) {
+        copy[name] = vector.slice();
+        continue;
+      }
+      if (!this.#buffer || this.#next + bytes > SLAB_BYTES) {
+        this.#buffer = new ArrayBuffer(SLAB_BYTES);
+        this.#next = 0;
+      }
+      const view = vector instanceof Float32Array
+        ? new Float32Array(this.#buffer, this.#next, vector.length)
+        : new Float64Array(this.#buffer, this.#next, vector.length);
+      view.set(vector);
+      this.#next += bytes;
+      copy[name] = view;
+    }
+    return copy;
+  }
+}
+
 /**
  * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order),
  * into `into`'s buffers (every entry overwritten; a channel that some payload lacks is left

@@ -109,8 +109,15 @@ function stride(length: number, precision: Precision): number {
   return precision === "float32" ? Math.ceil(length / 4) * 16 : Math.ceil(length / 2) * 16;
 }
 
+/**
+ * Vectors from elsewhere (a payload copied on send, one received from another Worker) that a
+ * mix may copy into the memory's staging slots, so that the kernels run it.
+ */
+const STAGING_SLOTS = 4;
+
 const compiled = new Map<Precision, WebAssembly.Module>();
 const kernelsByBuffer = new WeakMap<ArrayBufferLike, VectorKernels>();
+const memoryByBuffer = new WeakMap<ArrayBufferLike, VectorMemory>();
 
 function kernelModule(precision: Precision): WebAssembly.Module {
   let module = compiled.get(precision);
@@ -127,15 +134,26 @@ export class VectorMemory {
   readonly #buffer: ArrayBufferLike;
   #end: number;
   #next = 0;
+  /** The staging slots, at the end of the buffer: where the first starts, and their length. */
+  readonly #staging: number;
+  readonly #slotLength: number;
   /** The precision of every vector handed out. */
   readonly precision: Precision;
 
-  private constructor(memory: WebAssembly.Memory, bytes: number, precision: Precision) {
+  private constructor(
+    memory: WebAssembly.Memory,
+    bytes: number,
+    precision: Precision,
+    slotLength: number,
+  ) {
     this.#buffer = memory.buffer;
     this.#end = bytes;
     this.precision = precision;
+    this.#slotLength = slotLength;
+    this.#staging = this.#buffer.byteLength - STAGING_SLOTS * stride(slotLength, precision);
     const instance = new WebAssembly.Instance(kernelModule(precision), { env: { memory } });
     kernelsByBuffer.set(this.#buffer, instance.exports as unknown as VectorKernels);
+    memoryByBuffer.set(this.#buffer, this);
   }
 
   /**
@@ -149,10 +167,11 @@ export class VectorMemory {
     precision: Precision = "float64",
   ): VectorMemory | null {
     const bytes = count * stride(length, precision);
-    if (length < MIN_LENGTH || count <= 0 || bytes > MAX_BYTES) return null;
+    const staging = STAGING_SLOTS * stride(length, precision);
+    if (length < MIN_LENGTH || count <= 0 || bytes + staging > MAX_BYTES) return null;
     try {
-      const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
-      return new VectorMemory(memory, bytes, precision);
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((bytes + staging) / PAGE) });
+      return new VectorMemory(memory, bytes, precision, length);
     } catch {
       return null;
     }
@@ -176,7 +195,7 @@ export class VectorMemory {
   recycle(count: number, length: number, precision: Precision = "float64"): VectorMemory | null {
     const bytes = count * stride(length, precision);
     if (
-      length < MIN_LENGTH || count <= 0 || bytes > this.#buffer.byteLength ||
+      length < MIN_LENGTH || count <= 0 || bytes > this.#staging ||
       precision !== this.precision
     ) {
       return VectorMemory.create(count, length, precision);
@@ -184,6 +203,30 @@ export class VectorMemory {
     this.reset();
     this.#end = bytes;
     return this;
+  }
+
+  /** See {@linkcode staged}. */
+  stage(vectors: readonly Vector[]): Vector[] | null {
+    const type = this.precision === "float32" ? Float32Array : Float64Array;
+    const slotBytes = stride(this.#slotLength, this.precision);
+    let slot = 0;
+    const result: Vector[] = [];
+    for (const vector of vectors) {
+      if (vector.buffer === this.#buffer) {
+        result.push(vector);
+        continue;
+      }
+      if (
+        !(vector instanceof type) || vector.length > this.#slotLength || slot === STAGING_SLOTS
+      ) return null;
+      const at = this.#staging + slotBytes * slot++;
+      const copy = this.precision === "float32"
+        ? new Float32Array(this.#buffer, at, vector.length)
+        : new Float64Array(this.#buffer, at, vector.length);
+      copy.set(vector);
+      result.push(copy);
+    }
+    return result;
   }
 
   /**
@@ -199,6 +242,18 @@ export class VectorMemory {
     this.#next += bytes;
     return vector;
   }
+}
+
+/**
+ * `vectors` with those that live elsewhere copied into the staging slots of `out`'s vector
+ * memory (the same values: only vectors of the memory's own type are copied), so the kernels
+ * can run over `out` and them together; null when `out` is not in a vector memory or a vector
+ * cannot be staged (another type or length, or more than the slots). The copies are
+ * overwritten by the next staging: use them at once.
+ */
+export function staged(out: Vector, vectors: readonly Vector[]): Vector[] | null {
+  const memory = out.length < MIN_LENGTH ? undefined : memoryByBuffer.get(out.buffer);
+  return memory ? memory.stage(vectors) : null;
 }
 
 /**

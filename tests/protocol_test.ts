@@ -15,8 +15,8 @@ Deno.test("payload batches: one transferable buffer per Worker, the same vectors
   writer.add([11], ChannelKind.Exchange, other, ["x", "u"]);
   const data = writer.take(3);
   assert.ok(writer.empty);
-  // Header; then per payload: id count, ids, kind, and each vector's length and entries.
-  assert.equal(data.length, 2 + (2 + 2 + 2 * 4) + (2 + 1 + 2 * 4), "each payload written once");
+  // Header; then per payload: id count, ids, kind, and each vector's length, bits and entries.
+  assert.equal(data.length, 2 + (2 + 2 + 2 * 5) + (2 + 1 + 2 * 5), "each payload written once");
   assert.notEqual(data.buffer, payload.x.buffer);
   const got = new Map<number, Record<string, Vector>>();
   const epoch = readPayloadBatch(data, () => ["x", "u"], (id, p) => got.set(id, p));
@@ -25,6 +25,24 @@ Deno.test("payload batches: one transferable buffer per Worker, the same vectors
   assert.equal(got.get(9), got.get(7), "receivers on one Worker share the views");
   assert.deepEqual(got.get(11), other);
   assert.equal(got.get(11)!.x.buffer, data.buffer, "views of the batch, not copies");
+});
+
+Deno.test("payload batches: float32 vectors travel two entries to a slot and come back float32", () => {
+  const payload = { x: Float32Array.of(0.1, -2.5, 3e-7), u: Float64Array.of(0.1, 2) };
+  const writer = new PayloadBatchWriter();
+  writer.add([4], ChannelKind.Exchange, payload, ["x", "u"]);
+  writer.add([5], ChannelKind.Exchange, { x: Float32Array.of(1, 2), u: Float64Array.of(3) }, [
+    "x",
+    "u",
+  ]);
+  const data = writer.take(1);
+  assert.equal(data.length, 2 + (2 + 1 + 2 + 2 + 2 + 2) + (2 + 1 + 2 + 1 + 2 + 1));
+  const got = new Map<number, Record<string, Vector>>();
+  readPayloadBatch(data, () => ["x", "u"], (id, p) => got.set(id, p));
+  const x = got.get(4)!.x;
+  assert.ok(x instanceof Float32Array && x.buffer === data.buffer, "a float32 view of the batch");
+  assert.deepEqual(got.get(4), payload);
+  assert.deepEqual(got.get(5), { x: Float32Array.of(1, 2), u: Float64Array.of(3) });
 });
 
 Deno.test("command records: every kind written and read back in place, in order", () => {
