@@ -1,7 +1,8 @@
 /**
  * The engine's vector type. A run keeps its nodes' model-sized vectors (state, gradients, mix
- * sums) in one precision: `float64` (the default, and every exactness test's) or `float32`
- * (half the memory and memory traffic; what neural models compute in anyway). Algorithm code is
+ * sums) in one precision: `float64` (the default of the analytic problems, and every exactness
+ * test's) or `float32` (half the memory and memory traffic; what neural models compute in
+ * anyway, and the neural problem's default). Algorithm code is
  * written once over {@linkcode Vector}: reading an entry widens it to a JavaScript number
  * (float64), arithmetic is float64, and writing rounds to the vector's precision. The SIMD
  * kernels do exactly the same, so results depend on the precision, never on where a vector
@@ -22,7 +23,7 @@ export type Precision = (typeof PRECISIONS)[number];
 /**
  * A zeroed vector of `length` entries in `precision`.
  *
- * @param precision the run's precision; absent, float64 (every run's default)
+ * @param precision the run's precision; absent, float64
  * @param length the entries
  */
 export function vectorOf(precision: Precision | undefined, length: number): Vector {

@@ -166,7 +166,8 @@ const TABLE: Flag[] = [
   {
     name: "precision",
     value: "P",
-    help: "float64 (default) or float32: the precision of every node's model, messages and sums",
+    help:
+      "float64 or float32 (the neural problem's default): the precision of every node's model, messages and sums",
     field: "problem.precision",
   },
   {

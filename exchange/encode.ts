@@ -28,7 +28,7 @@ export interface MessageShape {
   readonly dim: number;
   /** Entries in all (vectors × d, unless a channel is shorter: push-sum's weight is 1). */
   readonly entries: number;
-  /** Bytes of one value at the run's precision: 8 (float64, the default) or 4 (float32). */
+  /** Bytes of one value at the run's precision: 8 (float64) or 4 (float32). */
   readonly entryBytes?: number;
 }
 

@@ -42,6 +42,9 @@ export const builtins: ProblemDefinition[] = [
     name: "neural",
     description: "MNIST with a tfjs-layers model (softmax, MLP, CNN), partitioned over nodes",
     parameters: neuralSpecSchema,
+    // tfjs computes in float32 whatever the state's precision; float32 state halves the bytes
+    // and takes the dense networks' own kernels (_dense_gradients.ts).
+    precision: "float32",
     // Loaded on demand: tfjs costs start-up time that flat problems should not pay.
     create: async (fields, nodes, seed) =>
       (await import("./neural.ts")).neuralProblem({ ...fields, nodes, seed }),

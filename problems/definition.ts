@@ -7,6 +7,7 @@
  */
 import type { Definition } from "../definitions.ts";
 import type { Problem } from "./problem.ts";
+import type { Precision } from "../vector.ts";
 
 /**
  * A registered problem: its spec's fields and how to build it.
@@ -18,4 +19,9 @@ export interface ProblemDefinition<T = Record<string, unknown>> extends Definiti
   create(fields: T, nodes: number, seed: number): Problem | Promise<Problem>;
   /** Folders a Worker must be allowed to read to build it (data files), if any. */
   readPaths?(fields: T): string[];
+  /**
+   * The precision of its runs when the spec names none (`vector.ts`); float64 when absent.
+   * A resolved spec always names it.
+   */
+  precision?: Precision;
 }

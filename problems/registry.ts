@@ -133,10 +133,11 @@ export function resolveProblemSpec(spec: AnyProblemSpec): ProblemSource["spec"] 
   if (!parsed.success || issues.length > 0) {
     throw new RangeError(`Cannot build problem "${definition.name}": ${issues.join("; ")}`);
   }
+  const chosen = precision ?? definition.precision;
   return resolvedProblemSpec({
     type: definition.name,
     ...(parsed.data as Record<string, unknown>),
-    ...(precision === undefined ? {} : { precision }),
+    ...(chosen === undefined ? {} : { precision: chosen }),
   });
 }
 

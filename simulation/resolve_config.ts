@@ -62,10 +62,12 @@ function resolveProblem(
     problems.push(...parsed.error.issues.map((issue) => describeIssue(fields, issue, "problem")));
   }
   if (!parsed.success || bad) return null;
+  // The problem type's default precision, if it has one, is named in the resolved spec.
+  const chosen = precision ?? definition.precision;
   return resolvedProblemSpec({
     type: definition.name,
     ...(parsed.data as Record<string, unknown>),
-    ...(precision === undefined ? {} : { precision }),
+    ...(chosen === undefined ? {} : { precision: chosen }),
   });
 }
 

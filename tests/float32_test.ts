@@ -177,3 +177,14 @@ Deno.test("a bad precision is refused before the run, naming the field and the c
     /Cannot build problem "quadratic": precision: expected "float64" or "float32", received 32/,
   );
 });
+
+Deno.test("precision defaults: float32 for the neural problem, float64 for the others; a spec may name either", () => {
+  const neural = { type: "neural", model: "softmax", trainSamples: 100, testSamples: 50 } as const;
+  const resolved = (problem: Record<string, unknown>) =>
+    resolveConfig({ nodes: 2, problem, algorithms: ["dgd"], steps: 1 }).problem;
+  assert.equal(resolved(neural).precision, "float32");
+  assert.equal(resolved({ ...neural, precision: "float64" }).precision, "float64");
+  assert.equal(resolved({ type: "logistic", dim: 3 }).precision, undefined);
+  assert.equal(createProblem({ type: "logistic", dim: 3 }, 2, 1).precision, undefined);
+  assert.equal(resolved({ type: "logistic", dim: 3, precision: "float32" }).precision, "float32");
+});
