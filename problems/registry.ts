@@ -133,10 +133,27 @@ export function resolveProblemSpec(spec: AnyProblemSpec): ProblemSource["spec"] 
   if (!parsed.success || issues.length > 0) {
     throw new RangeError(`Cannot build problem "${definition.name}": ${issues.join("; ")}`);
   }
+  return resolvedSpecOf(definition, parsed.data as Record<string, unknown>, precision);
+}
+
+/**
+ * The resolved spec of `fields`, validated against `definition`'s schema: `type` first, the
+ * precision the spec names or else the type's default (`ProblemDefinition.precision`), marked
+ * resolved ({@linkcode resolvedProblemSpec}).
+ *
+ * @param definition the problem type
+ * @param fields the validated fields, defaults filled in
+ * @param precision the spec's `precision`, checked ({@linkcode precisionIssue}), or undefined
+ */
+export function resolvedSpecOf(
+  definition: ProblemDefinition,
+  fields: Record<string, unknown>,
+  precision: unknown,
+): ProblemSource["spec"] {
   const chosen = precision ?? definition.precision;
   return resolvedProblemSpec({
     type: definition.name,
-    ...(parsed.data as Record<string, unknown>),
+    ...fields,
     ...(chosen === undefined ? {} : { precision: chosen }),
   });
 }

@@ -18,7 +18,7 @@ import {
   listProblems,
   precisionIssue,
   type ProblemSource,
-  resolvedProblemSpec,
+  resolvedSpecOf,
 } from "../problems/registry.ts";
 import {
   aggregators,
@@ -62,13 +62,7 @@ function resolveProblem(
     problems.push(...parsed.error.issues.map((issue) => describeIssue(fields, issue, "problem")));
   }
   if (!parsed.success || bad) return null;
-  // The problem type's default precision, if it has one, is named in the resolved spec.
-  const chosen = precision ?? definition.precision;
-  return resolvedProblemSpec({
-    type: definition.name,
-    ...(parsed.data as Record<string, unknown>),
-    ...(chosen === undefined ? {} : { precision: chosen }),
-  });
+  return resolvedSpecOf(definition, parsed.data as Record<string, unknown>, precision);
 }
 
 /** The topology checked against its registered type's schema, defaults filled in. */
