@@ -22,7 +22,7 @@ import type { Stage } from "./_neural_program.ts";
 import type { LayerSpec } from "./problem.ts";
 
 /** The kernels' exports; addresses are byte offsets into their memory. */
-interface DenseKernels {
+export interface DenseKernels {
   readonly memory: WebAssembly.Memory;
   spmm(
     begins: number,
@@ -60,6 +60,16 @@ interface DenseKernels {
   relu(x: number, n: number): void;
   scale(x: number, m: number, n: number): void;
   backMask(dh: number, h: number, m: number, n: number, relu: number, hasMask: number): void;
+  dropoutMask(
+    out: number,
+    n: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    c: number,
+    keep: number,
+    scale: number,
+  ): void;
 }
 
 /** One dense layer of the chain. */
@@ -118,15 +128,34 @@ export interface DenseJob {
 
 let compiled: WebAssembly.Module | undefined;
 
+/** A fresh instance of the dense kernels, with a memory of its own. */
+export function denseKernels(): DenseKernels {
+  compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(DENSE_KERNELS_WASM));
+  return new WebAssembly.Instance(compiled).exports as unknown as DenseKernels;
+}
+
 /**
  * Writes the multiplier ⌊u + keep⌋ / keep of a dropout with `rate` into `out`, u drawn as
  * `tf.randomUniform(shape, 0, 1, "float32", seed)` draws it (seedrandom's Alea seeded with the
  * seed's decimal string, each draw rounded to float32) and the sum and quotient rounded to
  * float32 as tfjs's float32 ops round them: the mask of the tfjs program, bit for bit.
+ * `kernels` (the dense kernels, with `out` in their memory) draw the same numbers in WebAssembly.
  */
-export function dropoutMask(rate: number, seed: number, out: Float32Array): void {
-  const random = seedrandom.alea(String(seed));
+export function dropoutMask(
+  rate: number,
+  seed: number,
+  out: Float32Array,
+  kernels?: Pick<DenseKernels, "dropoutMask" | "memory">,
+): void {
   const keep = Math.fround(1 - rate), scale = Math.fround(1 / keep);
+  if (kernels && out.buffer === kernels.memory.buffer) {
+    // Alea's state after seeding: its three fractions and its carry.
+    const { s0, s1, s2, c } = seedrandom.alea(String(seed), { state: true })
+      .state() as unknown as Record<"s0" | "s1" | "s2" | "c", number>;
+    kernels.dropoutMask(out.byteOffset, out.length, s0, s1, s2, c, keep, scale);
+    return;
+  }
+  const random = seedrandom.alea(String(seed));
   for (let i = 0; i < out.length; i++) {
     out[i] = Math.fround(Math.fround(random()) + keep) >= 1 ? scale : 0;
   }
@@ -173,8 +202,7 @@ export class DenseGradients {
     this.#layers = layers;
     this.#dim = data.layers.reduce((sum, layer) => sum + layer.size, 0);
     this.#exps = new Float64Array(data.classes);
-    compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(DENSE_KERNELS_WASM));
-    this.#kernels = new WebAssembly.Instance(compiled).exports as unknown as DenseKernels;
+    this.#kernels = denseKernels();
   }
 
   /** spmm, or spmmNarrow for rows of at most 12 entries (`units`, the 7th argument). */
@@ -308,6 +336,7 @@ export class DenseGradients {
           layer.dropout.rate,
           job.seeds[dropouts++],
           f32.subarray(at, at + batch * layer.units),
+          k,
         );
         k.scale(out, plan.mask[l], batch * layer.units);
       }

@@ -11,6 +11,8 @@
 ;; - compress: the compressed rows of a dense [rows, cols] matrix (its nonzeros, in order; row r
 ;;   at [starts[r], starts[r + 1])).
 ;; - fillRows, sumRows, transpose, relu, scale, backMask: the layers' element-wise parts.
+;; - dropoutMask: a dropout's multiplier from Alea's state (seedrandom's generator, as
+;;   tf.randomUniform draws it), bit for bit the JavaScript loop of `dropoutMask`.
 ;; Build: `deno task wasm` writes problems/_dense_kernels_wasm.ts from this file.
 (module
   (memory (export "memory") 1)
@@ -255,5 +257,26 @@
       (local.set $dh (i32.add (local.get $dh) (i32.const 4)))
       (local.set $h (i32.add (local.get $h) (i32.const 4)))
       (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $next))))
+
+  ;; out[i] = scale where f32(f32(uᵢ) + keep) ≥ 1, else 0, for the Alea draws uᵢ from the state
+  ;; (s0, s1, s2, c): t = 2091639·s0 + c·2⁻³², then s0 ← s1, s1 ← s2, c ← t | 0, s2 ← t − c = uᵢ
+  (func (export "dropoutMask") (param $out i32) (param $n i32) (param $s0 f64) (param $s1 f64)
+    (param $s2 f64) (param $c f64) (param $keep f32) (param $scale f32)
+    (local $end i32) (local $t f64)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+      (local.set $t
+        (f64.add (f64.mul (f64.const 2091639) (local.get $s0))
+          (f64.mul (local.get $c) (f64.const 2.3283064365386963e-10))))
+      (local.set $s0 (local.get $s1))
+      (local.set $s1 (local.get $s2))
+      (local.set $c (f64.convert_i32_s (i32.trunc_f64_s (local.get $t))))
+      (local.set $s2 (f64.sub (local.get $t) (local.get $c)))
+      (f32.store (local.get $out)
+        (select (local.get $scale) (f32.const 0)
+          (f32.ge (f32.add (f32.demote_f64 (local.get $s2)) (local.get $keep)) (f32.const 1))))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
       (br $next))))
 )

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { neuralProblem } from "../problems/neural.ts";
-import { dropoutMask } from "../problems/_dense_gradients.ts";
+import { denseKernels, dropoutMask } from "../problems/_dense_gradients.ts";
 import { dropoutMultiplier } from "../problems/_neural_program.ts";
 import { initBackend } from "../problems/tfjs_backend.ts";
 import { Rng } from "../random.ts";
@@ -17,8 +17,9 @@ function point(initial: Float64Array, seed: number): Float32Array {
   return Float32Array.from(initial, (x) => x + 0.05 * (rng.next() - 0.5));
 }
 
-Deno.test("dropoutMask draws tf.randomUniform's mask bit for bit", async () => {
+Deno.test("dropoutMask draws tf.randomUniform's mask bit for bit, in JavaScript and in the kernels", async () => {
   await initBackend("wasm");
+  const kernels = denseKernels();
   for (const rate of [0.2, 0.5, 0.9]) {
     for (const seed of [0, 1, 65537, 4294967295]) {
       const stage = { kind: "dropout", rate, shape: [50] } as const;
@@ -26,6 +27,9 @@ Deno.test("dropoutMask draws tf.randomUniform's mask bit for bit", async () => {
       const mask = new Float32Array(8 * 50);
       dropoutMask(rate, seed, mask);
       assert.deepEqual(mask, expected, `rate ${rate}, seed ${seed}`);
+      const inKernels = new Float32Array(kernels.memory.buffer, 64, 8 * 50);
+      dropoutMask(rate, seed, inKernels, kernels);
+      assert.deepEqual(inKernels, expected, `kernels: rate ${rate}, seed ${seed}`);
       const kept = mask.filter((m) => m > 0).length / mask.length;
       assert.ok(Math.abs(kept - (1 - rate)) < 0.15, `kept ${kept} of rate ${rate}`);
     }
