@@ -21,31 +21,24 @@ import { DENSE_KERNELS_WASM } from "./_dense_kernels_wasm.ts";
 import type { Stage } from "./_neural_program.ts";
 import type { LayerSpec } from "./problem.ts";
 
+/** `spmm`'s signature (see dense_kernels.wat); `units` is the row length of `b` and `out`. */
+type Spmm = (
+  begins: number,
+  ends: number,
+  index: number,
+  value: number,
+  rows: number,
+  b: number,
+  units: number,
+  out: number,
+  transpose: number,
+) => void;
+
 /** The kernels' exports; addresses are byte offsets into their memory. */
 export interface DenseKernels {
   readonly memory: WebAssembly.Memory;
-  spmm(
-    begins: number,
-    ends: number,
-    index: number,
-    value: number,
-    rows: number,
-    b: number,
-    units: number,
-    out: number,
-    transpose: number,
-  ): void;
-  spmmNarrow(
-    begins: number,
-    ends: number,
-    index: number,
-    value: number,
-    rows: number,
-    b: number,
-    units: number,
-    out: number,
-    transpose: number,
-  ): void;
+  spmm: Spmm;
+  spmmNarrow: Spmm;
   compress(
     x: number,
     rows: number,
@@ -106,14 +99,21 @@ interface Plan {
   readonly transposed: number;
 }
 
-/** What the kernels need of the data: the training images, flat, `inputs` floats each. */
+/** What the kernels need of the model and the data (`GradientData` extends it). */
 export interface DenseData {
+  /** The forward pass, as stages. */
   readonly stages: readonly Stage[];
+  /** The model's variables as slices of the flat parameters. */
   readonly layers: readonly LayerSpec[];
+  /** Each variable's shape. */
   readonly shapes: readonly (readonly number[])[];
+  /** One sample's shape, e.g. `[784]` or `[28, 28, 1]`. */
   readonly inputShape: readonly number[];
+  /** Number of classes. */
   readonly classes: number;
+  /** Training images, `size` floats each. */
   readonly images: Float32Array;
+  /** Training labels. */
   readonly labels: Uint8Array;
 }
 

@@ -18,26 +18,12 @@ import type { Rng } from "../random.ts";
 import type { LayerSpec } from "./problem.ts";
 import type { MinibatchSampler } from "./_minibatch.ts";
 import { blockGradients, type Stage } from "./_neural_program.ts";
-import { DenseGradients } from "./_dense_gradients.ts";
+import { type DenseData, DenseGradients } from "./_dense_gradients.ts";
 
 /** The training data and the model's layout that the gradients need. */
-export interface GradientData {
-  /** The forward pass, as stages. */
-  readonly stages: readonly Stage[];
-  /** The model's variables as slices of the flat parameters. */
-  readonly layers: readonly LayerSpec[];
-  /** Each variable's shape. */
-  readonly shapes: readonly (readonly number[])[];
-  /** One sample's shape, e.g. `[784]` or `[28, 28, 1]`. */
-  readonly inputShape: readonly number[];
-  /** Number of classes. */
-  readonly classes: number;
+export interface GradientData extends DenseData {
   /** Number of dropout layers (one seed each per gradient). */
   readonly dropouts: number;
-  /** Training images, `size` floats each. */
-  readonly images: Float32Array;
-  /** Training labels. */
-  readonly labels: Uint8Array;
   /** Each node's training rows. */
   readonly parts: readonly ArrayLike<number>[];
   /** Each node's minibatch sampler. */
