@@ -7,8 +7,11 @@
  *
  * The kernels are bit-identical to the JavaScript loops they replace (the same IEEE operations
  * in the same order, no fused multiply-add; tested), so where a vector lives changes speed,
- * never results. A loop whose vectors are not all in one memory (a payload received from
- * another Worker, a custom algorithm's own arrays) or that is short simply runs in JavaScript.
+ * never results. A weighted sum whose vectors are not all in the memory (a copy made on send,
+ * a payload received from another Worker) copies them into the memory's staging slots first
+ * when they have its type ({@linkcode staged}: same values, so the same bits); any other loop
+ * whose vectors are not all in one memory (a custom algorithm's own arrays), or that is short,
+ * simply runs in JavaScript.
  *
  * A memory holds one precision's vectors (`vector.ts`): float64, or float32 with the float32
  * twin of the kernels (the same loops, widened on load and rounded on store: `tools/wat_float32.ts`).
