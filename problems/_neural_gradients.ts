@@ -15,9 +15,8 @@ import type { Vector } from "../vector.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { Rng } from "../random.ts";
-import type { LayerSpec } from "./problem.ts";
 import type { MinibatchSampler } from "./_minibatch.ts";
-import { blockGradients, type Stage } from "./_neural_program.ts";
+import { blockGradients } from "./_neural_program.ts";
 import { type DenseData, DenseGradients } from "./_dense_gradients.ts";
 
 /** The training data and the model's layout that the gradients need. */
