@@ -119,7 +119,6 @@ function stride(length: number, precision: Precision): number {
 const STAGING_SLOTS = 4;
 
 const compiled = new Map<Precision, WebAssembly.Module>();
-const kernelsByBuffer = new WeakMap<ArrayBufferLike, VectorKernels>();
 const memoryByBuffer = new WeakMap<ArrayBufferLike, VectorMemory>();
 
 function kernelModule(precision: Precision): WebAssembly.Module {
@@ -142,6 +141,8 @@ export class VectorMemory {
   readonly #slotLength: number;
   /** The precision of every vector handed out. */
   readonly precision: Precision;
+  /** The kernels instantiated on this memory. */
+  readonly kernels: VectorKernels;
 
   private constructor(
     memory: WebAssembly.Memory,
@@ -155,7 +156,7 @@ export class VectorMemory {
     this.#slotLength = slotLength;
     this.#staging = this.#buffer.byteLength - STAGING_SLOTS * stride(slotLength, precision);
     const instance = new WebAssembly.Instance(kernelModule(precision), { env: { memory } });
-    kernelsByBuffer.set(this.#buffer, instance.exports as unknown as VectorKernels);
+    this.kernels = instance.exports as unknown as VectorKernels;
     memoryByBuffer.set(this.#buffer, this);
   }
 
@@ -266,7 +267,7 @@ export function staged(out: Vector, vectors: readonly Vector[]): Vector[] | null
 export function kernelsFor(...vectors: Vector[]): VectorKernels | null {
   const buffer = vectors[0].buffer;
   if (vectors[0].length < MIN_LENGTH) return null;
-  const kernels = kernelsByBuffer.get(buffer);
+  const kernels = memoryByBuffer.get(buffer)?.kernels;
   if (!kernels) return null;
   for (let k = 1; k < vectors.length; k++) if (vectors[k].buffer !== buffer) return null;
   return kernels;
