@@ -15,55 +15,9 @@
  *
  * @module
  */
-// @ts-types="@types/seedrandom"
-import seedrandom from "seedrandom";
-import { DENSE_KERNELS_WASM } from "./_dense_kernels_wasm.ts";
+import { type DenseKernels, denseKernels, dropoutMask } from "./_dense_kernels.ts";
 import type { Stage } from "./_neural_program.ts";
 import type { LayerSpec } from "./problem.ts";
-
-/** `spmm`'s signature (see dense_kernels.wat); `units` is the row length of `b` and `out`. */
-type Spmm = (
-  begins: number,
-  ends: number,
-  index: number,
-  value: number,
-  rows: number,
-  b: number,
-  units: number,
-  out: number,
-  transpose: number,
-) => void;
-
-/** The kernels' exports; addresses are byte offsets into their memory. */
-export interface DenseKernels {
-  readonly memory: WebAssembly.Memory;
-  spmm: Spmm;
-  spmmNarrow: Spmm;
-  compress(
-    x: number,
-    rows: number,
-    cols: number,
-    starts: number,
-    index: number,
-    value: number,
-  ): number;
-  fillRows(out: number, row: number, rows: number, units: number): void;
-  sumRows(x: number, rows: number, units: number, out: number): void;
-  transpose(x: number, rows: number, cols: number, out: number): void;
-  relu(x: number, n: number): void;
-  scale(x: number, m: number, n: number): void;
-  backMask(dh: number, h: number, m: number, n: number, relu: number, hasMask: number): void;
-  dropoutMask(
-    out: number,
-    n: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    c: number,
-    keep: number,
-    scale: number,
-  ): void;
-}
 
 /** One dense layer of the chain. */
 interface Layer {
@@ -126,41 +80,6 @@ export interface DenseJob {
   readonly flipped: boolean;
 }
 
-let compiled: WebAssembly.Module | undefined;
-
-/** A fresh instance of the dense kernels, with a memory of its own. */
-export function denseKernels(): DenseKernels {
-  compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(DENSE_KERNELS_WASM));
-  return new WebAssembly.Instance(compiled).exports as unknown as DenseKernels;
-}
-
-/**
- * Writes the multiplier ⌊u + keep⌋ / keep of a dropout with `rate` into `out`, u drawn as
- * `tf.randomUniform(shape, 0, 1, "float32", seed)` draws it (seedrandom's Alea seeded with the
- * seed's decimal string, each draw rounded to float32) and the sum and quotient rounded to
- * float32 as tfjs's float32 ops round them: the mask of the tfjs program, bit for bit.
- * `kernels` (the dense kernels, with `out` in their memory) draw the same numbers in WebAssembly.
- */
-export function dropoutMask(
-  rate: number,
-  seed: number,
-  out: Float32Array,
-  kernels?: Pick<DenseKernels, "dropoutMask" | "memory">,
-): void {
-  const keep = Math.fround(1 - rate), scale = Math.fround(1 / keep);
-  if (kernels && out.buffer === kernels.memory.buffer) {
-    // Alea's state after seeding: its three fractions and its carry.
-    const { s0, s1, s2, c } = seedrandom.alea(String(seed), { state: true })
-      .state() as unknown as Record<"s0" | "s1" | "s2" | "c", number>;
-    kernels.dropoutMask(out.byteOffset, out.length, s0, s1, s2, c, keep, scale);
-    return;
-  }
-  const random = seedrandom.alea(String(seed));
-  for (let i = 0; i < out.length; i++) {
-    out[i] = Math.fround(Math.fround(random()) + keep) >= 1 ? scale : 0;
-  }
-}
-
 /** The dense layers of `data`'s stages, or null when the model has other layers. */
 function denseChain(data: DenseData): Layer[] | null {
   if (data.inputShape.length !== 1) return null;
@@ -203,6 +122,14 @@ export class DenseGradients {
     this.#dim = data.layers.reduce((sum, layer) => sum + layer.size, 0);
     this.#exps = new Float64Array(data.classes);
     this.#kernels = denseKernels();
+  }
+
+  /** Layer `l`'s input rows (`begins`, `ends`, `index`, `value`; layer 0's are the images'). */
+  #inputRows(plan: Plan, l: number): [number, number, number, number] {
+    const images = this.#imageRows();
+    return l === 0
+      ? [plan.begins[0], plan.ends[0], images.index, images.value]
+      : [plan.begins[l], plan.ends[l], plan.index[l], plan.value[l]];
   }
 
   /** spmm, or spmmNarrow for rows of at most 12 entries (`units`, the 7th argument). */
@@ -318,17 +245,8 @@ export class DenseGradients {
       }
       const out = plan.output[l];
       k.fillRows(out, plan.params + 4 * layer.bias, batch, layer.units);
-      this.#spmm(
-        plan.begins[l],
-        plan.ends[l],
-        l === 0 ? images.index : plan.index[l],
-        l === 0 ? images.value : plan.value[l],
-        batch,
-        plan.params + 4 * layer.kernel,
-        layer.units,
-        out,
-        0,
-      );
+      const kernel = plan.params + 4 * layer.kernel;
+      this.#spmm(...this.#inputRows(plan, l), batch, kernel, layer.units, out, 0);
       if (layer.relu) k.relu(out, batch * layer.units);
       if (layer.dropout) {
         const at = plan.mask[l] >> 2;
@@ -363,17 +281,7 @@ export class DenseGradients {
       const layer = layers[l];
       const kernel = plan.grad + 4 * layer.kernel;
       f32.fill(0, kernel >> 2, (kernel >> 2) + layer.inputs * layer.units);
-      this.#spmm(
-        plan.begins[l],
-        plan.ends[l],
-        l === 0 ? images.index : plan.index[l],
-        l === 0 ? images.value : plan.value[l],
-        batch,
-        g,
-        layer.units,
-        kernel,
-        1,
-      );
+      this.#spmm(...this.#inputRows(plan, l), batch, g, layer.units, kernel, 1);
       k.sumRows(g, batch, layer.units, plan.grad + 4 * layer.bias);
       if (l === 0) break;
       // The gradient at layer l's input: g · kernelᵀ, through the previous layer's mask.

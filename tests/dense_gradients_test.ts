@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { neuralProblem } from "../problems/neural.ts";
-import { denseKernels, dropoutMask } from "../problems/_dense_gradients.ts";
+import { denseKernels, dropoutMask } from "../problems/_dense_kernels.ts";
 import { dropoutMultiplier } from "../problems/_neural_program.ts";
 import { initBackend } from "../problems/tfjs_backend.ts";
 import { Rng } from "../random.ts";
