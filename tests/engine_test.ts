@@ -264,7 +264,8 @@ Deno.test("a throwing algorithm stops the run within seconds, naming the node", 
       return true;
     },
   );
-  assert.ok(performance.now() - start < 5_000);
+  // A hang would never end; the bound leaves room for Workers starting on a loaded CI machine.
+  assert.ok(performance.now() - start < 15_000);
   const { code, err } = await runCli(
     "--algorithm",
     "throwing-dgd",

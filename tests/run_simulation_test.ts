@@ -132,5 +132,6 @@ Deno.test("a long sequential run serves timers and signals: an abort 50 ms in st
     }, { signal: controller.signal }),
     /timer fired/,
   );
-  assert.ok(performance.now() - start < 2_000);
+  // The whole run would take minutes; a loaded CI machine may be slow to get to the timer.
+  assert.ok(performance.now() - start < 5_000);
 });
