@@ -12,7 +12,6 @@ import { Browser, browserSkipReason } from "./_browser.ts";
 const skip = browserSkipReason();
 if (skip) console.log(`%cbrowser tests skipped: ${skip}`, "color: yellow");
 
-
 /** A 6-node ring with a straggler (1), drops and node 3 crashing for good at 2 s. */
 const CRASH = {
   name: "crash",
