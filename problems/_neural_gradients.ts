@@ -91,13 +91,9 @@ export class NeuralGradients {
           }], received ${node}`,
         );
       }
-      for (const [name, array] of [["x", points[k]], ["out", outs[k]]] as const) {
-        if (array?.length !== this.#dim) {
-          throw new RangeError(
-            `Cannot compute gradient of node ${node}: ${name} must have ${this.#dim} entries, received ${array?.length}`,
-          );
-        }
-      }
+      // Two plain checks, not a loop over pairs: this runs for every node at every step.
+      if (points[k]?.length !== this.#dim) this.#wrongLength(node, "x", points[k]);
+      if (outs[k]?.length !== this.#dim) this.#wrongLength(node, "out", outs[k]);
     });
     return nodes.map((node, k) => {
       const part = parts[node];
@@ -106,6 +102,12 @@ export class NeuralGradients {
       const flipped = this.#data.poisoned?.has(node) ?? false;
       return { k, point: points[k], out: outs[k], rows, seeds, flipped };
     });
+  }
+
+  #wrongLength(node: number, name: string, array: Vector | undefined): never {
+    throw new RangeError(
+      `Cannot compute gradient of node ${node}: ${name} must have ${this.#dim} entries, received ${array?.length}`,
+    );
   }
 
   /** The jobs in blocks of equal minibatch size, each small enough for {@linkcode BLOCK_FLOATS}. */
