@@ -7,6 +7,7 @@
  * @module
  */
 import type { Payload } from "../algorithms/algorithm.ts";
+import { sendCopies } from "../algorithms/payload.ts";
 import type { CommandReader } from "./command_codec.ts";
 import { type ChannelKind, PayloadBatchWriter, readPayloadBatch } from "./payload_batch.ts";
 
@@ -29,6 +30,8 @@ export class Mailbox {
   #inbox = new Map<number, Payload>();
   #waiting = new Map<number, (payload: Payload) => void>();
   #outbox = new Map<number, PayloadBatchWriter>();
+  /** Payloads the outbox holds until it posts them (send copies are held: see `SendCopies`). */
+  #outgoing: Payload[] = [];
 
   /**
    * Starts a run with an empty inbox and outbox; `peers` (given once, with the first run) are
@@ -42,6 +45,7 @@ export class Mailbox {
     }
     this.#inbox.clear();
     this.#outbox.clear();
+    this.#outgoing = [];
   }
 
   /**
@@ -54,8 +58,10 @@ export class Mailbox {
     const remote = new Map<number, number[]>();
     for (let j = 0; j < targets.count; j++) {
       const id = targets.id(j), worker = targets.worker(j);
-      if (worker === this.#run.index) this.#deliver(id, payload);
-      else {
+      if (worker === this.#run.index) {
+        sendCopies.hold(payload);
+        this.#deliver(id, payload);
+      } else {
         if (!this.#ports.has(worker)) throw new Error(`no channel to worker ${worker}`);
         const ids = remote.get(worker);
         if (ids) ids.push(id);
@@ -66,6 +72,8 @@ export class Mailbox {
       let batch = this.#outbox.get(worker);
       if (!batch) this.#outbox.set(worker, batch = new PayloadBatchWriter());
       batch.add(ids, kind, payload, this.#run.channels(kind));
+      sendCopies.hold(payload);
+      this.#outgoing.push(payload);
     }
   }
 
@@ -76,6 +84,8 @@ export class Mailbox {
       const data = batch.take(this.#run.epoch);
       this.#ports.get(worker)!.postMessage(data, [data.buffer as ArrayBuffer]);
     }
+    for (const payload of this.#outgoing) sendCopies.drop(payload);
+    this.#outgoing = [];
   }
 
   /**
@@ -101,7 +111,8 @@ export class Mailbox {
 
   /** Drops message `id` from the inbox (no command will take it again). */
   release(id: number): void {
-    this.#inbox.delete(id);
+    const payload = this.#inbox.get(id);
+    if (payload && this.#inbox.delete(id)) sendCopies.drop(payload);
   }
 
   #receive(data: Float64Array): void {

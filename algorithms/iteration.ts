@@ -17,7 +17,7 @@
  */
 import { type Vector, vectorOf } from "../vector.ts";
 import type { DecentralizedAlgorithm, NodeContext, Payload } from "./algorithm.ts";
-import { checkPayload, mixPayloads, PayloadSlabs } from "./payload.ts";
+import { checkPayload, mixPayloads, sendCopies } from "./payload.ts";
 import { checkFinite, NodeFailureError } from "./node_failure.ts";
 import { VectorMemory } from "./vector_memory.ts";
 import { initialProbe, PROBE_CHANNEL } from "../metrics/mixing_probe.ts";
@@ -29,9 +29,6 @@ import { Rng } from "../random.ts";
  * engine's blocks and a Worker's.
  */
 export const BLOCK_NODES = 64;
-
-/** Where the payloads the nodes of this thread send are copied. */
-const sent = new PayloadSlabs();
 
 /** The random stream of node `id`'s gradients; both engines use it. */
 export function gradientRng(seed: number, id: number): Rng {
@@ -200,7 +197,10 @@ export class DecentralizedNode<S = unknown> {
    * @throws {TypeError} when the payload does not match the algorithm's channels
    */
   send(round: number): Payload {
-    return (this.#own[round] = sent.copy(this.outgoing(round)));
+    const previous = this.#own[round];
+    this.#own[round] = sendCopies.copy(this.outgoing(round));
+    if (previous) sendCopies.drop(previous);
+    return this.#own[round];
   }
 
   /** Whether the node mixes its own value as its receivers got it (see `self`). */

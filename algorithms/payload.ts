@@ -14,43 +14,113 @@ export function copyPayload(payload: Payload): Payload {
   return copy;
 }
 
-/** Bytes of one slab of {@linkcode PayloadSlabs}; longer vectors get buffers of their own. */
+/** Copies up to this many bytes are carved out of shared slabs of {@linkcode SLAB_BYTES}. */
+const SMALL_COPY_BYTES = 16_384;
+/** Bytes of one slab of small copies. */
 const SLAB_BYTES = 2 ** 20;
 
+/** How many holders a copy of {@linkcode SendCopies} has, and its layout's key. */
+interface Holders {
+  count: number;
+  readonly shape: string;
+}
+
 /**
- * Copies of payloads carved one after another out of shared 1 MiB slabs: a copy costs its
- * bytes, not an allocation (a fresh 31 KB typed array costs several times its copy). Every copy
- * has bytes of its own that nothing else writes; a slab is freed by the garbage collector once
- * none of its copies is referenced. The copies' buffers are the slabs: never transfer them.
+ * Copies of sent payloads whose buffers are recycled: a node's send copies its payload (which
+ * its algorithm goes on to change) into one buffer holding every vector, and the buffer goes
+ * back to a free list once the last holder lets go, so a send costs its bytes, not an
+ * allocation (fresh buffers cost several times their copy: page faults and garbage
+ * collection, which stall the Worker and so the Workers that wait on its payloads). Small
+ * payloads (up to 16 KiB) are carved out of shared slabs instead, uncounted: for them the
+ * counting would cost more than the allocation.
+ *
+ * Holders are counted: the copy starts with one (the sender's own payload, until its next send
+ * of that exchange); whoever else keeps it (an inbox, an outgoing batch) calls
+ * {@linkcode SendCopies.hold} and later {@linkcode SendCopies.drop}. Both are no-ops for a
+ * payload that is not a copy of this class (received from another Worker, encoded afresh);
+ * a holder that never drops only keeps its buffer from reuse, for the garbage collector.
  */
-export class PayloadSlabs {
-  #buffer: ArrayBuffer | null = null;
+export class SendCopies {
+  #free = new Map<string, ArrayBuffer[]>();
+  #holders = new WeakMap<ArrayBufferLike, Holders>();
+  #slab: ArrayBuffer | null = null;
   #next = 0;
 
-  /** A copy of `payload`, each vector in the same precision. */
+  /** A copy of `payload` (each vector in its precision) with one holder: the sender. */
   copy(payload: Payload): Payload {
-    const copy: Payload = {};
-    for (const name of Object.keys(payload)) {
+    const names = Object.keys(payload);
+    let bytes = 0;
+    for (const name of names) bytes += Math.ceil(payload[name].byteLength / 16) * 16;
+    if (bytes <= SMALL_COPY_BYTES) return this.#carve(payload, names, bytes);
+    let shape = "";
+    for (const name of names) {
       const vector = payload[name];
-      const bytes = Math.ceil(vector.byteLength / 16) * 16;
-      if (bytes > SLAB_BYTES / 4) {
-        copy[name] = vector.slice();
-        continue;
-      }
-      if (!this.#buffer || this.#next + bytes > SLAB_BYTES) {
-        this.#buffer = new ArrayBuffer(SLAB_BYTES);
-        this.#next = 0;
-      }
-      const view = vector instanceof Float32Array
-        ? new Float32Array(this.#buffer, this.#next, vector.length)
-        : new Float64Array(this.#buffer, this.#next, vector.length);
-      view.set(vector);
-      this.#next += bytes;
-      copy[name] = view;
+      shape += `${name}:${vector.BYTES_PER_ELEMENT}:${vector.length},`;
     }
+    const buffer = this.#free.get(shape)?.pop() ?? new ArrayBuffer(bytes);
+    this.#holders.set(buffer, { count: 1, shape });
+    return copyInto(payload, names, buffer, 0);
+  }
+
+  /**
+   * A small copy carved out of a shared slab, not counted: allocating it costs little, and a
+   * slab goes to the garbage collector once none of its copies is referenced.
+   */
+  #carve(payload: Payload, names: string[], bytes: number): Payload {
+    if (!this.#slab || this.#next + bytes > SLAB_BYTES) {
+      this.#slab = new ArrayBuffer(SLAB_BYTES);
+      this.#next = 0;
+    }
+    const copy = copyInto(payload, names, this.#slab, this.#next);
+    this.#next += bytes;
     return copy;
   }
+
+  /** One more holder of `payload`'s copy. */
+  hold(payload: Payload): void {
+    const holders = this.#holdersOf(payload);
+    if (holders) holders.count++;
+  }
+
+  /** A holder of `payload`'s copy lets go: the last one's going frees the buffer for reuse. */
+  drop(payload: Payload): void {
+    const holders = this.#holdersOf(payload);
+    if (!holders || --holders.count > 0) return;
+    const buffer = firstVector(payload)!.buffer;
+    this.#holders.delete(buffer);
+    const free = this.#free.get(holders.shape);
+    if (free) free.push(buffer as ArrayBuffer);
+    else this.#free.set(holders.shape, [buffer as ArrayBuffer]);
+  }
+
+  #holdersOf(payload: Payload): Holders | undefined {
+    const vector = firstVector(payload);
+    return vector && this.#holders.get(vector.buffer);
+  }
 }
+
+/** Copies `payload`'s vectors one after another into `buffer` from byte `at`, 16-aligned. */
+function copyInto(payload: Payload, names: string[], buffer: ArrayBuffer, at: number): Payload {
+  const copy: Payload = {};
+  for (const name of names) {
+    const vector = payload[name];
+    const view = vector instanceof Float32Array
+      ? new Float32Array(buffer, at, vector.length)
+      : new Float64Array(buffer, at, vector.length);
+    view.set(vector);
+    at += Math.ceil(vector.byteLength / 16) * 16;
+    copy[name] = view;
+  }
+  return copy;
+}
+
+function firstVector(payload: Payload) {
+  for (const name in payload) return payload[name];
+  return undefined;
+}
+
+/** The send copies of this thread's nodes (one per thread: a Worker's nodes share it). */
+export const sendCopies: SendCopies = new SendCopies();
 
 /**
  * Σ_k weights[k] · payloads[k] for every channel, summed in the order given (W's row order),

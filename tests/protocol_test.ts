@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { CommandReader, CommandWriter, OP } from "../actors/command_codec.ts";
 import { ChannelKind, PayloadBatchWriter, readPayloadBatch } from "../actors/payload_batch.ts";
 import type { Command } from "../actors/protocol.ts";
-import { checkPayload } from "../algorithms/payload.ts";
+import { checkPayload, SendCopies } from "../algorithms/payload.ts";
 import { NodeFailureError } from "../algorithms/node_failure.ts";
 import { EventQueue } from "../actors/event_queue.ts";
 
@@ -120,4 +120,39 @@ Deno.test("the agenda orders events by (time, scheduling order)", () => {
   while (agenda.size) order.push(agenda.pop()!.event);
   assert.deepEqual(order, ["0.5#5", "1#1", "1#3", "2#2", "2#6", "3#0", "3#4"]);
   assert.throws(() => agenda.push(Infinity, "never"), /Cannot schedule event at time Infinity/);
+});
+
+Deno.test("send copies: a buffer is reused only once every holder has dropped it; small copies are never", () => {
+  const copies = new SendCopies();
+  const d = 4096; // 2 × 16 KiB + the probe: past the small-copy limit
+  const payload = () => ({
+    x: new Float32Array(d).map((_, k) => k),
+    u: new Float64Array(d).fill(0.5),
+    probe: Float64Array.of(1, 2, 3),
+  });
+  const source = payload();
+  const a = copies.copy(source);
+  source.x[0] = -1;
+  assert.equal(a.x[0], 0, "the copy does not follow its source");
+  assert.ok(a.x instanceof Float32Array && a.u instanceof Float64Array);
+  assert.equal(a.x.buffer, a.probe.buffer, "one buffer holds every vector");
+  assert.equal(a.u.byteOffset % 16, 0);
+  copies.hold({ ...a }); // an inbox keeps it (an identity encoder's wire: the same vectors)
+  copies.drop(a); // the sender's next send
+  const b = copies.copy(payload());
+  assert.notEqual(b.x.buffer, a.x.buffer, "a's buffer is still held");
+  assert.deepEqual([...a.x.subarray(0, 3)], [0, 1, 2]);
+  copies.drop(a); // the inbox releases it
+  const c = copies.copy(payload());
+  assert.equal(c.x.buffer, a.x.buffer, "the freed buffer is reused");
+  copies.drop({ x: new Float32Array(d) }); // not a copy: nothing happens
+  const d2 = copies.copy(payload());
+  assert.notEqual(d2.x.buffer, c.x.buffer);
+  // Small payloads share slabs and are not counted: dropping them frees nothing.
+  const small = copies.copy({ x: new Float64Array(8).fill(2) });
+  copies.drop(small);
+  const next = copies.copy({ x: new Float64Array(8).fill(3) });
+  assert.equal(next.x.buffer, small.x.buffer, "one slab");
+  assert.notEqual(next.x.byteOffset, small.x.byteOffset, "carved one after another");
+  assert.deepEqual([...small.x], new Array(8).fill(2));
 });
