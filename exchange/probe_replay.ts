@@ -21,6 +21,8 @@ import type { Route } from "./route.ts";
 export class ProbeReplay {
   readonly #route: Route;
   #probes: Float64Array[];
+  /** The other set of probes, written by each mix (the sets take turns). */
+  #spare: Float64Array[] | null = null;
   #step = 0;
   readonly #rate: MixingRate;
 
@@ -40,16 +42,19 @@ export class ProbeReplay {
     return this.#rate.window(step, this.#probes);
   }
 
+  /** One mix of every probe through W_t, into the spare set (then swapped in). */
   #mix(t: number): void {
-    const next = this.#probes.map((_, i) => {
+    const probes = this.#probes;
+    const next = this.#spare ??= probes.map((probe) => new Float64Array(probe.length));
+    for (let i = 0; i < probes.length; i++) {
       const { indices, weights } = this.#route.inbound(i, t);
-      const out = new Float64Array(PROBE_SCALARS + 1);
-      indices.forEach((j, position) => {
-        const from = this.#probes[j], w = weights[position];
+      const out = next[i].fill(0);
+      for (let position = 0; position < indices.length; position++) {
+        const from = probes[indices[position]], w = weights[position];
         for (let k = 0; k <= PROBE_SCALARS; k++) out[k] += w * from[k];
-      });
-      return out;
-    });
+      }
+    }
+    this.#spare = probes;
     this.#probes = next;
   }
 }
