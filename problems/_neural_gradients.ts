@@ -97,8 +97,11 @@ export class NeuralGradients {
     });
     return nodes.map((node, k) => {
       const part = parts[node];
-      const rows = Int32Array.from(samplers[node].draw(rngs[k]), (p) => part[p]);
-      const seeds = Array.from({ length: dropouts }, () => rngs[k].nextUint32());
+      // Plain loops: Int32Array.from with a mapping function cost 4% of a softmax node-step.
+      const rows = samplers[node].draw(rngs[k]).slice();
+      for (let r = 0; r < rows.length; r++) rows[r] = part[rows[r]];
+      const seeds: number[] = [];
+      for (let s = 0; s < dropouts; s++) seeds.push(rngs[k].nextUint32());
       const flipped = this.#data.poisoned?.has(node) ?? false;
       return { k, point: points[k], out: outs[k], rows, seeds, flipped };
     });
