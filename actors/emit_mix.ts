@@ -20,6 +20,9 @@ export interface Chosen {
   staleness: number;
 }
 
+/** The node's own value in its mix. */
+const OWN: Chosen = { id: SELF, staleness: -1 };
+
 /**
  * Emits node `j`'s mix of exchange `round` at virtual time `time`, with `choose(k)` giving the
  * value used for neighbour k (null when it has none).
@@ -35,22 +38,34 @@ export function emitMix(
 ): void {
   const { indices, weights } = row;
   const renormalize = missing === "renormalize", lost = missing === "drop";
-  const from: number[] = [], used: number[] = [], senders: number[] = [];
-  let selfExtra = 0;
-  indices.forEach((k, position) => {
-    const chosen = k === j ? { id: SELF, staleness: -1 } : choose(k);
+  const from: number[] = [], used: number[] = [];
+  const senders: number[] | null = run.attacked ? [] : null;
+  let selfExtra = 0, self = -1;
+  // A plain loop: this runs for every node at every step (no closure, no array it can spare).
+  for (let position = 0; position < indices.length; position++) {
+    const k = indices[position];
+    const chosen = k === j ? OWN : choose(k);
     if (chosen) {
+      if (k === j) self = from.length;
       from.push(chosen.id);
-      senders.push(k);
+      senders?.push(k);
       used.push(weights[position]);
       if (chosen.staleness >= 0) run.counters.recordStaleness(chosen.staleness);
     } else if (!renormalize && !lost) selfExtra += weights[position];
-  });
-  used[from.indexOf(SELF)] += selfExtra;
-  const total = used.reduce((sum, w) => sum + w, 0);
-  const final = renormalize ? used.map((w) => w / total) : used;
-  const who = run.attacked ? { senders } : {};
-  run.command(j, { op: "mix", node: j, round, from, weights: final, ...who });
+  }
+  if (self >= 0) used[self] += selfExtra;
+  let final = used;
+  if (renormalize) {
+    let total = 0;
+    for (const w of used) total += w;
+    final = used.map((w) => w / total);
+  }
+  run.command(
+    j,
+    senders
+      ? { op: "mix", node: j, round, from, weights: final, senders }
+      : { op: "mix", node: j, round, from, weights: final },
+  );
   const absent = indices.length - from.length;
   if (run.listening) {
     run.emit({

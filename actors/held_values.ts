@@ -52,9 +52,16 @@ export class HeldValues {
   keep(arrival: Arrival): number | null {
     const key = heldKey(arrival.from, arrival.round);
     const previous = this.#held[arrival.to].get(key);
-    if (previous && previous.stamp >= arrival.stamp) return arrival.id;
-    this.#held[arrival.to].set(key, { id: arrival.id, stamp: arrival.stamp });
-    return previous ? previous.id : null;
+    if (!previous) {
+      this.#held[arrival.to].set(key, { id: arrival.id, stamp: arrival.stamp });
+      return null;
+    }
+    if (previous.stamp >= arrival.stamp) return arrival.id;
+    // Updated in place (callers read a held value at once and keep none): no object per message.
+    const released = previous.id;
+    previous.id = arrival.id;
+    previous.stamp = arrival.stamp;
+    return released;
   }
 
   /** The latest value node `to` holds from `from` for exchange `round`, if any. */
