@@ -78,24 +78,29 @@ export class SendCopies {
 
   /** One more holder of `payload`'s copy. */
   hold(payload: Payload): void {
-    const holders = this.#holdersOf(payload);
-    if (holders) holders.count++;
+    const buffer = this.#copyBuffer(payload);
+    if (buffer) this.#holders.get(buffer)!.count++;
   }
 
   /** A holder of `payload`'s copy lets go: the last one's going frees the buffer for reuse. */
   drop(payload: Payload): void {
-    const holders = this.#holdersOf(payload);
-    if (!holders || --holders.count > 0) return;
-    const buffer = firstVector(payload)!.buffer;
+    const buffer = this.#copyBuffer(payload);
+    if (!buffer) return;
+    const holders = this.#holders.get(buffer)!;
+    if (--holders.count > 0) return;
     this.#holders.delete(buffer);
     const free = this.#free.get(holders.shape);
     if (free) free.push(buffer as ArrayBuffer);
     else this.#free.set(holders.shape, [buffer as ArrayBuffer]);
   }
 
-  #holdersOf(payload: Payload): Holders | undefined {
-    const vector = firstVector(payload);
-    return vector && this.#holders.get(vector.buffer);
+  /** The buffer of the copy whose vectors `payload` holds (any of them), if it is one. */
+  #copyBuffer(payload: Payload): ArrayBufferLike | undefined {
+    for (const name in payload) {
+      const buffer = payload[name].buffer;
+      if (this.#holders.has(buffer)) return buffer;
+    }
+    return undefined;
   }
 }
 
@@ -112,11 +117,6 @@ function copyInto(payload: Payload, names: string[], buffer: ArrayBuffer, at: nu
     copy[name] = view;
   }
   return copy;
-}
-
-function firstVector(payload: Payload) {
-  for (const name in payload) return payload[name];
-  return undefined;
 }
 
 /** The send copies of this thread's nodes (one per thread: a Worker's nodes share it). */

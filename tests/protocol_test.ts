@@ -137,7 +137,8 @@ Deno.test("send copies: a buffer is reused only once every holder has dropped it
   assert.ok(a.x instanceof Float32Array && a.u instanceof Float64Array);
   assert.equal(a.x.buffer, a.probe.buffer, "one buffer holds every vector");
   assert.equal(a.u.byteOffset % 16, 0);
-  copies.hold({ ...a }); // an inbox keeps it (an identity encoder's wire: the same vectors)
+  // An inbox keeps it, through a payload holding its vectors after one of its own.
+  copies.hold({ fresh: new Float64Array(2), ...a });
   copies.drop(a); // the sender's next send
   const b = copies.copy(payload());
   assert.notEqual(b.x.buffer, a.x.buffer, "a's buffer is still held");
