@@ -30,6 +30,26 @@ export function vectorOf(precision: Precision | undefined, length: number): Vect
   return precision === "float32" ? new Float32Array(length) : new Float64Array(length);
 }
 
+/**
+ * A vector of `precision` viewing `length` entries of `buffer` from byte `byteOffset` (no copy).
+ *
+ * @param precision the entries' precision
+ * @param buffer the memory viewed
+ * @param byteOffset where the first entry starts (a multiple of the entry's bytes)
+ * @param length how many entries
+ * @returns a `Float32Array` or `Float64Array` view
+ */
+export function vectorView(
+  precision: Precision | undefined,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+): Vector {
+  return precision === "float32"
+    ? new Float32Array(buffer, byteOffset, length)
+    : new Float64Array(buffer, byteOffset, length);
+}
+
 /** Bytes of one entry in `precision` (absent: float64): 8 or 4. */
 export function entryBytes(precision: Precision | undefined): number {
   return precision === "float32" ? 4 : 8;

@@ -112,7 +112,9 @@ export class Mailbox {
   /** Drops message `id` from the inbox (no command will take it again). */
   release(id: number): void {
     const payload = this.#inbox.get(id);
-    if (payload && this.#inbox.delete(id)) sendCopies.drop(payload);
+    if (!payload) return;
+    this.#inbox.delete(id);
+    sendCopies.drop(payload);
   }
 
   #receive(data: Float64Array): void {

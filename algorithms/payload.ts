@@ -6,6 +6,7 @@
  * @module
  */
 import { type Payload, weightedSumInto } from "./algorithm.ts";
+import { vectorView } from "../vector.ts";
 
 /** Copies a payload into fresh buffers of its vectors' precision. */
 export function copyPayload(payload: Payload): Payload {
@@ -109,9 +110,8 @@ function copyInto(payload: Payload, names: string[], buffer: ArrayBuffer, at: nu
   const copy: Payload = {};
   for (const name of names) {
     const vector = payload[name];
-    const view = vector instanceof Float32Array
-      ? new Float32Array(buffer, at, vector.length)
-      : new Float64Array(buffer, at, vector.length);
+    const precision = vector instanceof Float32Array ? "float32" : "float64";
+    const view = vectorView(precision, buffer, at, vector.length);
     view.set(vector);
     at += Math.ceil(vector.byteLength / 16) * 16;
     copy[name] = view;

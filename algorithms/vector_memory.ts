@@ -23,7 +23,7 @@
  */
 import { VECTOR_KERNELS_WASM } from "./_vector_kernels_wasm.ts";
 import { VECTOR_KERNELS_F32_WASM } from "./_vector_kernels_f32_wasm.ts";
-import { type Precision, type Vector, vectorOf } from "../vector.ts";
+import { type Precision, type Vector, vectorOf, vectorView } from "../vector.ts";
 
 /** The kernels' exports; vectors are byte offsets into the memory, n an even entry count. */
 export interface VectorKernels {
@@ -224,9 +224,7 @@ export class VectorMemory {
         !(vector instanceof type) || vector.length > this.#slotLength || slot === STAGING_SLOTS
       ) return null;
       const at = this.#staging + slotBytes * slot++;
-      const copy = this.precision === "float32"
-        ? new Float32Array(this.#buffer, at, vector.length)
-        : new Float64Array(this.#buffer, at, vector.length);
+      const copy = vectorView(this.precision, this.#buffer, at, vector.length);
       copy.set(vector);
       result.push(copy);
     }
@@ -240,9 +238,7 @@ export class VectorMemory {
   zeros(length: number): Vector {
     const bytes = stride(length, this.precision);
     if (this.#next + bytes > this.#end) return vectorOf(this.precision, length);
-    const vector = this.precision === "float32"
-      ? new Float32Array(this.#buffer, this.#next, length)
-      : new Float64Array(this.#buffer, this.#next, length);
+    const vector = vectorView(this.precision, this.#buffer, this.#next, length);
     this.#next += bytes;
     return vector;
   }
