@@ -7,7 +7,7 @@
  * @module
  */
 import { type Precision, type Vector, vectorOf } from "../vector.ts";
-import { kernelsFor, staged } from "./vector_memory.ts";
+import { kernelPart, kernelsFor, staged } from "./vector_memory.ts";
 import type { LayerSpec } from "../problems/problem.ts";
 
 /** A named set of vectors: what a node sends on one exchange (its typed channel's message). */
@@ -172,7 +172,8 @@ export function copyVector(x: Vector): Vector {
  * Each entry is accumulated as ((0 + w₀v₀) + w₁v₁) + …, exactly the sequence of a loop that adds
  * one vector at a time to a zeroed `out`; the first three terms are fused into one pass (a
  * ring's whole row), so the result is bit for bit that of the plain loop, in a third of the
- * passes over memory.
+ * passes over memory. Into a `Float32Array` it is computed in float32: each weight, product and
+ * sum is rounded to float32, as the float32 kernels compute it.
  */
 export function weightedSumInto(
   out: Vector,
@@ -181,7 +182,7 @@ export function weightedSumInto(
 ): Vector {
   const count = vectors.length, length = out.length;
   if (count === 0) return out.fill(0);
-  // In one vector memory, the SIMD kernels take the even part (same operations, same order);
+  // In one vector memory, the SIMD kernels take whole lanes (same operations, same order);
   // vectors from elsewhere are copied into the memory first when they can be (same values).
   let kernels = kernelsFor(out, ...vectors);
   if (!kernels) {
@@ -191,26 +192,87 @@ export function weightedSumInto(
       kernels = kernelsFor(out, ...copies);
     }
   }
-  const from = kernels ? length & ~1 : 0;
+  const from = kernelPart(kernels, length);
+  const a = vectors[0], wa = weights[0];
+  if (count === 1) kernels?.sum1(out.byteOffset, a.byteOffset, from, wa);
+  else if (count === 2) {
+    kernels?.sum2(out.byteOffset, a.byteOffset, vectors[1].byteOffset, from, wa, weights[1]);
+  } else {
+    const [, b, c] = vectors;
+    kernels?.sum3(
+      out.byteOffset,
+      a.byteOffset,
+      b.byteOffset,
+      c.byteOffset,
+      from,
+      wa,
+      weights[1],
+      weights[2],
+    );
+    for (let i = 3; i < count; i++) {
+      kernels?.addScaled(out.byteOffset, vectors[i].byteOffset, from, weights[i]);
+    }
+  }
+  if (from < length) {
+    if (out instanceof Float32Array) weightedSumTail32(out, vectors, weights, from);
+    else weightedSumTail(out, vectors, weights, from);
+  }
+  return out;
+}
+
+/** {@linkcode weightedSumInto}'s loop from entry `from` on, in float64. */
+function weightedSumTail(
+  out: Vector,
+  vectors: readonly Vector[],
+  weights: ArrayLike<number>,
+  from: number,
+): void {
+  const count = vectors.length, length = out.length;
   const a = vectors[0], wa = weights[0];
   if (count === 1) {
-    kernels?.sum1(out.byteOffset, a.byteOffset, from, wa);
     for (let k = from; k < length; k++) out[k] = 0 + wa * a[k];
-    return out;
+    return;
   }
   const b = vectors[1], wb = weights[1];
   if (count === 2) {
-    kernels?.sum2(out.byteOffset, a.byteOffset, b.byteOffset, from, wa, wb);
     for (let k = from; k < length; k++) out[k] = (0 + wa * a[k]) + wb * b[k];
-    return out;
+    return;
   }
   const c = vectors[2], wc = weights[2];
-  kernels?.sum3(out.byteOffset, a.byteOffset, b.byteOffset, c.byteOffset, from, wa, wb, wc);
   for (let k = from; k < length; k++) out[k] = ((0 + wa * a[k]) + wb * b[k]) + wc * c[k];
   for (let i = 3; i < count; i++) {
     const vector = vectors[i], w = weights[i];
-    kernels?.addScaled(out.byteOffset, vector.byteOffset, from, w);
     for (let k = from; k < length; k++) out[k] += w * vector[k];
   }
-  return out;
+}
+
+/**
+ * {@linkcode weightedSumInto}'s loop from entry `from` on, in float32 as the float32 kernels
+ * compute it: the weights rounded to float32, every product and sum rounded.
+ */
+function weightedSumTail32(
+  out: Float32Array,
+  vectors: readonly Vector[],
+  weights: ArrayLike<number>,
+  from: number,
+): void {
+  const f = Math.fround, count = vectors.length, length = out.length;
+  const a = vectors[0], wa = f(weights[0]);
+  if (count === 1) {
+    for (let k = from; k < length; k++) out[k] = 0 + f(wa * a[k]);
+    return;
+  }
+  const b = vectors[1], wb = f(weights[1]);
+  if (count === 2) {
+    for (let k = from; k < length; k++) out[k] = (0 + f(wa * a[k])) + f(wb * b[k]);
+    return;
+  }
+  const c = vectors[2], wc = f(weights[2]);
+  for (let k = from; k < length; k++) {
+    out[k] = f((0 + f(wa * a[k])) + f(wb * b[k])) + f(wc * c[k]);
+  }
+  for (let i = 3; i < count; i++) {
+    const vector = vectors[i], w = f(weights[i]);
+    for (let k = from; k < length; k++) out[k] += f(w * vector[k]);
+  }
 }

@@ -13,7 +13,7 @@ import {
   type Payload,
   stateVector,
 } from "./algorithm.ts";
-import { kernelsFor } from "./vector_memory.ts";
+import { kernelPart, kernelsFor } from "./vector_memory.ts";
 
 /**
  * A second-moment rule v̂_t = r_t(g_1, …, g_t), the only thing that differs between adaptive
@@ -48,6 +48,7 @@ export function amsgradRule(beta2: number): SecondMomentRule {
   return {
     name: "amsgrad",
     update(vhat, v, g) {
+      if (g instanceof Float32Array) return amsgradUpdate32(vhat, v, g, beta2);
       for (let k = 0; k < g.length; k++) {
         v[k] = beta2 * v[k] + (1 - beta2) * g[k] * g[k];
         if (v[k] > vhat[k]) vhat[k] = v[k];
@@ -55,7 +56,7 @@ export function amsgradRule(beta2: number): SecondMomentRule {
     },
     fusedStep({ m, memory: v, vhat, vhatPrevious }, g, beta1) {
       const kernels = kernelsFor(g, m, v, vhat, vhatPrevious);
-      const from = kernels ? g.length & ~1 : 0;
+      const from = kernelPart(kernels, g.length);
       kernels?.amsgradStep(
         m.byteOffset,
         v.byteOffset,
@@ -66,6 +67,13 @@ export function amsgradRule(beta2: number): SecondMomentRule {
         beta1,
         beta2,
       );
+      if (from === g.length) return;
+      if (g instanceof Float32Array) {
+        firstMoment32(m, g, beta1, from);
+        for (let k = from; k < g.length; k++) vhatPrevious[k] = vhat[k];
+        amsgradUpdate32(vhat, v, g, beta2, from);
+        return;
+      }
       for (let k = from; k < g.length; k++) {
         const gk = g[k];
         m[k] = beta1 * m[k] + (1 - beta1) * gk;
@@ -77,6 +85,31 @@ export function amsgradRule(beta2: number): SecondMomentRule {
       }
     },
   };
+}
+
+/**
+ * The first moment m ← β1·m + (1−β1)·g from entry `from` on, in float32 (each constant, product
+ * and sum rounded), as the float32 kernels compute it.
+ */
+function firstMoment32(m: Vector, g: Float32Array, beta1: number, from = 0): void {
+  const f = Math.fround, b1 = f(beta1), c1 = f(1 - beta1);
+  for (let k = from; k < g.length; k++) m[k] = f(b1 * m[k]) + f(c1 * g[k]);
+}
+
+/** AMSGrad's v and v̂ from entry `from` on, in float32, as the float32 kernels compute them. */
+function amsgradUpdate32(
+  vhat: Vector,
+  v: Vector,
+  g: Float32Array,
+  beta2: number,
+  from = 0,
+): void {
+  const f = Math.fround, b2 = f(beta2), c2 = f(1 - beta2);
+  for (let k = from; k < g.length; k++) {
+    const gk = g[k], vk = f(f(b2 * v[k]) + f(f(c2 * gk) * gk));
+    v[k] = vk;
+    if (vk > vhat[k]) vhat[k] = vk;
+  }
 }
 
 /**
@@ -182,10 +215,9 @@ export function decentralize(
     localStep(state, g, t) {
       if (rule.fusedStep) return rule.fusedStep(state, g, beta1, t);
       const { m, vhat, vhatPrevious } = state;
-      for (let k = 0; k < g.length; k++) {
-        m[k] = beta1 * m[k] + (1 - beta1) * g[k];
-        vhatPrevious[k] = vhat[k];
-      }
+      if (g instanceof Float32Array) firstMoment32(m, g, beta1);
+      else for (let k = 0; k < g.length; k++) m[k] = beta1 * m[k] + (1 - beta1) * g[k];
+      vhatPrevious.set(vhat);
       rule.update(vhat, state.memory, g, t);
     },
     outgoing: (state): Payload => ({ x: state.x, u: state.utilde }),
@@ -193,7 +225,7 @@ export function decentralize(
       const { x, m, u, utilde, vhat, vhatPrevious } = state;
       const mixedX = mixed.x, mixedU = mixed.u;
       const kernels = kernelsFor(x, u, utilde, mixedX, mixedU, m, vhatPrevious, vhat);
-      const from = kernels ? x.length & ~1 : 0;
+      const from = kernelPart(kernels, x.length);
       kernels?.adaptiveMix(
         x.byteOffset,
         u.byteOffset,
@@ -207,7 +239,19 @@ export function decentralize(
         alpha,
         epsilon,
       );
-      // As the kernel: u's new entry is used as computed (in float32, before its rounding).
+      if (from === x.length) return;
+      if (x instanceof Float32Array) {
+        // As the float32 kernel: α and ε rounded, every operation rounded to float32.
+        const f = Math.fround, a = f(alpha), e = f(epsilon);
+        for (let k = from; k < x.length; k++) {
+          const mu = mixedU[k], uk = Math.max(mu, e);
+          u[k] = uk;
+          x[k] = mixedX[k] - f(f(a * m[k]) / f(Math.sqrt(uk)));
+          utilde[k] = f(mu - vhatPrevious[k]) + vhat[k];
+        }
+        return;
+      }
+      // As the kernel: u's new entry is used as computed.
       for (let k = from; k < x.length; k++) {
         const mu = mixedU[k], uk = Math.max(mu, epsilon);
         u[k] = uk;

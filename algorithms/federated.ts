@@ -12,7 +12,7 @@ import {
   stateVector,
   weightedSumInto,
 } from "./algorithm.ts";
-import { kernelsFor } from "./vector_memory.ts";
+import { kernelPart, kernelsFor } from "./vector_memory.ts";
 import type { LayerSpec } from "../problems/problem.ts";
 
 /** Options of FedAvg. */
@@ -33,6 +33,9 @@ export interface FedAvgServer {
   theta: Vector;
 }
 
+/** The identity: float64's rounding, in a loop written once for both precisions. */
+const same = (x: number) => x;
+
 /** Writes Σ_i w_i · uploads[i][name] into `out`. */
 function weightedSum(
   out: Vector,
@@ -46,9 +49,12 @@ function weightedSum(
 /** One local SGD step θ ← θ − α g in place (the kernels' pass where θ lives in their memory). */
 export function sgdStep(theta: Vector, g: Vector, alpha: number): void {
   const kernels = kernelsFor(theta, g);
-  const from = kernels ? theta.length & ~1 : 0;
+  const from = kernelPart(kernels, theta.length);
   kernels?.subtractScaled(theta.byteOffset, g.byteOffset, from, alpha);
-  for (let k = from; k < theta.length; k++) theta[k] -= alpha * g[k];
+  if (theta instanceof Float32Array) {
+    const f = Math.fround, a = f(alpha); // as the float32 kernel
+    for (let k = from; k < theta.length; k++) theta[k] -= f(a * g[k]);
+  } else for (let k = from; k < theta.length; k++) theta[k] -= alpha * g[k];
 }
 
 /**
@@ -219,7 +225,7 @@ function localAms(
       const correct1 = 1 / (1 - Math.pow(beta1, t)), correct2 = 1 / (1 - decay2);
       const theta = client.theta;
       const kernels = kernelsFor(g, m, v, vhat, p, theta, ...(fromZero ? [vStart] : []));
-      const from = kernels ? g.length & ~1 : 0;
+      const from = kernelPart(kernels, g.length);
       kernels?.localAmsStep(
         m.byteOffset,
         v.byteOffset,
@@ -240,24 +246,29 @@ function localAms(
         keepMax ? 1 : 0,
         fused === null ? 0 : 1,
       );
-      // As the kernel: each new entry is used as computed (in float32, before its rounding).
+      // As the kernel: each new entry is used as computed; in float32 every constant and
+      // operation is rounded to float32 (`r`), as the float32 kernel computes.
+      const r = g instanceof Float32Array ? Math.fround : same;
+      const b1 = r(beta1), c1 = r(1 - beta1), b2 = r(beta2), c2 = r(1 - beta2);
+      const k1 = r(correct1), k2 = r(correct2), d2 = r(decay2), e = r(epsilon);
+      const a = r(fused ?? 0);
       for (let k = from; k < g.length; k++) {
         const gk = g[k];
-        const mk = beta1 * m[k] + (1 - beta1) * gk;
+        const mk = r(r(b1 * m[k]) + r(c1 * gk));
         m[k] = mk;
-        const vk = beta2 * v[k] + (1 - beta2) * gk * gk;
+        const vk = r(r(b2 * v[k]) + r(r(c2 * gk) * gk));
         v[k] = vk;
         const local = paper
-          ? vk * correct2
+          ? r(vk * k2)
           : none
           ? vk
-          : Math.max(vStart[k], (vk - decay2 * vStart[k]) * correct2);
+          : Math.max(vStart[k], r(r(vk - r(d2 * vStart[k])) * k2));
         let vh = vhat[k];
         if (keepMax && local > vh) vh = local;
         vhat[k] = vh;
-        const pk = mk * correct1 / (Math.sqrt(vh) + epsilon);
+        const pk = r(r(mk * k1) / r(r(Math.sqrt(vh)) + e));
         p[k] = pk;
-        if (fused !== null) theta[k] -= fused * pk;
+        if (fused !== null) theta[k] -= r(a * pk);
       }
       if (typeof update === "function") update(client);
     },

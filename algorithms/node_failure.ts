@@ -7,7 +7,7 @@
  * @module
  */
 import type { Vector } from "../vector.ts";
-import { kernelsFor } from "./vector_memory.ts";
+import { kernelPart, kernelsFor } from "./vector_memory.ts";
 
 /** A model holding NaN or ±Infinity, or whose metrics overflow. */
 export class DivergenceError extends RangeError {
@@ -88,6 +88,16 @@ export class NodeFailureError extends Error {
  */
 export const DIVERGED_MAGNITUDE = 1e100;
 
+/** The largest float32 not above {@linkcode DIVERGED_MAGNITUDE} (float32's largest finite). */
+const FLOAT32_DIVERGED = float32Below(DIVERGED_MAGNITUDE);
+
+/** The largest float32 value ≤ `bound` (a positive number). */
+function float32Below(bound: number): number {
+  const nearest = new Float32Array([bound]);
+  if (nearest[0] > bound) new Uint32Array(nearest.buffer)[0] -= 1;
+  return nearest[0];
+}
+
 /**
  * Throws a {@linkcode DivergenceError} when `vector` holds NaN, ±Infinity or a value beyond
  * ±{@linkcode DIVERGED_MAGNITUDE}.
@@ -97,10 +107,16 @@ export const DIVERGED_MAGNITUDE = 1e100;
  */
 export function checkFinite(vector: Vector, where: string): void {
   // The SIMD kernel answers "all finite" for vectors in a vector memory; the loop finds which.
+  // In float32 it compares with the largest float32 not above the bound: the same verdict.
   const kernels = kernelsFor(vector);
-  if (kernels?.withinBound(vector.byteOffset, vector.length & ~1, DIVERGED_MAGNITUDE)) {
-    const last = vector[vector.length - 1];
-    if (vector.length % 2 === 0 || Math.abs(last) <= DIVERGED_MAGNITUDE) return;
+  const from = kernelPart(kernels, vector.length);
+  const bound = kernels?.lanes === 4 ? FLOAT32_DIVERGED : DIVERGED_MAGNITUDE;
+  if (kernels?.withinBound(vector.byteOffset, from, bound)) {
+    let within = true;
+    for (let k = from; k < vector.length; k++) {
+      if (!(Math.abs(vector[k]) <= DIVERGED_MAGNITUDE)) within = false;
+    }
+    if (within) return;
   }
   for (let k = 0; k < vector.length; k++) {
     const value = vector[k];

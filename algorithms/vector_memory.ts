@@ -1,7 +1,8 @@
 /**
  * Vector memory: the vectors of the nodes one engine hosts (their algorithm state, the
  * gradient and mix buffers; a federated client's state for one round), allocated in one
- * WebAssembly memory where SIMD kernels (`vector_kernels.wat`, two entries per instruction) run
+ * WebAssembly memory where SIMD kernels (`vector_kernels.wat`; two float64 or four float32
+ * entries per instruction) run
  * the algorithms' hot loops: weighted sums, the finiteness check, AMSGrad's local step, the
  * adaptive framework's mix, FedAvg's and local AMSGrad's client steps.
  *
@@ -14,7 +15,9 @@
  * simply runs in JavaScript.
  *
  * A memory holds one precision's vectors (`vector.ts`): float64, or float32 with the float32
- * twin of the kernels (the same loops, widened on load and rounded on store: `tools/wat_float32.ts`).
+ * twin of the kernels (the same loops computed in float32, each operation rounded, four entries
+ * an instruction: `tools/wat_float32.ts`); the JavaScript twins of those loops round every
+ * operation with `Math.fround` over `Float32Array`s, so they agree bit for bit.
  *
  * The memory is sized once, from a dry run of the algorithm's `init`, and never grows (growing
  * would detach every view); allocations beyond it are plain `Float64Array`s.
@@ -25,8 +28,13 @@ import { VECTOR_KERNELS_WASM } from "./_vector_kernels_wasm.ts";
 import { VECTOR_KERNELS_F32_WASM } from "./_vector_kernels_f32_wasm.ts";
 import { type Precision, type Vector, vectorOf, vectorView } from "../vector.ts";
 
-/** The kernels' exports; vectors are byte offsets into the memory, n an even entry count. */
+/**
+ * The kernels' exports; vectors are byte offsets into the memory, n an entry count that is a
+ * multiple of `lanes` ({@linkcode kernelPart}).
+ */
 export interface VectorKernels {
+  /** Entries per instruction: 2 (float64) or 4 (float32). */
+  readonly lanes: 2 | 4;
   /** out = 0 + wa·a */
   sum1(out: number, a: number, n: number, wa: number): void;
   /** out = (0 + wa·a) + wb·b */
@@ -156,7 +164,8 @@ export class VectorMemory {
     this.#slotLength = slotLength;
     this.#staging = this.#buffer.byteLength - STAGING_SLOTS * stride(slotLength, precision);
     const instance = new WebAssembly.Instance(kernelModule(precision), { env: { memory } });
-    this.kernels = instance.exports as unknown as VectorKernels;
+    const lanes = precision === "float32" ? 4 : 2;
+    this.kernels = { ...instance.exports, lanes } as unknown as VectorKernels;
     memoryByBuffer.set(this.#buffer, this);
   }
 
@@ -254,6 +263,14 @@ export class VectorMemory {
 export function staged(out: Vector, vectors: readonly Vector[]): Vector[] | null {
   const memory = out.length < MIN_LENGTH ? undefined : memoryByBuffer.get(out.buffer);
   return memory ? memory.stage(vectors) : null;
+}
+
+/**
+ * How many of a loop's `length` entries the kernels take (the rest run in JavaScript): the
+ * largest multiple of their lanes, or 0 without kernels.
+ */
+export function kernelPart(kernels: VectorKernels | null, length: number): number {
+  return kernels ? length & -kernels.lanes : 0;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Vector } from "../vector.ts";
 // bit-identical, Worker counts identical, close to float64). The float32 kernels are tested
 // against the JavaScript loops over Float32Arrays with the float64 ones (vector_kernels_test.ts).
 
-const LENGTH = 257; // odd: the kernels take 256 entries, JavaScript the last one
+const LENGTH = 259; // the kernels take 256 (float32) or 258 entries (float64), JavaScript the rest
 
 Deno.test("float32 vector memory: Float32Array views, 16-byte aligned, a kernel set of its own", () => {
   const memory = VectorMemory.create(3, LENGTH, "float32")!;
@@ -35,8 +35,9 @@ Deno.test("float32 kernels: the finiteness check passes and fails where the loop
   const x = memory.zeros(LENGTH);
   x.fill(1);
   x[5] = -3e38;
+  x[6] = 3.4028234663852886e38; // float32's largest finite value: still within the bound
   checkFinite(x, "here");
-  for (const [at, bad] of [[0, NaN], [101, Infinity], [256, NaN]] as const) {
+  for (const [at, bad] of [[0, NaN], [101, Infinity], [255, -Infinity], [257, NaN]] as const) {
     x[at] = bad;
     assert.throws(
       () => checkFinite(x, "here"),

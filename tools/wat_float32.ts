@@ -2,18 +2,21 @@
  * The float32 twin of gossim's vector kernels, derived from their float64 text
  * (`algorithms/vector_kernels.wat`) so that one source holds each algorithm's loop.
  *
- * The float32 kernels keep the float64 kernels' arithmetic: every entry is loaded as a float32
- * and widened to float64 (exactly), every operation runs in float64 in the same order, and every
- * store narrows to float32 (round to nearest even). That is what a JavaScript loop does over a
- * `Float32Array` — its reads widen, its arithmetic is float64, its writes round — so a float32
- * kernel is bit-identical to the loop it replaces, as the float64 kernels are to theirs. Two
- * entries per instruction still (eight bytes a vector a step: memory traffic halves).
+ * The float32 kernels compute in float32: four entries an instruction, every operation rounded
+ * to float32 (round to nearest even), in the float64 kernels' order, no fused multiply-add. A
+ * scalar parameter (a weight, a step size, β, ε) is rounded to float32 once, as it is splat.
+ * The JavaScript twin of each loop does the same over `Float32Array`s with `Math.fround` around
+ * every operation (for +, −, ×, ÷ and √ on float32 inputs, computing in float64 and rounding
+ * once gives the float32 result exactly), so a float32 kernel is bit-identical to its loop, as
+ * the float64 kernels are to theirs.
  *
  * The rewrite, on the parsed S-expressions:
- * - `(v128.load A)` → `(f64x2.promote_low_f32x4 (v128.load64_zero A))`;
- * - `(v128.store A V)` → `(v128.store64_lane 0 A (f32x4.demote_f64x2_zero V))`;
- * - an entry's bytes: `(i32.shl (local.get $n) (i32.const 3))` → `… (i32.const 2)`, and the
- *   loop's step `(i32.add (local.get $i) (i32.const 16))` → `… (i32.const 8)`.
+ * - `(f64x2.splat E)` → `(f32x4.splat (f32.demote_f64 E))` (E stays a float64 expression);
+ * - every other `f64x2.op` → `f32x4.op`, `(v128.const f64x2 0 0)` → `(v128.const f32x4 0 0 0 0)`,
+ *   `i64x2.all_true` → `i32x4.all_true`, and a mask `(i64x2.splat (i64.extend_i32_s E))` →
+ *   `(i32x4.splat E)`;
+ * - an entry's bytes: `(i32.shl (local.get $n) (i32.const 3))` → `… (i32.const 2)`; loads,
+ *   stores and the loop's step stay 16 bytes (four entries now, two before).
  *
  * @module
  */
@@ -48,17 +51,21 @@ function rewrite(node: Node): Node {
   if (typeof node === "string") return node;
   const list = node.map(rewrite);
   const [head] = list;
-  if (head === "v128.load" && list.length === 2) {
-    return ["f64x2.promote_low_f32x4", ["v128.load64_zero", list[1]]];
+  if (head === "f64x2.splat" && list.length === 2) {
+    return ["f32x4.splat", ["f32.demote_f64", list[1]]];
   }
-  if (head === "v128.store" && list.length === 3) {
-    return ["v128.store64_lane", "0", list[1], ["f32x4.demote_f64x2_zero", list[2]]];
+  if (head === "i64x2.splat" && list.length === 2 && list[1][0] === "i64.extend_i32_s") {
+    return ["i32x4.splat", (list[1] as Node[])[1]];
   }
+  if (head === "v128.const" && list[1] === "f64x2") {
+    return ["v128.const", "f32x4", ...list.slice(2), ...list.slice(2)];
+  }
+  if (typeof head === "string" && head.startsWith("f64x2.")) {
+    return [head.replace("f64x2.", "f32x4."), ...list.slice(1)];
+  }
+  if (head === "i64x2.all_true") return ["i32x4.all_true", ...list.slice(1)];
   if (head === "i32.shl" && is(list[1], "(local.get $n)") && is(list[2], "(i32.const 3)")) {
     return ["i32.shl", list[1], ["i32.const", "2"]];
-  }
-  if (head === "i32.add" && is(list[1], "(local.get $i)") && is(list[2], "(i32.const 16)")) {
-    return ["i32.add", list[1], ["i32.const", "8"]];
   }
   return list;
 }
@@ -72,7 +79,7 @@ function rewrite(node: Node): Node {
 export function float32Kernels(wat: string): string {
   const rewritten = parse(wat).map(rewrite);
   const text = rewritten.map(print).join("\n");
-  for (const stale of ["(v128.load ", "(v128.store ", "(i32.const 16)", "(i32.const 3)"]) {
+  for (const stale of ["f64x2", "i64x2", "(i32.const 3)"]) {
     if (text.includes(stale)) {
       throw new Error(`float32Kernels: "${stale}" left after the rewrite; extend the rules`);
     }
