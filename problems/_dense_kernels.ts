@@ -26,6 +26,8 @@ export interface DenseKernels {
   readonly memory: WebAssembly.Memory;
   spmm: Spmm;
   spmmNarrow: Spmm;
+  /** spmmNarrow over inputs in bytes: u16 indices, u8 codes into `table` (256 float32s). */
+  spmmNarrowBytes(...args: [...Parameters<Spmm>, table: number]): void;
   compress(
     x: number,
     rows: number,

@@ -100,3 +100,59 @@ Deno.test("a CNN's float32 gradient still runs the tfjs program", async () => {
     problem.dispose();
   }
 });
+
+Deno.test("spmmNarrowBytes (u16 indices, u8 codes into a table) gives spmmNarrow's bits, both transposes", () => {
+  const kernels = denseKernels();
+  const rng = new Rng(3, "test/dense/bytes");
+  const rows = 7, cols = 300;
+  kernels.memory.grow(4);
+  const buffer = kernels.memory.buffer;
+  const table = new Float32Array(256).map(() => rng.next() * 2 - 1);
+  // Compressed rows, both ways: i32/f32 at 0 and 8192, u16/u8 at 16384 and 20480.
+  const begins = new Int32Array(buffer, 24576, rows), ends = new Int32Array(buffer, 24608, rows);
+  const index32 = new Int32Array(buffer, 0, 2048), value32 = new Float32Array(buffer, 8192, 2048);
+  const index16 = new Uint16Array(buffer, 16384, 2048), codes = new Uint8Array(buffer, 20480, 2048);
+  new Float32Array(buffer, 24640, 256).set(table);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    begins[r] = n;
+    for (let k = 0; k < cols; k++) {
+      if (rng.next() < 0.3) {
+        const code = Math.floor(rng.next() * 256);
+        [index32[n], value32[n], index16[n], codes[n]] = [k, table[code], k, code];
+        n++;
+      }
+    }
+    ends[r] = n;
+  }
+  const b = 65536, out = 131072, f32 = new Float32Array(buffer);
+  for (let units = 1; units <= 12; units++) {
+    for (const transpose of [0, 1]) {
+      const bLength = (transpose ? rows : cols) * units,
+        outLength = (transpose ? cols : rows) * units;
+      const start = new Float32Array(outLength).map(() => rng.next() - 0.5);
+      f32.set(new Float32Array(bLength + 4).map(() => rng.next() - 0.5), b >> 2);
+      const run = (bytes: boolean) => {
+        f32.set(start, out >> 2);
+        if (bytes) {
+          kernels.spmmNarrowBytes(
+            24576,
+            24608,
+            16384,
+            20480,
+            rows,
+            b,
+            units,
+            out,
+            transpose,
+            24640,
+          );
+        } else kernels.spmmNarrow(24576, 24608, 0, 8192, rows, b, units, out, transpose);
+        return f32.slice(out >> 2, (out >> 2) + outLength + 4);
+      };
+      const plain = run(false);
+      assert.deepEqual(run(true), plain, `units ${units}, transpose ${transpose}`);
+      assert.notDeepEqual(plain.subarray(0, outLength), start, "the product changed out");
+    }
+  }
+});
