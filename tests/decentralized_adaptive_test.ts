@@ -1,3 +1,4 @@
+import { PRECISIONS } from "../vector.ts";
 import assert from "node:assert/strict";
 import { createAlgorithm } from "../algorithms/registry.ts";
 import type { DecentralizedAlgorithm } from "../algorithms/algorithm.ts";
@@ -83,25 +84,30 @@ Deno.test("DADAM's adaptive rates disagree on Theorem 1, decentralized AMSGrad's
   assert.ok(disagreement("decentralized-amsgrad", theorem1) < 1e-12);
 });
 
-Deno.test("AMSGrad's fused local step gives bit for bit the framework's three steps", () => {
-  const fused = amsgradRule(0.99);
-  const { fusedStep: _fused, ...plain } = fused;
-  assert.ok(fused.fusedStep !== undefined && !("fusedStep" in plain));
-  const options = { alpha: 0.01, beta1: 0.9, epsilon: 1e-6 };
-  const problem = quadraticProblem({ nodes: 5, dim: 6, heterogeneity: 2, noise: 1, seed: 3 });
-  const run = (rule: SecondMomentRule) =>
-    runDecentralized({
-      problem,
-      algorithm: decentralize("amsgrad-check", rule, options) as DecentralizedAlgorithm,
-      mixing: metropolisHastings(erdosRenyiTopology(5, 0.6, 2)),
-      steps: 40,
-      seed: 5,
-    });
-  const a = run(fused), b = run(plain);
-  assert.deepEqual(a.models, b.models);
-  assert.deepEqual(
-    a.rows.map((row) => row.rateDisagreement),
-    b.rows.map((row) => row.rateDisagreement),
-  );
-  assert.notDeepEqual(a.models[0], problem.initialParams());
-});
+for (const precision of PRECISIONS) {
+  Deno.test(`AMSGrad's fused local step gives bit for bit the framework's three steps (${precision})`, () => {
+    const fused = amsgradRule(0.99);
+    const { fusedStep: _fused, ...plain } = fused;
+    assert.ok(fused.fusedStep !== undefined && !("fusedStep" in plain));
+    const options = { alpha: 0.01, beta1: 0.9, epsilon: 1e-6 };
+    const problem = {
+      ...quadraticProblem({ nodes: 5, dim: 70, heterogeneity: 2, noise: 1, seed: 3 }),
+      precision,
+    };
+    const run = (rule: SecondMomentRule) =>
+      runDecentralized({
+        problem,
+        algorithm: decentralize("amsgrad-check", rule, options) as DecentralizedAlgorithm,
+        mixing: metropolisHastings(erdosRenyiTopology(5, 0.6, 2)),
+        steps: 40,
+        seed: 5,
+      });
+    const a = run(fused), b = run(plain);
+    assert.deepEqual(a.models, b.models);
+    assert.deepEqual(
+      a.rows.map((row) => row.rateDisagreement),
+      b.rows.map((row) => row.rateDisagreement),
+    );
+    assert.notDeepEqual(a.models[0], problem.initialParams());
+  });
+}
