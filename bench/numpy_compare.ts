@@ -11,7 +11,7 @@
  * is missing it says so and exits 0.
  *
  *   deno run --allow-read --allow-run=python3 --unstable-worker-options bench/numpy_compare.ts \
- *     [--rounds 3] [--steps 200] [--mlp-steps 40] [--models softmax,mlp] [--nodes 16,64] \
+ *     [--rounds 3] [--steps 1000] [--mlp-steps 40] [--models softmax,mlp] [--nodes 16,64] \
  *     [--numpy-threads T]   (OpenBLAS threads; default OpenBLAS's own: every core)
  *     [--precision float64,float32]   (gossim's precisions, each run every round)
  *
@@ -189,7 +189,7 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       rounds: { type: "string", default: "3" },
-      steps: { type: "string", default: "200" },
+      steps: { type: "string", default: "1000" },
       "mlp-steps": { type: "string", default: "40" },
       models: { type: "string", default: "softmax,mlp" },
       nodes: { type: "string", default: "16,64" },
