@@ -16,6 +16,7 @@
  * @module
  */
 import { type DenseKernels, denseKernels, dropoutMask } from "./_dense_kernels.ts";
+import { type ImageRows, writeImageRows } from "./_image_rows.ts";
 import type { Stage } from "./_neural_program.ts";
 import type { LayerSpec } from "./problem.ts";
 
@@ -104,33 +105,6 @@ function denseChain(data: DenseData): Layer[] | null {
   return layers.length && layers.at(-1)!.units === data.classes ? layers : null;
 }
 
-/** Where the training images' nonzeros are in the kernels' memory (see `#imageRows`). */
-interface ImageRows {
-  /** Image r's entries are [starts[r], starts[r + 1]). */
-  readonly starts: Int32Array;
-  /** Byte offsets of the indices and the values. */
-  readonly index: number;
-  readonly value: number;
-  /** Byte offset of the 256 float32 values of the u8 codes, or 0: indices i32, values f32. */
-  readonly table: number;
-  /** The first byte after them. */
-  readonly end: number;
-}
-
-/**
- * A u8 code for each distinct nonzero value of `images`, or null when there are more than 256.
- */
-function byteCodes(images: Float32Array): Map<number, number> | null {
-  const codes = new Map<number, number>();
-  for (let i = 0; i < images.length; i++) {
-    const value = images[i];
-    if (value === 0 || codes.has(value)) continue;
-    if (codes.size === 256) return null;
-    codes.set(value, codes.size);
-  }
-  return codes;
-}
-
 /** A dense network's float32 gradients by gossim's kernels. */
 export class DenseGradients {
   readonly #data: DenseData;
@@ -166,7 +140,7 @@ export class DenseGradients {
 
   /**
    * spmm, or spmmNarrow for rows of at most 12 entries (`units`, the 7th argument), over the
-   * images in bytes when `table` is theirs (layer 0's input, see `#imageRows`).
+   * images in bytes when `table` is theirs (layer 0's input, see `_image_rows.ts`).
    */
   #spmm(table: number, ...args: Parameters<DenseKernels["spmm"]>): void {
     if (table) this.#kernels.spmmNarrowBytes(...args, table);
@@ -217,52 +191,15 @@ export class DenseGradients {
     return this.#plan = plan;
   }
 
-  /**
-   * The training images' nonzeros, per image, written once at the start of the kernels'
-   * memory: their entries (index, value) there, each image's first entry in `starts`. When the
-   * first layer is narrow (softmax regression: its products are mostly these reads) and the
-   * nonzero pixels take at most 256 values (MNIST's take 255: byte / 255), an entry is 3 bytes
-   * instead of 8: its index a u16 and its value a u8 code into `table`, the 256 float32 values
-   * (the same values, so the same products; fewer cache misses on 32 random images a step).
-   */
+  /** The training images' nonzeros in the kernels' memory (written on first use). */
   #imageRows(): ImageRows {
-    if (this.#images) return this.#images;
-    const { images } = this.#data;
-    const size = this.#layers[0].inputs, count = images.length / size;
-    let nonzeros = 0;
-    for (let i = 0; i < images.length; i++) if (images[i] !== 0) nonzeros++;
-    const codes = this.#layers[0].units <= 12 && size <= 65_536 ? byteCodes(images) : null;
-    const memory = this.#kernels.memory;
-    const indexBytes = Math.ceil((nonzeros * (codes ? 2 : 4)) / 16) * 16;
-    const valueBytes = Math.ceil((nonzeros * (codes ? 1 : 4)) / 16) * 16;
-    const end = indexBytes + valueBytes + (codes ? 1024 : 0);
-    const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
-    if (pages > 0) memory.grow(pages);
-    const index = codes
-      ? new Uint16Array(memory.buffer, 0, nonzeros)
-      : new Int32Array(memory.buffer, 0, nonzeros);
-    const value = codes
-      ? new Uint8Array(memory.buffer, indexBytes, nonzeros)
-      : new Float32Array(memory.buffer, indexBytes, nonzeros);
-    const starts = new Int32Array(count + 1);
-    let n = 0;
-    for (let r = 0; r < count; r++) {
-      starts[r] = n;
-      for (let k = 0, at = r * size; k < size; k++, at++) {
-        if (images[at] !== 0) {
-          index[n] = k;
-          value[n++] = codes ? codes.get(images[at])! : images[at];
-        }
-      }
-    }
-    starts[count] = n;
-    let table = 0;
-    if (codes) {
-      table = indexBytes + valueBytes;
-      const values = new Float32Array(memory.buffer, table, 256);
-      for (const [entry, code] of codes) values[code] = entry;
-    }
-    return this.#images = { starts, index: 0, value: indexBytes, table, end };
+    const narrow = this.#layers[0].units <= 12;
+    return this.#images ??= writeImageRows(
+      this.#data.images,
+      this.#layers[0].inputs,
+      narrow,
+      this.#kernels.memory,
+    );
   }
 
   /**
