@@ -2,9 +2,8 @@
  * Vector memory: the vectors of the nodes one engine hosts (their algorithm state, the
  * gradient and mix buffers; a federated client's state for one round), allocated in one
  * WebAssembly memory where SIMD kernels (`vector_kernels.wat`; two float64 or four float32
- * entries per instruction) run
- * the algorithms' hot loops: weighted sums, the finiteness check, AMSGrad's local step, the
- * adaptive framework's mix, FedAvg's and local AMSGrad's client steps.
+ * entries per instruction) run the algorithms' hot loops: weighted sums, the finiteness check,
+ * AMSGrad's local step, the adaptive framework's mix, FedAvg's and local AMSGrad's client steps.
  *
  * The kernels are bit-identical to the JavaScript loops they replace (the same IEEE operations
  * in the same order, no fused multiply-add; tested), so where a vector lives changes speed,
