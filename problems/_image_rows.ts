@@ -38,9 +38,33 @@ function byteCodes(images: Float32Array): Map<number, number> | null {
   return codes;
 }
 
+/** How the nonzeros of `images` are stored: in bytes (with `codes`) or not, and their sizes. */
+function layoutOf(images: Float32Array, size: number, narrow: boolean) {
+  let nonzeros = 0;
+  for (let i = 0; i < images.length; i++) if (images[i] !== 0) nonzeros++;
+  const codes = narrow && size <= 65_536 && nonzeros > 0 ? byteCodes(images) : null;
+  const indexBytes = Math.ceil((nonzeros * (codes ? 2 : 4)) / 16) * 16;
+  const valueBytes = Math.ceil((nonzeros * (codes ? 1 : 4)) / 16) * 16;
+  const bytes = indexBytes + valueBytes + (codes ? 1024 : 0);
+  return { nonzeros, codes, indexBytes, valueBytes, bytes };
+}
+
 /**
- * Writes the nonzeros of `images` (`size` entries each) at the start of `memory`, growing it as
- * needed, in bytes when `narrow` (the first layer's products are narrow) and the values allow.
+ * Bytes {@linkcode writeImageRows} takes for these images.
+ *
+ * @param images the training images, `size` entries each
+ * @param size entries an image
+ * @param narrow whether the first layer is narrow (at most 12 units)
+ * @returns the bytes, a multiple of 16
+ */
+export function imageRowsBytes(images: Float32Array, size: number, narrow: boolean): number {
+  return layoutOf(images, size, narrow).bytes;
+}
+
+/**
+ * Writes the nonzeros of `images` (`size` entries each) into `memory` from byte `base` (a
+ * multiple of 16), growing it as needed, in bytes when `narrow` (the first layer's products are
+ * narrow) and the values allow.
  *
  * @returns where they are
  */
@@ -49,22 +73,20 @@ export function writeImageRows(
   size: number,
   narrow: boolean,
   memory: WebAssembly.Memory,
+  base = 0,
 ): ImageRows {
   const count = images.length / size;
-  let nonzeros = 0;
-  for (let i = 0; i < images.length; i++) if (images[i] !== 0) nonzeros++;
-  const codes = narrow && size <= 65_536 ? byteCodes(images) : null;
-  const indexBytes = Math.ceil((nonzeros * (codes ? 2 : 4)) / 16) * 16;
-  const valueBytes = Math.ceil((nonzeros * (codes ? 1 : 4)) / 16) * 16;
-  const end = indexBytes + valueBytes + (codes ? 1024 : 0);
+  const { nonzeros, codes, indexBytes, valueBytes, bytes } = layoutOf(images, size, narrow);
+  const end = base + bytes;
   const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
+  const valueAt = base + indexBytes;
   const index = codes
-    ? new Uint16Array(memory.buffer, 0, nonzeros)
-    : new Int32Array(memory.buffer, 0, nonzeros);
+    ? new Uint16Array(memory.buffer, base, nonzeros)
+    : new Int32Array(memory.buffer, base, nonzeros);
   const value = codes
-    ? new Uint8Array(memory.buffer, indexBytes, nonzeros)
-    : new Float32Array(memory.buffer, indexBytes, nonzeros);
+    ? new Uint8Array(memory.buffer, valueAt, nonzeros)
+    : new Float32Array(memory.buffer, valueAt, nonzeros);
   const starts = new Int32Array(count + 1);
   let n = 0;
   for (let r = 0; r < count; r++) {
@@ -79,9 +101,9 @@ export function writeImageRows(
   starts[count] = n;
   let table = 0;
   if (codes) {
-    table = indexBytes + valueBytes;
+    table = valueAt + valueBytes;
     const values = new Float32Array(memory.buffer, table, 256);
     for (const [entry, code] of codes) values[code] = entry;
   }
-  return { starts, index: 0, value: indexBytes, table, end };
+  return { starts, index: base, value: valueAt, table, end };
 }

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { neuralProblem } from "../problems/neural.ts";
 import { denseKernels, dropoutMask } from "../problems/_dense_kernels.ts";
+import { imageRowsBytes, writeImageRows } from "../problems/_image_rows.ts";
 import { dropoutMultiplier } from "../problems/_neural_program.ts";
 import { initBackend } from "../problems/tfjs_backend.ts";
 import { Rng } from "../random.ts";
@@ -154,5 +155,45 @@ Deno.test("spmmNarrowBytes (u16 indices, u8 codes into a table) gives spmmNarrow
       assert.deepEqual(run(true), plain, `units ${units}, transpose ${transpose}`);
       assert.notDeepEqual(plain.subarray(0, outLength), start, "the product changed out");
     }
+  }
+});
+
+Deno.test("image rows: in bytes with a table when the nonzero pixels take at most 256 values, else plain", () => {
+  const size = 40, count = 30;
+  const rng = new Rng(4, "test/dense/images");
+  const images = (distinct: number) =>
+    Float32Array.from(
+      { length: size * count },
+      () => rng.next() < 0.4 ? 0 : (1 + Math.floor(rng.next() * distinct)) / distinct,
+    );
+  for (
+    const [distinct, narrow, bytes] of [[255, true, true], [300, true, false], [
+      255,
+      false,
+      false,
+    ]] as const
+  ) {
+    const pixels = images(distinct);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const rows = writeImageRows(pixels, size, narrow, memory, 64);
+    assert.equal(rows.table !== 0, bytes, `${distinct} values, narrow ${narrow}`);
+    assert.equal(rows.end - 64, imageRowsBytes(pixels, size, narrow));
+    const nonzeros = rows.starts[count];
+    const index = bytes
+      ? new Uint16Array(memory.buffer, rows.index, nonzeros)
+      : new Int32Array(memory.buffer, rows.index, nonzeros);
+    const table = new Float32Array(memory.buffer, rows.table, 256);
+    const value = (j: number) =>
+      bytes
+        ? table[new Uint8Array(memory.buffer, rows.value, nonzeros)[j]]
+        : new Float32Array(memory.buffer, rows.value, nonzeros)[j];
+    // Decoding the rows gives the images back, entry for entry.
+    const decoded = new Float32Array(size * count);
+    for (let r = 0; r < count; r++) {
+      for (let j = rows.starts[r]; j < rows.starts[r + 1]; j++) {
+        decoded[r * size + index[j]] = value(j);
+      }
+    }
+    assert.deepEqual(decoded, pixels);
   }
 });
