@@ -8,6 +8,8 @@
 ;;   forward product), or out[k, :] += a · b[r, :] (transpose 1: a weight gradient Aᵀ·G).
 ;;   Rows of `units` entries, four at a time, the rest one by one; every entry of out gets its
 ;;   terms in the order of A's rows, then columns (spmmNarrow's transpose 0 in two chains).
+;; - spmmNarrowBytes (added at build time by tools/wat_bytes.ts): spmmNarrow over inputs in bytes,
+;;   u16 column indices and u8 codes into a table of 256 float32 values (the training images).
 ;; - compress: the compressed rows of a dense [rows, cols] matrix (its nonzeros, in order; row r
 ;;   at [starts[r], starts[r + 1])).
 ;; - fillRows, sumRows, transpose, relu, scale, backMask: the layers' element-wise parts.
@@ -141,97 +143,6 @@
               (local.set $A (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $j) (i32.const 2)))))
               (local.set $src (i32.add (local.get $b)
                 (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 2))))
-                  (local.get $stride))))
-              (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $A) (v128.load (local.get $src)))))
-              (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $A) (v128.load offset=16 (local.get $src)))))
-              (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $A) (v128.load offset=32 (local.get $src)))))))
-          (local.set $acc0 (f32x4.add (local.get $acc0) (local.get $bcc0)))
-          (local.set $acc1 (f32x4.add (local.get $acc1) (local.get $bcc1)))
-          (local.set $acc2 (f32x4.add (local.get $acc2) (local.get $bcc2)))
-          (call $addInto (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $stride)))
-            (local.get $acc0) (local.get $acc1) (local.get $acc2) (local.get $units))))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $nextR))))
-
-;; spmmNarrow over inputs stored in bytes (the training images): column indices as u16 and
-  ;; values as u8 codes into `table` (256 float32 values), 3 bytes a nonzero instead of 8. The
-  ;; same products, bit for bit, when table[code] is the value the code stands for.
-  (func (export "spmmNarrowBytes") (param $begins i32) (param $ends i32) (param $index i32)
-    (param $value i32) (param $rows i32) (param $b i32) (param $units i32) (param $out i32)
-    (param $transpose i32) (param $table i32)
-    (local $r i32) (local $j i32) (local $end i32) (local $A v128) (local $stride i32)
-    (local $src i32) (local $dst i32) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128)
-    (local $B v128) (local $src2 i32) (local $at i32) (local $bcc0 v128) (local $bcc1 v128)
-    (local $bcc2 v128) (local $tail i32)
-    (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
-    (block $doneR (loop $nextR
-      (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $j (i32.load (i32.add (local.get $begins) (i32.shl (local.get $r) (i32.const 2)))))
-      (local.set $end (i32.load (i32.add (local.get $ends) (i32.shl (local.get $r) (i32.const 2)))))
-      (if (local.get $transpose)
-        (then
-          ;; the gradient's row r, in registers
-          (local.set $src (i32.add (local.get $b) (i32.mul (local.get $r) (local.get $stride))))
-          (local.set $acc0 (v128.load (local.get $src)))
-          (local.set $acc1 (v128.load offset=16 (local.get $src)))
-          (local.set $acc2 (v128.load offset=32 (local.get $src)))
-          ;; rows of 9 to 12 entries (MNIST's 10 classes): two whole vectors and the rest
-          (if (i32.eq (local.get $units) (i32.const 10)) (then
-          (local.set $tail (i32.sub (local.get $units) (i32.const 8)))
-          (block $doneJ (loop $nextJ
-            (br_if $doneJ (i32.ge_u (local.get $j) (local.get $end)))
-            (local.set $A (v128.load32_splat (i32.add (local.get $table) (i32.shl (i32.load8_u (i32.add (local.get $value) (local.get $j))) (i32.const 2)))))
-            (local.set $dst (i32.add (local.get $out)
-              (i32.mul (i32.load16_u (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 1))))
-                (local.get $stride))))
-            (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (f32x4.mul (local.get $A) (local.get $acc0))))
-            (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (f32x4.mul (local.get $A) (local.get $acc1))))
-            (v128.store64_lane offset=32 0 (local.get $dst) (f32x4.add (v128.load64_zero offset=32 (local.get $dst)) (f32x4.mul (local.get $A) (local.get $acc2))))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $nextJ)))
-          (local.set $r (i32.add (local.get $r) (i32.const 1)))
-          (br $nextR)))
-          (block $doneJ (loop $nextJ
-            (br_if $doneJ (i32.ge_u (local.get $j) (local.get $end)))
-            (local.set $A (v128.load32_splat (i32.add (local.get $table) (i32.shl (i32.load8_u (i32.add (local.get $value) (local.get $j))) (i32.const 2)))))
-            (local.set $dst (i32.add (local.get $out)
-              (i32.mul (i32.load16_u (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 1))))
-                (local.get $stride))))
-            (call $addInto (local.get $dst) (f32x4.mul (local.get $A) (local.get $acc0))
-              (f32x4.mul (local.get $A) (local.get $acc1)) (f32x4.mul (local.get $A) (local.get $acc2))
-              (local.get $units))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $nextJ))))
-        (else
-          (local.set $acc0 (v128.const i32x4 0 0 0 0))
-          (local.set $acc1 (v128.const i32x4 0 0 0 0))
-          (local.set $acc2 (v128.const i32x4 0 0 0 0))
-          (local.set $bcc0 (v128.const i32x4 0 0 0 0))
-          (local.set $bcc1 (v128.const i32x4 0 0 0 0))
-          (local.set $bcc2 (v128.const i32x4 0 0 0 0))
-          ;; two nonzeros a step, even ones into acc, odd ones into bcc (two independent chains)
-          (block $doneJ (loop $nextJ
-            (br_if $doneJ (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
-            (local.set $at (i32.shl (local.get $j) (i32.const 1)))
-            (local.set $A (v128.load32_splat (i32.add (local.get $table) (i32.shl (i32.load8_u (i32.add (local.get $value) (local.get $j))) (i32.const 2)))))
-            (local.set $B (v128.load32_splat (i32.add (local.get $table) (i32.shl (i32.load8_u offset=1 (i32.add (local.get $value) (local.get $j))) (i32.const 2)))))
-            (local.set $src (i32.add (local.get $b)
-              (i32.mul (i32.load16_u (i32.add (local.get $index) (local.get $at))) (local.get $stride))))
-            (local.set $src2 (i32.add (local.get $b)
-              (i32.mul (i32.load16_u offset=2 (i32.add (local.get $index) (local.get $at))) (local.get $stride))))
-            (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $A) (v128.load (local.get $src)))))
-            (local.set $bcc0 (f32x4.add (local.get $bcc0) (f32x4.mul (local.get $B) (v128.load (local.get $src2)))))
-            (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $A) (v128.load offset=16 (local.get $src)))))
-            (local.set $bcc1 (f32x4.add (local.get $bcc1) (f32x4.mul (local.get $B) (v128.load offset=16 (local.get $src2)))))
-            (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $A) (v128.load offset=32 (local.get $src)))))
-            (local.set $bcc2 (f32x4.add (local.get $bcc2) (f32x4.mul (local.get $B) (v128.load offset=32 (local.get $src2)))))
-            (local.set $j (i32.add (local.get $j) (i32.const 2)))
-            (br $nextJ)))
-          (if (i32.lt_u (local.get $j) (local.get $end))
-            (then
-              (local.set $A (v128.load32_splat (i32.add (local.get $table) (i32.shl (i32.load8_u (i32.add (local.get $value) (local.get $j))) (i32.const 2)))))
-              (local.set $src (i32.add (local.get $b)
-                (i32.mul (i32.load16_u (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 1))))
                   (local.get $stride))))
               (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $A) (v128.load (local.get $src)))))
               (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $A) (v128.load offset=16 (local.get $src)))))
