@@ -6,7 +6,8 @@
 ;; - spmm: out[r, :] += a · b[k, :] over the nonzeros a = A[r, k], row r's at entries
 ;;   [begins[r], ends[r]) of index and value (transpose 0: a layer's
 ;;   forward product), or out[k, :] += a · b[r, :] (transpose 1: a weight gradient Aᵀ·G).
-;;   Rows of `units` entries, four at a time, the rest one by one; every entry of out gets its
+;;   Rows of `units` entries, four at a time, the rest one by one (transpose 0: 32 at a time held
+;;   in registers over a row's nonzeros, then the rest); every entry of out gets its
 ;;   terms in the order of A's rows, then columns (spmmNarrow's transpose 0 in two chains).
 ;; - spmmNarrowBytes (added at build time by tools/wat_bytes.ts): spmmNarrow over inputs in bytes,
 ;;   u16 column indices and u8 codes into a table of 256 float32 values (the training images).
@@ -23,13 +24,61 @@
     (param $rows i32) (param $b i32) (param $units i32) (param $out i32) (param $transpose i32)
     (local $r i32) (local $j i32) (local $end i32) (local $k i32) (local $a f32) (local $A v128)
     (local $dst i32) (local $src i32) (local $c i32) (local $vec i32) (local $stride i32)
+    (local $tiled i32) (local $t i32) (local $jj i32) (local $x0 v128) (local $x1 v128)
+    (local $x2 v128) (local $x3 v128) (local $x4 v128) (local $x5 v128) (local $x6 v128)
+    (local $x7 v128)
     (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
     ;; $vec: the bytes done four entries at a time
     (local.set $vec (i32.shl (i32.and (local.get $units) (i32.const -4)) (i32.const 2)))
+    ;; $tiled: the bytes of a forward row done 32 entries at a time in registers (transpose 0)
+    (if (i32.eqz (local.get $transpose))
+      (then (local.set $tiled (i32.and (local.get $vec) (i32.const -128)))))
     (block $doneR (loop $nextR
       (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
       (local.set $j (i32.load (i32.add (local.get $begins) (i32.shl (local.get $r) (i32.const 2)))))
       (local.set $end (i32.load (i32.add (local.get $ends) (i32.shl (local.get $r) (i32.const 2)))))
+      ;; Forward: out's row 32 entries at a time, held in eight registers over the row's
+      ;; nonzeros (the same sums in the same order as adding each term in memory).
+      (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $stride))))
+      (local.set $c (i32.const 0))
+      (block $doneT (loop $nextT
+        (br_if $doneT (i32.ge_u (local.get $c) (local.get $tiled)))
+        (local.set $t (i32.add (local.get $dst) (local.get $c)))
+        (local.set $x0 (v128.load (local.get $t)))
+        (local.set $x1 (v128.load offset=16 (local.get $t)))
+        (local.set $x2 (v128.load offset=32 (local.get $t)))
+        (local.set $x3 (v128.load offset=48 (local.get $t)))
+        (local.set $x4 (v128.load offset=64 (local.get $t)))
+        (local.set $x5 (v128.load offset=80 (local.get $t)))
+        (local.set $x6 (v128.load offset=96 (local.get $t)))
+        (local.set $x7 (v128.load offset=112 (local.get $t)))
+        (local.set $jj (local.get $j))
+        (block $doneK (loop $nextK
+          (br_if $doneK (i32.ge_u (local.get $jj) (local.get $end)))
+          (local.set $A (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $jj) (i32.const 2)))))
+          (local.set $src (i32.add (i32.add (local.get $b) (local.get $c))
+            (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $jj) (i32.const 2))))
+              (local.get $stride))))
+          (local.set $x0 (f32x4.add (local.get $x0) (f32x4.mul (local.get $A) (v128.load (local.get $src)))))
+          (local.set $x1 (f32x4.add (local.get $x1) (f32x4.mul (local.get $A) (v128.load offset=16 (local.get $src)))))
+          (local.set $x2 (f32x4.add (local.get $x2) (f32x4.mul (local.get $A) (v128.load offset=32 (local.get $src)))))
+          (local.set $x3 (f32x4.add (local.get $x3) (f32x4.mul (local.get $A) (v128.load offset=48 (local.get $src)))))
+          (local.set $x4 (f32x4.add (local.get $x4) (f32x4.mul (local.get $A) (v128.load offset=64 (local.get $src)))))
+          (local.set $x5 (f32x4.add (local.get $x5) (f32x4.mul (local.get $A) (v128.load offset=80 (local.get $src)))))
+          (local.set $x6 (f32x4.add (local.get $x6) (f32x4.mul (local.get $A) (v128.load offset=96 (local.get $src)))))
+          (local.set $x7 (f32x4.add (local.get $x7) (f32x4.mul (local.get $A) (v128.load offset=112 (local.get $src)))))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (br $nextK)))
+        (v128.store (local.get $t) (local.get $x0))
+        (v128.store offset=16 (local.get $t) (local.get $x1))
+        (v128.store offset=32 (local.get $t) (local.get $x2))
+        (v128.store offset=48 (local.get $t) (local.get $x3))
+        (v128.store offset=64 (local.get $t) (local.get $x4))
+        (v128.store offset=80 (local.get $t) (local.get $x5))
+        (v128.store offset=96 (local.get $t) (local.get $x6))
+        (v128.store offset=112 (local.get $t) (local.get $x7))
+        (local.set $c (i32.add (local.get $c) (i32.const 128)))
+        (br $nextT)))
       (block $doneJ (loop $nextJ
         (br_if $doneJ (i32.ge_u (local.get $j) (local.get $end)))
         (local.set $k (i32.load (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 2)))))
@@ -42,7 +91,7 @@
           (else
             (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $stride))))
             (local.set $src (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $stride))))))
-        (local.set $c (i32.const 0))
+        (local.set $c (local.get $tiled))
         (block $doneV (loop $nextV
           (br_if $doneV (i32.ge_u (local.get $c) (local.get $vec)))
           (v128.store (i32.add (local.get $dst) (local.get $c))
