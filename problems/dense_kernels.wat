@@ -6,8 +6,9 @@
 ;; - spmm: out[r, :] += a · b[k, :] over the nonzeros a = A[r, k], row r's at entries
 ;;   [begins[r], ends[r]) of index and value (transpose 0: a layer's
 ;;   forward product), or out[k, :] += a · b[r, :] (transpose 1: a weight gradient Aᵀ·G).
-;;   Rows of `units` entries, four at a time, the rest one by one (transpose 0: 32 at a time held
-;;   in registers over a row's nonzeros, then the rest); every entry of out gets its
+;;   Rows of `units` entries, 32 at a time with eight registers (transpose 0: out's row held over
+;;   the row's nonzeros; transpose 1: b's row), then four at a time, the rest one by one; every
+;;   entry of out gets its
 ;;   terms in the order of A's rows, then columns (spmmNarrow's transpose 0 in two chains).
 ;; - spmmNarrowBytes (added at build time by tools/wat_bytes.ts): spmmNarrow over inputs in bytes,
 ;;   u16 column indices and u8 codes into a table of 256 float32 values (the training images).
@@ -30,17 +31,52 @@
     (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
     ;; $vec: the bytes done four entries at a time
     (local.set $vec (i32.shl (i32.and (local.get $units) (i32.const -4)) (i32.const 2)))
-    ;; $tiled: the bytes of a forward row done 32 entries at a time in registers (transpose 0)
-    (if (i32.eqz (local.get $transpose))
-      (then (local.set $tiled (i32.and (local.get $vec) (i32.const -128)))))
+    ;; $tiled: the bytes of a row done 32 entries at a time with eight registers
+    (local.set $tiled (i32.and (local.get $vec) (i32.const -128)))
     (block $doneR (loop $nextR
       (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
       (local.set $j (i32.load (i32.add (local.get $begins) (i32.shl (local.get $r) (i32.const 2)))))
       (local.set $end (i32.load (i32.add (local.get $ends) (i32.shl (local.get $r) (i32.const 2)))))
+      ;; A weight gradient: b's row r 32 entries at a time in eight registers, each term added
+      ;; to out's row k in memory (the same sums in the same order).
+      (if (local.get $transpose) (then
+      (local.set $src (i32.add (local.get $b) (i32.mul (local.get $r) (local.get $stride))))
+      (local.set $c (i32.const 0))
+      (block $doneG (loop $nextG
+        (br_if $doneG (i32.ge_u (local.get $c) (local.get $tiled)))
+        (local.set $t (i32.add (local.get $src) (local.get $c)))
+        (local.set $x0 (v128.load (local.get $t)))
+        (local.set $x1 (v128.load offset=16 (local.get $t)))
+        (local.set $x2 (v128.load offset=32 (local.get $t)))
+        (local.set $x3 (v128.load offset=48 (local.get $t)))
+        (local.set $x4 (v128.load offset=64 (local.get $t)))
+        (local.set $x5 (v128.load offset=80 (local.get $t)))
+        (local.set $x6 (v128.load offset=96 (local.get $t)))
+        (local.set $x7 (v128.load offset=112 (local.get $t)))
+        (local.set $jj (local.get $j))
+        (block $doneK (loop $nextK
+          (br_if $doneK (i32.ge_u (local.get $jj) (local.get $end)))
+          (local.set $A (v128.load32_splat (i32.add (local.get $value) (i32.shl (local.get $jj) (i32.const 2)))))
+          (local.set $t (i32.add (i32.add (local.get $out) (local.get $c))
+            (i32.mul (i32.load (i32.add (local.get $index) (i32.shl (local.get $jj) (i32.const 2))))
+              (local.get $stride))))
+          (v128.store (local.get $t) (f32x4.add (v128.load (local.get $t)) (f32x4.mul (local.get $A) (local.get $x0))))
+          (v128.store offset=16 (local.get $t) (f32x4.add (v128.load offset=16 (local.get $t)) (f32x4.mul (local.get $A) (local.get $x1))))
+          (v128.store offset=32 (local.get $t) (f32x4.add (v128.load offset=32 (local.get $t)) (f32x4.mul (local.get $A) (local.get $x2))))
+          (v128.store offset=48 (local.get $t) (f32x4.add (v128.load offset=48 (local.get $t)) (f32x4.mul (local.get $A) (local.get $x3))))
+          (v128.store offset=64 (local.get $t) (f32x4.add (v128.load offset=64 (local.get $t)) (f32x4.mul (local.get $A) (local.get $x4))))
+          (v128.store offset=80 (local.get $t) (f32x4.add (v128.load offset=80 (local.get $t)) (f32x4.mul (local.get $A) (local.get $x5))))
+          (v128.store offset=96 (local.get $t) (f32x4.add (v128.load offset=96 (local.get $t)) (f32x4.mul (local.get $A) (local.get $x6))))
+          (v128.store offset=112 (local.get $t) (f32x4.add (v128.load offset=112 (local.get $t)) (f32x4.mul (local.get $A) (local.get $x7))))
+          (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+          (br $nextK)))
+        (local.set $c (i32.add (local.get $c) (i32.const 128)))
+        (br $nextG)))))
       ;; Forward: out's row 32 entries at a time, held in eight registers over the row's
       ;; nonzeros (the same sums in the same order as adding each term in memory).
       (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $stride))))
       (local.set $c (i32.const 0))
+      (if (local.get $transpose) (then (local.set $c (local.get $tiled))))
       (block $doneT (loop $nextT
         (br_if $doneT (i32.ge_u (local.get $c) (local.get $tiled)))
         (local.set $t (i32.add (local.get $dst) (local.get $c)))
