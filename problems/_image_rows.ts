@@ -50,21 +50,8 @@ function layoutOf(images: Float32Array, size: number, narrow: boolean) {
 }
 
 /**
- * Bytes {@linkcode writeImageRows} takes for these images.
- *
- * @param images the training images, `size` entries each
- * @param size entries an image
- * @param narrow whether the first layer is narrow (at most 12 units)
- * @returns the bytes, a multiple of 16
- */
-export function imageRowsBytes(images: Float32Array, size: number, narrow: boolean): number {
-  return layoutOf(images, size, narrow).bytes;
-}
-
-/**
- * Writes the nonzeros of `images` (`size` entries each) into `memory` from byte `base` (a
- * multiple of 16), growing it as needed, in bytes when `narrow` (the first layer's products are
- * narrow) and the values allow.
+ * Writes the nonzeros of `images` (`size` entries each) at the start of `memory`, growing it as
+ * needed, in bytes when `narrow` (the first layer's products are narrow) and the values allow.
  *
  * @returns where they are
  */
@@ -73,17 +60,15 @@ export function writeImageRows(
   size: number,
   narrow: boolean,
   memory: WebAssembly.Memory,
-  base = 0,
 ): ImageRows {
   const count = images.length / size;
-  const { nonzeros, codes, indexBytes, valueBytes, bytes } = layoutOf(images, size, narrow);
-  const end = base + bytes;
+  const { nonzeros, codes, indexBytes, valueBytes, bytes: end } = layoutOf(images, size, narrow);
   const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
   if (pages > 0) memory.grow(pages);
-  const valueAt = base + indexBytes;
+  const valueAt = indexBytes;
   const index = codes
-    ? new Uint16Array(memory.buffer, base, nonzeros)
-    : new Int32Array(memory.buffer, base, nonzeros);
+    ? new Uint16Array(memory.buffer, 0, nonzeros)
+    : new Int32Array(memory.buffer, 0, nonzeros);
   const value = codes
     ? new Uint8Array(memory.buffer, valueAt, nonzeros)
     : new Float32Array(memory.buffer, valueAt, nonzeros);
@@ -105,5 +90,5 @@ export function writeImageRows(
     const values = new Float32Array(memory.buffer, table, 256);
     for (const [entry, code] of codes) values[code] = entry;
   }
-  return { starts, index: base, value: valueAt, table, end };
+  return { starts, index: 0, value: valueAt, table, end };
 }
